@@ -1,0 +1,1 @@
+namespace Tastebuds.Core; public static class Placeholder {}
