@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary>The worker's command line: no verb runs the daemon; verbs do one thing and exit.</summary>
+public static class TastebudsCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Tastebuds: collaborative-filtering music recommendations from Last.fm listening data, in PostgreSQL.\n"
+            + "With no verb it runs as a daemon: migrations, then the scheduled jobs, until stopped.");
+        root.SetAction((_, ct) => DaemonCommand.RunAsync(ct));
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args) =>
+        // Signals are handled by the host (daemon) or by each verb, so that shutdown is graceful, not cut after 2 s.
+        Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+}

@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tastebuds.Worker.Database;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary>Runs one operator verb: prepares the host, runs the body, and turns failures into a clear line and an exit code.</summary>
+internal static class Verb
+{
+    public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        using var cancel = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        try
+        {
+            using var host = WorkerHost.CreateBuilder(overrides).Build();
+            await WorkerHost.PrepareAsync(host, cancel.Token);
+            try
+            {
+                return await body(host, cancel.Token);
+            }
+            finally
+            {
+                // Stops the embedded PostgreSQL unless told to keep it running.
+                if (host.Services is IAsyncDisposable services)
+                {
+                    await services.DisposeAsync();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            return Report(e);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+    }
+
+    /// <summary>One line (or one per bad setting) on stderr, and the exit code for what went wrong.</summary>
+    public static int Report(Exception e)
+    {
+        switch (e)
+        {
+            case OptionsValidationException invalid:
+                foreach (var failure in invalid.Failures)
+                {
+                    Console.Error.WriteLine($"Configuration error: {failure}");
+                }
+
+                return ExitCodes.ConfigurationError;
+            case AggregateException aggregate when aggregate.InnerExceptions.All(i => i is OptionsValidationException):
+                foreach (var failure in aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures))
+                {
+                    Console.Error.WriteLine($"Configuration error: {failure}");
+                }
+
+                return ExitCodes.ConfigurationError;
+            case EmbeddedPostgresException embedded:
+                Console.Error.WriteLine($"Database error: {embedded.Message}");
+                return ExitCodes.DatabaseUnavailable;
+            case MigrationFailedException migration:
+                Console.Error.WriteLine(migration.Message);
+                return ExitCodes.DatabaseUnavailable;
+            case NpgsqlException or System.Net.Sockets.SocketException:
+                Console.Error.WriteLine($"Database unreachable: {e.Message}");
+                return ExitCodes.DatabaseUnavailable;
+            case OperationCanceledException:
+                Console.Error.WriteLine("Cancelled.");
+                return ExitCodes.Cancelled;
+            default:
+                Console.Error.WriteLine($"Failed: {e.GetType().Name}: {e.Message}");
+                return ExitCodes.Failed;
+        }
+    }
+}

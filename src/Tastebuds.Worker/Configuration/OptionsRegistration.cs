@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Tastebuds.Worker.Configuration;
+
+/// <summary>Binds a section to its options class, validated when the host starts (and by every CLI verb).</summary>
+internal static class OptionsRegistration
+{
+    public static IHostApplicationBuilder AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string sectionName)
+        where TOptions : class
+    {
+        builder.Services.AddOptionsWithValidateOnStart<TOptions>()
+            .Bind(builder.Configuration.GetSection(sectionName));
+        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(sectionName));
+        return builder;
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using Quartz;
+
+namespace Tastebuds.Worker.Scheduling;
+
+/// <summary>Settings of the <c>Schedules</c> section: one Quartz cron expression per job (seconds first).</summary>
+public sealed class SchedulesOptions : IValidatableObject
+{
+    public const string SectionName = "Schedules";
+
+    /// <summary>Weekly, Monday 03:00.</summary>
+    public string FetchUsers { get; set; } = "0 0 3 ? * MON";
+
+    /// <summary>Daily 04:00; also chained after every fetch run.</summary>
+    public string RecalculateSimilarities { get; set; } = "0 0 4 * * ?";
+
+    /// <summary>Daily 04:30; also chained after every similarity run.</summary>
+    public string GenerateRecommendations { get; set; } = "0 30 4 * * ?";
+
+    /// <summary>Time zone the cron expressions are read in (IANA id).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, expression) in Jobs())
+        {
+            if (string.IsNullOrWhiteSpace(expression) || !CronExpression.TryParse(expression, out _))
+            {
+                yield return new ValidationResult(
+                    "must be a Quartz cron expression with seconds first, e.g. '0 0 3 ? * MON'", [name]);
+            }
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return new ValidationResult("must be a time zone id such as UTC or Europe/London", [nameof(TimeZone)]);
+        }
+    }
+
+    public IEnumerable<(string Job, string Cron)> Jobs() =>
+    [
+        (nameof(FetchUsers), FetchUsers),
+        (nameof(RecalculateSimilarities), RecalculateSimilarities),
+        (nameof(GenerateRecommendations), GenerateRecommendations),
+    ];
+}

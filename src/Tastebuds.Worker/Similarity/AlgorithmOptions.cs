@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Tastebuds.Worker.Configuration;
+
+namespace Tastebuds.Worker.Similarity;
+
+/// <summary>Settings of the <c>Algorithm</c> section: similarity, neighbourhoods and recommendations (formulas in docs/algorithms.md).</summary>
+public sealed class AlgorithmOptions : IValidatableObject
+{
+    public const string SectionName = "Algorithm";
+
+    public static readonly string[] Metrics = ["cosine", "jaccard", "pearson", "all"];
+
+    /// <summary>Lowest combined similarity for a neighbour.</summary>
+    [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
+    public double SimilarityThreshold { get; set; } = 0.1;
+
+    /// <summary>Neighbours kept per user and metric (K).</summary>
+    [Range(1, 1000, ErrorMessage = Rule.Range)]
+    public int MaxSimilarUsers { get; set; } = 50;
+
+    /// <summary>Fewest shared items (tracks + albums + artists) for a neighbour.</summary>
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
+    public int MinSharedItems { get; set; } = 5;
+
+    /// <summary>Added to a loved item's weight: w = ln(1 + plays) + LoveBonus * loved.</summary>
+    [Range(0.0, 100.0, ErrorMessage = Rule.Range)]
+    public double LoveBonus { get; set; } = 1.0;
+
+    [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
+    public double TrackWeight { get; set; } = 0.5;
+
+    [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
+    public double AlbumWeight { get; set; } = 0.2;
+
+    [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
+    public double ArtistWeight { get; set; } = 0.3;
+
+    /// <summary>Significance weighting: scores are multiplied by min(1, shared / ShrinkageShared); 0 turns it off.</summary>
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
+    public int ShrinkageShared { get; set; } = 10;
+
+    /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
+    [Required(ErrorMessage = Rule.Required)]
+    public string PrimaryMetric { get; set; } = "cosine";
+
+    [Range(1, 1000, ErrorMessage = Rule.Range)]
+    public int RecommendationsPerUser { get; set; } = 50;
+
+    [Range(1, 1000, ErrorMessage = Rule.Range)]
+    public int MaxTracksPerArtist { get; set; } = 3;
+
+    /// <summary>Weight of the popularity term added to a recommendation's score; 0 = off.</summary>
+    [Range(0.0, 10.0, ErrorMessage = Rule.Range)]
+    public double PopularityWeight { get; set; } = 0.05;
+
+    /// <summary>Threads for similarity and recommendation work; 0 = one per core.</summary>
+    [Range(0, 256, ErrorMessage = Rule.Range)]
+    public int MaxDegreeOfParallelism { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Metrics.Contains(PrimaryMetric, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult($"must be one of {string.Join(", ", Metrics)}", [nameof(PrimaryMetric)]);
+        }
+
+        if (TrackWeight + AlbumWeight + ArtistWeight <= 0)
+        {
+            yield return new ValidationResult(
+                $"TrackWeight + AlbumWeight + ArtistWeight = {TrackWeight + AlbumWeight + ArtistWeight}: at least one kind weight must be above 0",
+                []);
+        }
+    }
+}

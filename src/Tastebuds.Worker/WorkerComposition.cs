@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Scheduling;
+using Tastebuds.Worker.Similarity;
+
+namespace Tastebuds.Worker;
+
+/// <summary>Everything the worker is made of, one AddXyz per concern. The daemon, every verb and the tests build from here.</summary>
+public static class WorkerComposition
+{
+    public static IHostApplicationBuilder AddTastebuds(this IHostApplicationBuilder builder)
+    {
+        builder.AddLogging();
+        builder.AddDatabase();
+        builder.AddSimilarity();
+        builder.AddScheduling();
+        return builder;
+    }
+
+    private static IHostApplicationBuilder AddLogging(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        if (Console.IsErrorRedirected)
+        {
+            // Collected by journald or a log shipper: one JSON object a line.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        // Logs go to stderr so that verbs' stdout carries only their output.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        return builder;
+    }
+}
