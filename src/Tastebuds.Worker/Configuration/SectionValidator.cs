@@ -14,36 +14,40 @@ internal sealed class SectionValidator<TOptions>(string sectionName) : IValidate
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
+        var failures = new List<string>();
+        Collect(options, sectionName, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Validates one object and, recursively, its nested settings objects (e.g. Database:Embedded).</summary>
+    private static void Collect(object options, string path, List<string> failures)
+    {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        if (results.Count == 0)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
-        var failures = new List<string>();
         foreach (var result in results)
         {
-            var members = result.MemberNames.Any() ? result.MemberNames : [string.Empty];
-            foreach (var member in members)
+            var rule = result.ErrorMessage ?? "is invalid";
+            if (!result.MemberNames.Any())
             {
-                failures.Add(Describe(options, member, result.ErrorMessage ?? "is invalid"));
+                failures.Add($"{path}: {rule}");
+            }
+
+            foreach (var member in result.MemberNames)
+            {
+                var value = options.GetType().GetProperty(member)?.GetValue(options);
+                failures.Add($"{path}:{member} = {Show(value)}: {rule}");
             }
         }
 
-        return ValidateOptionsResult.Fail(failures);
-    }
-
-    private string Describe(TOptions options, string member, string rule)
-    {
-        if (member.Length == 0)
+        foreach (var property in options.GetType().GetProperties())
         {
-            return $"{sectionName}: {rule}";
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string)
+                && property.PropertyType.Namespace?.StartsWith("Tastebuds", StringComparison.Ordinal) == true
+                && property.GetValue(options) is { } nested)
+            {
+                Collect(nested, $"{path}:{property.Name}", failures);
+            }
         }
-
-        var property = typeof(TOptions).GetProperty(member);
-        var value = property?.GetValue(options);
-        return $"{sectionName}:{member} = {Show(value)}: {rule}";
     }
 
     internal static string Show(object? value) => value switch

@@ -126,6 +126,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Stops the server with a fast shutdown (active transactions roll back).</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
+        // Pooled connections would outlive the server and fail on first use after a restart.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Build(DatabaseName)));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Build("postgres")));
         var stop = await ProcessRunner.RunAsync(_binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w"], _runAs, StateDirectory, ct);
         if (stop.ExitCode != 0)
         {

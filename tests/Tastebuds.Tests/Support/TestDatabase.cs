@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Tastebuds.Worker.Cli;
+using Tastebuds.Worker.Database;
+
+namespace Tastebuds.Tests.Support;
+
+/// <summary>One database of the test cluster, dropped on dispose.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+
+    internal TestDatabase(string adminConnectionString, string name)
+    {
+        _admin = adminConnectionString;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The worker's real host, pointed at this database; settings may be overridden.</summary>
+    public IHost BuildHost(IDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = ConnectionString,
+        };
+        overrides.TryAdd("Logging:LogLevel:Default", "Warning");
+        return WorkerHost.CreateBuilder(overrides).Build();
+    }
+
+    public async Task<MigrationResult> MigrateAsync()
+    {
+        using var host = BuildHost();
+        await WorkerHost.PrepareAsync(host, CancellationToken.None);
+        return await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
