@@ -242,6 +242,6 @@ public sealed class LastfmContractTests
 
         var parse = clock.Elapsed / Rounds;
         TestContext.Out.WriteLine($"{body.Length} bytes: inspect {inspect.TotalMicroseconds:F0} µs, parse+map {parse.TotalMicroseconds:F0} µs");
-        Assert.That(inspect + parse, Is.LessThan(TimeSpan.FromMilliseconds(5)), "generous bound for a shared 2-core machine");
+        Assert.That(inspect + parse, Is.LessThan(TimeSpan.FromMilliseconds(10)), "generous: the 2 shared cores run at load 10+; catches a regression of an order of magnitude");
     }
 }
