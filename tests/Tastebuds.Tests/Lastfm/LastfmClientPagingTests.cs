@@ -97,4 +97,22 @@ public sealed class LastfmClientPagingTests
         Assert.ThrowsAsync<ArgumentException>(() => host.Client.GetTopTracksAsync("RJ", "weekly", 10, CancellationToken.None));
         Assert.That(server.Count, Is.Zero);
     }
+
+    [Test]
+    public async Task Personal_tags_read_the_nested_taggings_shape_and_send_the_tagging_type()
+    {
+        // Shape as documented for user.getPersonalTags (no recorded sample exists in shared/data).
+        const string Body = """{"taggings":{"tracks":{"track":{"name":"Fire","mbid":"","url":"u","artist":{"name":"The Black Seeds","mbid":"","url":"a"}}},"@attr":{"user":"RJ","tag":"funk","page":"1","perPage":"50","totalPages":"1","total":"1"}}}""";
+        await using var server = await ScriptedLastfmServer.StartAsync(Reply.Json(Body));
+        await using var host = new LastfmTestHost(server.BaseUrl);
+
+        var items = await host.Client.GetPersonalTagsAsync("RJ", "funk", TaggingType.Track, 50, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(items, Is.EqualTo(new[] { new TaggedItem(TaggingType.Track, "Fire", "The Black Seeds", null, "u") }));
+            Assert.That(server.Requests.Single().Query("taggingtype"), Is.EqualTo("track"));
+            Assert.That(server.Requests.Single().Query("tag"), Is.EqualTo("funk"));
+        }
+    }
 }
