@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tastebuds.Worker.Lastfm;
+
+/// <summary>How much of each user's profile is fetched (section <c>FetchLimits</c>). 0 skips that kind.</summary>
+public sealed class FetchLimitsOptions
+{
+    public const string SectionName = "FetchLimits";
+
+    [Range(0, 100_000)]
+    public int TracksPerUser { get; set; } = 100;
+
+    [Range(0, 100_000)]
+    public int AlbumsPerUser { get; set; } = 50;
+
+    [Range(0, 100_000)]
+    public int ArtistsPerUser { get; set; } = 30;
+
+    [Range(0, 100_000)]
+    public int LovedTracksPerUser { get; set; } = 100;
+
+    /// <summary>How many of the user's top tags get their personally tagged items fetched.</summary>
+    [Range(0, 1_000)]
+    public int TagsPerUser { get; set; } = 10;
+
+    [Range(0, 10_000)]
+    public int TaggedItemsPerTag { get; set; } = 50;
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace Tastebuds.Worker.Lastfm;
+
+/// <summary>
+/// Typed client for the read-only user.* methods of the Last.fm API 2.0.
+/// Retries, the attempt timeout, the circuit breaker and the process-wide rate limit live in the
+/// HttpClient pipeline (<see cref="LastfmRegistration"/>); this class builds requests, pages and maps.
+/// Throws <see cref="LastfmUserUnavailableException"/> (skip the user), <see cref="LastfmKeyRejectedException"/>
+/// (stop the run), <see cref="LastfmTransientException"/> (retries spent) or <see cref="LastfmApiException"/>.
+/// </summary>
+public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> options, ILogger<LastfmClient> logger)
+{
+    /// <summary>Largest page Last.fm serves; larger limits are fetched in pages of this size.</summary>
+    public const int MaxPageSize = 1000;
+
+    private readonly LastfmOptions _options = options.Value;
+
+    public Task<LastfmUserProfile> GetUserInfoAsync(string user, CancellationToken cancellationToken) =>
+        GetAsync("user.getInfo", [("user", user)], LastfmParser.UserInfo, cancellationToken);
+
+    public Task<IReadOnlyList<TopTrack>> GetTopTracksAsync(string user, string period, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getTopTracks", [("user", user), ("period", CheckPeriod(period))], limit, LastfmParser.TopTracks, cancellationToken);
+
+    public Task<IReadOnlyList<TopAlbum>> GetTopAlbumsAsync(string user, string period, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getTopAlbums", [("user", user), ("period", CheckPeriod(period))], limit, LastfmParser.TopAlbums, cancellationToken);
+
+    public Task<IReadOnlyList<TopArtist>> GetTopArtistsAsync(string user, string period, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getTopArtists", [("user", user), ("period", CheckPeriod(period))], limit, LastfmParser.TopArtists, cancellationToken);
+
+    public Task<IReadOnlyList<LovedTrack>> GetLovedTracksAsync(string user, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getLovedTracks", [("user", user)], limit, LastfmParser.LovedTracks, cancellationToken);
+
+    public Task<IReadOnlyList<RecentTrack>> GetRecentTracksAsync(string user, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getRecentTracks", [("user", user)], limit, LastfmParser.RecentTracks, cancellationToken);
+
+    public Task<IReadOnlyList<LastfmUserProfile>> GetFriendsAsync(string user, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getFriends", [("user", user)], limit, LastfmParser.Friends, cancellationToken);
+
+    public Task<IReadOnlyList<TaggedItem>> GetPersonalTagsAsync(
+        string user, string tag, TaggingType taggingType, int limit, CancellationToken cancellationToken) =>
+        GetPagedAsync("user.getPersonalTags",
+            [("user", user), ("tag", tag), ("taggingtype", taggingType.ToString().ToLowerInvariant())],
+            limit, LastfmParser.PersonalTags(taggingType), cancellationToken);
+
+    /// <summary>The user's most used tags, most used first. user.getTopTags has no paging: one request.</summary>
+    public async Task<IReadOnlyList<TagCount>> GetTopTagsAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var page = await GetAsync("user.getTopTags", [("user", user), ("limit", Number(limit))], LastfmParser.TopTags, cancellationToken);
+        return page.Items.Count <= limit ? page.Items : page.Items.Take(limit).ToList();
+    }
+
+    /// <summary>
+    /// Pages 1, 2, … with a constant page size (Last.fm numbers pages by the size asked, so it cannot
+    /// change between pages) until <paramref name="limit"/> items, an empty page, or the last page.
+    /// Pages may hold fewer items than asked (deleted items), so only counts decide.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> GetPagedAsync<T>(string method, (string Name, string Value)[] args, int limit,
+        Func<JsonElement, LastfmPage<T>> parse, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var perPage = Math.Min(limit, MaxPageSize);
+        var items = new List<T>(perPage);
+        for (var page = 1; items.Count < limit; page++)
+        {
+            var result = await GetAsync(method, [.. args, ("limit", Number(perPage)), ("page", Number(page))], parse, cancellationToken);
+            var take = Math.Min(result.Items.Count, limit - items.Count);
+            items.AddRange(take == result.Items.Count ? result.Items : result.Items.Take(take));
+            LastfmLog.PageFetched(logger, method, page, result.TotalPages, result.Items.Count, items.Count, limit);
+            if (result.Items.Count == 0 || page >= result.TotalPages)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
+
+    private async Task<T> GetAsync<T>(string method, (string Name, string Value)[] args, Func<JsonElement, T> parse,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri(method, args));
+        request.Options.Set(LastfmResponseHandler.MethodKey, method);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var body = response.Content is LastfmBufferedContent buffered
+                ? buffered.Body
+                : await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return LastfmParser.Parse(body, parse);
+        }
+        catch (JsonException ex)
+        {
+            // Well-formed JSON of an unexpected shape: retrying would get the same answer.
+            throw new LastfmApiException($"Last.fm {method} answered an unexpected shape: {ex.Message}; {Redacted(request)}",
+                LastfmErrorCode.None, requestUri: Redacted(request), inner: ex);
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or BrokenCircuitException or RateLimiterRejectedException)
+        {
+            throw new LastfmTransientException($"Last.fm {method} failed: {ex.Message}; {Redacted(request)}",
+                LastfmErrorCode.None, null, null, Redacted(request), inner: ex);
+        }
+    }
+
+    private static string Redacted(HttpRequestMessage request) => LastfmRedaction.Redact(request.RequestUri);
+
+    private string BuildUri(string method, (string Name, string Value)[] args)
+    {
+        var query = new StringBuilder("?method=").Append(method);
+        foreach (var (name, value) in args)
+        {
+            query.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        if (_options.ApiKey.Length > 0)
+        {
+            query.Append("&api_key=").Append(Uri.EscapeDataString(_options.ApiKey));
+        }
+
+        return query.Append("&format=json").ToString();
+    }
+
+    private static string CheckPeriod(string period) =>
+        LastfmOptionsValidator.Periods.Contains(period, StringComparer.Ordinal)
+            ? period
+            : throw new ArgumentException(
+                $"Period '{period}' is not one of {string.Join(", ", LastfmOptionsValidator.Periods)}.", nameof(period));
+
+    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

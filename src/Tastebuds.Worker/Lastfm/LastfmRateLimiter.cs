@@ -1,0 +1,65 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tastebuds.Worker.Lastfm;
+
+/// <summary>
+/// The process-wide request budget: at most <c>MaxRequestsPerMinute</c> attempts in any sliding
+/// minute, callers queue (FIFO) for a permit. A singleton shared by every <see cref="LastfmClient"/>;
+/// the resilience pipeline asks it once per attempt, so retries spend budget too.
+/// </summary>
+public sealed class LastfmRateLimiter : IDisposable
+{
+    private const int SegmentsPerWindow = 6;
+    private readonly SlidingWindowRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LastfmRateLimiter> _logger;
+    private readonly RateLimitingOptions _options;
+    private long _waitTicks;
+    private long _acquired;
+
+    public LastfmRateLimiter(IOptions<RateLimitingOptions> options, TimeProvider time, ILogger<LastfmRateLimiter> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = _options.MaxRequestsPerMinute,
+            Window = _options.Window,
+            SegmentsPerWindow = SegmentsPerWindow,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            QueueLimit = 100_000,
+            AutoReplenishment = true,
+        });
+    }
+
+    /// <summary>Total time all callers spent waiting for a permit since start.</summary>
+    public TimeSpan TotalWaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
+
+    /// <summary>Permits granted since start (= attempts sent).</summary>
+    public long PermitsGranted => Interlocked.Read(ref _acquired);
+
+    internal async ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var lease = await _limiter.AcquireAsync(1, cancellationToken);
+        var waited = _time.GetElapsedTime(started);
+        if (lease.IsAcquired)
+        {
+            Interlocked.Increment(ref _acquired);
+        }
+
+        Interlocked.Add(ref _waitTicks, waited.Ticks);
+        LastfmCallStats.RecordWait(waited);
+        if (waited >= TimeSpan.FromMilliseconds(1))
+        {
+            LastfmLog.WaitedForPermit(_logger, waited.TotalMilliseconds, _options.MaxRequestsPerMinute, _options.Window);
+        }
+
+        return lease;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Tastebuds.Worker.Lastfm;
+
+/// <summary>
+/// Registers the Last.fm client. Handler chain of <see cref="LastfmClient"/>'s HttpClient, outer to inner:
+/// <code>
+/// resilience pipeline: retry → circuit breaker → rate limiter (process-wide) → attempt timeout
+///   → LastfmResponseHandler (reads and classifies the body; throws LastfmTransientException etc.)
+///     → primary handler
+/// </code>
+/// The default IHttpClientFactory loggers are removed: they log request URIs, which carry the API key.
+/// </summary>
+public static class LastfmRegistration
+{
+    public const string PipelineName = "lastfm";
+
+    public static IHostApplicationBuilder AddLastfm(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddLastfm(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddLastfm(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<LastfmOptions, LastfmOptionsAnnotationsValidator>()
+            .Bind(configuration.GetSection(LastfmOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<FetchLimitsOptions, FetchLimitsOptionsAnnotationsValidator>()
+            .Bind(configuration.GetSection(FetchLimitsOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<RateLimitingOptions, RateLimitingOptionsAnnotationsValidator>()
+            .Bind(configuration.GetSection(RateLimitingOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LastfmOptions>, LastfmOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchLimitsOptions>, FetchLimitsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LastfmRateLimiter>();
+        services.TryAddTransient<LastfmResponseHandler>();
+
+        // Handlers added first are outermost: the resilience handler wraps the response handler.
+        var http = services.AddHttpClient<LastfmClient>(ConfigureHttpClient).RemoveAllLoggers();
+        http.AddResilienceHandler(PipelineName, ConfigurePipeline);
+        http.AddHttpMessageHandler<LastfmResponseHandler>();
+        return services;
+    }
+
+    private static void ConfigureHttpClient(IServiceProvider services, HttpClient client)
+    {
+        var options = services.GetRequiredService<IOptions<LastfmOptions>>().Value;
+        client.BaseAddress = new Uri(options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/");
+        client.DefaultRequestHeaders.UserAgent.Clear();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Each attempt has its own timeout and waiting for a permit may take minutes: no overall timeout.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var services = context.ServiceProvider;
+        var options = services.GetRequiredService<IOptions<LastfmOptions>>().Value;
+        var limiter = services.GetRequiredService<LastfmRateLimiter>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LastfmClient).FullName!);
+
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                // Retry-After wins over the backoff (capped by RetryMaxDelay); null = exponential backoff.
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome) is { } after
+                    ? (TimeSpan?)(after < options.RetryMaxDelay ? after : options.RetryMaxDelay)
+                    : null),
+                OnRetry = args =>
+                {
+                    LastfmCallStats.RecordRetry();
+                    LastfmLog.RetryScheduled(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, Describe(args.Outcome));
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        pipeline.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 10,
+            SamplingDuration = TimeSpan.FromMinutes(1),
+            BreakDuration = TimeSpan.FromSeconds(30),
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            OnOpened = args =>
+            {
+                LastfmLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, Describe(args.Outcome));
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                LastfmLog.CircuitClosed(logger);
+                return ValueTask.CompletedTask;
+            },
+        });
+
+        // Inside retry: every attempt takes a permit. Outside the attempt timeout: queueing is not an attempt.
+        pipeline.AddRateLimiter(new Polly.RateLimiting.RateLimiterStrategyOptions
+        {
+            RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken),
+        });
+
+        pipeline.AddTimeout(options.RequestTimeout);
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
+    {
+        LastfmTransientException or TimeoutRejectedException or HttpRequestException => true,
+        null => outcome.Result is { } response && ((int)response.StatusCode >= 500
+            || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout),
+        _ => false,
+    };
+
+    private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is LastfmTransientException { RetryAfter: { } after } && after > TimeSpan.Zero ? after
+        : outcome.Result?.Headers.RetryAfter?.Delta;
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception?.Message ?? FormattableString.Invariant($"HTTP {(int?)outcome.Result?.StatusCode}");
+}

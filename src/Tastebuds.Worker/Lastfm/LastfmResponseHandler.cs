@@ -1,0 +1,135 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Tastebuds.Worker.Lastfm;
+
+/// <summary>
+/// The innermost handler, run once per attempt (inside the resilience pipeline's retry, breaker,
+/// rate limiter and attempt timeout). It reads the whole body, because Last.fm reports errors in
+/// the body whatever the status (error 29 comes with HTTP 200 as well as 429), and turns every
+/// outcome into either a clean buffered response or an exception the pipeline can classify:
+/// <see cref="LastfmTransientException"/> is retried, the other <see cref="LastfmApiException"/>s are not.
+/// Reading the body here also puts it under the attempt timeout, and a cut-off or malformed body
+/// becomes a retried failure instead of a parse error in the caller.
+/// </summary>
+internal sealed class LastfmResponseHandler(TimeProvider time, ILogger<LastfmResponseHandler> logger) : DelegatingHandler
+{
+    public static readonly HttpRequestOptionsKey<string> MethodKey = new("lastfm.method");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var method = request.Options.TryGetValue(MethodKey, out var m) ? m : "?";
+        var uri = LastfmRedaction.Redact(request.RequestUri);
+        LastfmCallStats.RecordRequest();
+        LastfmLog.RequestStarting(logger, method, uri);
+        var started = time.GetTimestamp();
+
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Transport(method, uri, ex);
+        }
+
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            response.Dispose();
+            throw Transport(method, uri, ex);
+        }
+        catch (IOException ex)
+        {
+            response.Dispose();
+            throw Transport(method, uri, ex);
+        }
+
+        var status = response.StatusCode;
+        LastfmLog.ResponseReceived(logger, method, (int)status, body.Length, time.GetElapsedTime(started).TotalMilliseconds);
+        var retryAfter = RetryAfter(response);
+        var inspection = LastfmBodyInspector.Inspect(body);
+
+        if (inspection.ErrorCode is { } code)
+        {
+            response.Dispose();
+            LastfmLog.ApiError(logger, method, (int)code, code, inspection.ErrorMessage, (int)status, uri);
+            var text = LastfmApiException.Describe(code, inspection.ErrorMessage, status, uri);
+            if (LastfmErrorCodes.IsTransient(code))
+            {
+                throw new LastfmTransientException(text, code, inspection.ErrorMessage, status, uri, retryAfter);
+            }
+
+            if (LastfmErrorCodes.IsKeyRejected(code))
+            {
+                throw new LastfmKeyRejectedException(code, inspection.ErrorMessage, status, uri);
+            }
+
+            if (LastfmErrorCodes.IsUserUnavailable(code))
+            {
+                throw new LastfmUserUnavailableException(code, inspection.ErrorMessage, status, uri);
+            }
+
+            throw new LastfmApiException(text, code, inspection.ErrorMessage, status, uri);
+        }
+
+        var transientStatus = IsTransientStatus(status);
+        if (!inspection.WellFormed)
+        {
+            response.Dispose();
+            LastfmLog.MalformedBody(logger, method, (int)status, body.Length, inspection.Problem ?? "", uri);
+            var text = FormattableString.Invariant(
+                $"Last.fm {method} answered HTTP {(int)status} with a malformed or cut-off body ({body.Length} bytes): {inspection.Problem}; {uri}");
+            throw response.IsSuccessStatusCode || transientStatus
+                ? new LastfmTransientException(text, LastfmErrorCode.None, null, status, uri, retryAfter)
+                : new LastfmApiException(text, LastfmErrorCode.None, null, status, uri);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            var text = FormattableString.Invariant($"Last.fm {method} answered HTTP {(int)status} without an error code; {uri}");
+            throw transientStatus
+                ? new LastfmTransientException(text, LastfmErrorCode.None, null, status, uri, retryAfter)
+                : new LastfmApiException(text, LastfmErrorCode.None, null, status, uri);
+        }
+
+        var buffered = new LastfmBufferedContent(body);
+        foreach (var header in response.Content.Headers)
+        {
+            buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content.Dispose();
+        response.Content = buffered;
+        return response;
+    }
+
+    private static bool IsTransientStatus(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header?.Date is { } date ? date - time.GetUtcNow() : null;
+    }
+
+    private LastfmTransientException Transport(string method, string uri, Exception ex)
+    {
+        // Transport messages name host and port only, but redact anyway: they are not ours.
+        var reason = LastfmRedaction.Redact(ex.Message);
+        LastfmLog.TransportFailure(logger, method, reason, uri);
+        return new LastfmTransientException(
+            $"Last.fm {method} failed in transport: {reason}; {uri}", LastfmErrorCode.None, null, null, uri, inner: ex);
+    }
+}
