@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 
@@ -13,6 +14,7 @@ public static class WorkerComposition
     {
         builder.AddLogging();
         builder.AddDatabase();
+        builder.AddLastfm();
         builder.AddSimilarity();
         builder.AddScheduling();
         return builder;

@@ -4,27 +4,27 @@ namespace Tastebuds.Worker.Database;
 
 internal static partial class DatabaseLog
 {
-    [LoggerMessage(1001, LogLevel.Information, "Creating the embedded PostgreSQL cluster in {DataDirectory}")]
+    [LoggerMessage(2001, LogLevel.Information, "Creating the embedded PostgreSQL cluster in {DataDirectory}")]
     public static partial void CreatingEmbedded(ILogger logger, string dataDirectory);
 
-    [LoggerMessage(1002, LogLevel.Information, "Starting the embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port}")]
+    [LoggerMessage(2002, LogLevel.Information, "Starting the embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port}")]
     public static partial void StartingEmbedded(ILogger logger, string dataDirectory, int port);
 
-    [LoggerMessage(1003, LogLevel.Information, "Reusing the embedded PostgreSQL already running in {DataDirectory} on 127.0.0.1:{Port}")]
+    [LoggerMessage(2003, LogLevel.Information, "Reusing the embedded PostgreSQL already running in {DataDirectory} on 127.0.0.1:{Port}")]
     public static partial void ReusingEmbedded(ILogger logger, string dataDirectory, int port);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Stopping the embedded PostgreSQL in {DataDirectory} failed: {Output}")]
+    [LoggerMessage(2004, LogLevel.Warning, "Stopping the embedded PostgreSQL in {DataDirectory} failed: {Output}")]
     public static partial void EmbeddedStopFailed(ILogger logger, string dataDirectory, string output);
 
-    [LoggerMessage(1010, LogLevel.Information, "Waiting for the migration lock")]
+    [LoggerMessage(2010, LogLevel.Information, "Waiting for the migration lock")]
     public static partial void WaitingForMigrationLock(ILogger logger);
 
-    [LoggerMessage(1011, LogLevel.Information, "Applied migration {Script}")]
+    [LoggerMessage(2011, LogLevel.Information, "Applied migration {Script}")]
     public static partial void AppliedMigration(ILogger logger, string script);
 
-    [LoggerMessage(1012, LogLevel.Information, "Schema is up to date at {Version}")]
+    [LoggerMessage(2012, LogLevel.Information, "Schema is up to date at {Version}")]
     public static partial void SchemaUpToDate(ILogger logger, string version);
 
-    [LoggerMessage(1013, LogLevel.Error, "Migration {Script} failed: {Error}")]
+    [LoggerMessage(2013, LogLevel.Error, "Migration {Script} failed: {Error}")]
     public static partial void MigrationFailed(ILogger logger, string script, string error);
 }
