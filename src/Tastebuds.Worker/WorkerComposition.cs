@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
@@ -15,6 +16,7 @@ public static class WorkerComposition
         builder.AddLogging();
         builder.AddDatabase();
         builder.AddLastfm();
+        builder.AddFetching();
         builder.AddSimilarity();
         builder.AddScheduling();
         return builder;

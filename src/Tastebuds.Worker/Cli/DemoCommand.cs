@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Spectre.Console;
 using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Fetching;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -12,8 +14,9 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var command = new Command("demo", "Run one full cycle on embedded defaults (private PostgreSQL, offline Last.fm sandbox) and print what it produced.");
-        command.SetAction((_, ct) => Verb.RunAsync((host, token) => RunAsync(host.Services, token)));
+        var command = new Command("demo",
+            "Run one full cycle on embedded defaults (private PostgreSQL, offline Last.fm sandbox unless Lastfm__ApiKey is set) and print what it produced.");
+        command.SetAction((_, _) => Verb.RunAsync((host, ct) => RunAsync(host.Services, ct), DemoSandbox.StartIfNoKeyAsync));
         return command;
     }
 
@@ -25,29 +28,25 @@ internal static class DemoCommand
         var migration = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
         Console.WriteLine($"Schema    {migration.Version} ({migration.Applied.Count} script(s) applied now)");
 
-        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var relations = await connection.QueryAsync<Relation>(new CommandDefinition(
-            """
-            SELECT c.relname AS Name,
-                   CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS Kind,
-                   coalesce(s.n_live_tup, 0) AS Rows
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND c.relname <> 'schemaversions'
-            ORDER BY c.relkind, c.relname
-            """, cancellationToken: ct));
+        var runner = services.GetRequiredService<FetchRunner>();
+        var fetch = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(null, progress, ct));
+        FetchProgressDisplay.PrintSummary(fetch);
 
-        var table = new Table().AddColumn("relation").AddColumn("kind").AddColumn(new TableColumn("rows (estimate)").RightAligned());
-        foreach (var relation in relations)
+        await PrintTablesAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
+        return FetchProgressDisplay.ExitCode(fetch);
+    }
+
+    private static async Task PrintTablesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var table = new Table().AddColumn("table").AddColumn(new TableColumn("rows").RightAligned());
+        foreach (var name in (string[])["lastfm_users", "artists", "albums", "tracks", "user_track_interactions",
+                     "user_album_interactions", "user_artist_interactions", "user_similarities", "collaborative_recommendations", "data_fetch_logs"])
         {
-            table.AddRow(relation.Name, relation.Kind, relation.Kind == "view" ? "" : relation.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {name}", cancellationToken: ct));
+            table.AddRow(name, rows.ToString("N0", CultureInfo.InvariantCulture));
         }
 
         AnsiConsole.Write(table);
-        return ExitCodes.Ok;
     }
-
-    private sealed record Relation(string Name, string Kind, long Rows);
 }

@@ -13,6 +13,7 @@ public static class TastebudsCommandLine
         root.SetAction((_, ct) => DaemonCommand.RunAsync(ct));
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(FetchCommand.Create());
         return root;
     }
 

@@ -9,14 +9,20 @@ namespace Tastebuds.Worker.Cli;
 /// <summary>Runs one operator verb: prepares the host, runs the body, and turns failures into a clear line and an exit code.</summary>
 internal static class Verb
 {
-    public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    /// <param name="body">The verb's work, on a prepared host.</param>
+    /// <param name="configure">Runs before the host is built (e.g. to start the sandbox and point the client at it); what it returns is disposed after the host.</param>
+    public static async Task<int> RunAsync(
+        Func<IHost, CancellationToken, Task<int>> body,
+        Func<HostApplicationBuilder, CancellationToken, Task<IAsyncDisposable?>>? configure = null)
     {
         using var cancel = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            using var host = WorkerHost.CreateBuilder(overrides).Build();
+            var builder = WorkerHost.CreateBuilder();
+            await using var companion = configure is null ? null : await configure(builder, cancel.Token);
+            using var host = builder.Build();
             await WorkerHost.PrepareAsync(host, cancel.Token);
             try
             {

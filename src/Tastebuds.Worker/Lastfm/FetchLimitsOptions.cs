@@ -21,7 +21,7 @@ public sealed class FetchLimitsOptions
 
     /// <summary>How many of the user's top tags get their personally tagged items fetched.</summary>
     [Range(0, 1_000)]
-    public int TagsPerUser { get; set; } = 10;
+    public int TagsPerUser { get; set; } = 5;
 
     [Range(0, 10_000)]
     public int TaggedItemsPerTag { get; set; } = 50;

@@ -15,7 +15,7 @@ internal static partial class LastfmLog
     [LoggerMessage(1002, LogLevel.Debug, "Last.fm {Method} answered HTTP {StatusCode} with {Bytes} bytes in {ElapsedMs:F0} ms")]
     public static partial void ResponseReceived(ILogger logger, string method, int statusCode, int bytes, double elapsedMs);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Last.fm {Method} failed with error {ErrorCode} ({ErrorName}): {ApiMessage}; HTTP {StatusCode}; {Uri}")]
+    [LoggerMessage(1003, LogLevel.Information, "Last.fm {Method} failed with error {ErrorCode} ({ErrorName}): {ApiMessage}; HTTP {StatusCode}; {Uri}")]
     public static partial void ApiError(ILogger logger, string method, int errorCode, LastfmErrorCode errorName, string? apiMessage, int statusCode, string uri);
 
     [LoggerMessage(1004, LogLevel.Warning, "Last.fm {Method} answered HTTP {StatusCode} with a malformed or cut-off body ({Bytes} bytes): {Reason}; {Uri}")]

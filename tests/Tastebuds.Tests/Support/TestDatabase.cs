@@ -26,14 +26,16 @@ public sealed class TestDatabase : IAsyncDisposable
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>The worker's real host, pointed at this database; settings may be overridden.</summary>
-    public IHost BuildHost(IDictionary<string, string?>? settings = null)
+    public IHost BuildHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = ConnectionString,
         };
         overrides.TryAdd("Logging:LogLevel:Default", "Warning");
-        return WorkerHost.CreateBuilder(overrides).Build();
+        var builder = WorkerHost.CreateBuilder(overrides);
+        services?.Invoke(builder.Services);
+        return builder.Build();
     }
 
     public async Task<MigrationResult> MigrateAsync()

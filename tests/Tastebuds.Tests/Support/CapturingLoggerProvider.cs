@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Tastebuds.Tests.Lastfm;
+namespace Tastebuds.Tests.Support;
 
 /// <summary>Keeps every log line at every level, with its structured values and exception, for leak checks.</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider

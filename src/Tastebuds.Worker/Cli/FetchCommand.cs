@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Tastebuds.Worker.Fetching;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary><c>fetch [--user NAME]</c>: one fetch run against the configured Last.fm base URL, then exit.</summary>
+internal static class FetchCommand
+{
+    public static Command Create()
+    {
+        var user = new Option<string[]>("--user")
+        {
+            Description = "Fetch only this user (repeatable); default: Lastfm:Users plus the active rows of lastfm_users.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("fetch",
+            "Fetch users from Last.fm into the database and exit. Exit code 0 when every user succeeded or was skipped "
+            + "(private, unknown), 5 when any user failed, 4 when Last.fm rejected the API key.")
+        {
+            user,
+        };
+        command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
+        {
+            var users = parse.GetValue(user) ?? [];
+            var runner = host.Services.GetRequiredService<FetchRunner>();
+            var result = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(users, progress, ct));
+            FetchProgressDisplay.PrintSummary(result);
+            return FetchProgressDisplay.ExitCode(result);
+        }));
+        return command;
+    }
+}

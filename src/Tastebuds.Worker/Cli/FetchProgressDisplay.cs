@@ -1,0 +1,44 @@
+using Spectre.Console;
+using Tastebuds.Worker.Fetching;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary>A live progress bar for fetch runs on a terminal; nothing at all when output goes to a log.</summary>
+internal static class FetchProgressDisplay
+{
+    public static async Task<FetchRunResult> RunAsync(Func<IProgress<FetchProgress>?, Task<FetchRunResult>> run)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+        {
+            return await run(null);
+        }
+
+        FetchRunResult? result = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("fetching users");
+                var progress = new Progress<FetchProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                    task.Description = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"users {p.Done}/{p.Total}  ok {p.Succeeded}  skipped {p.Skipped}  failed {p.Failed}  requests {p.Requests}  retries {p.Retries}  {p.RequestsPerSecond:0} req/s");
+                });
+                result = await run(progress);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    public static void PrintSummary(FetchRunResult result) =>
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Fetched {result.Users} user(s): {result.Succeeded} succeeded, {result.Skipped} skipped, {result.Failed} failed; {result.Requests} requests, {result.Retries} retries (run {result.RunId})"));
+
+    public static int ExitCode(FetchRunResult result) =>
+        result.KeyRejected ? ExitCodes.LastfmKeyRejected
+        : result.Failed > 0 ? ExitCodes.PartialFailure
+        : ExitCodes.Ok;
+}

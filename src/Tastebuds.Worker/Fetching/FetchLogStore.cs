@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Tastebuds.Worker.Fetching;
+
+/// <summary>
+/// Rows of <c>data_fetch_logs</c>: inserted <c>running</c> when a step starts, completed when it ends. Completion
+/// is written even when the step was cancelled (with its own short timeout), so no row is left <c>running</c>
+/// by a process that lived to see the end of its work.
+/// </summary>
+public sealed class FetchLogStore(NpgsqlDataSource dataSource)
+{
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(15);
+
+    public async Task<long> StartAsync(Guid runId, string jobType, string? username, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO data_fetch_logs (run_id, job_type, username, status, host)
+            VALUES (@runId, @jobType, @username, 'running', @host)
+            RETURNING id
+            """,
+            new { runId, jobType, username, host = Environment.MachineName },
+            cancellationToken: ct));
+    }
+
+    public async Task CompleteAsync(long id, LogCompletion completion)
+    {
+        using var timeout = new CancellationTokenSource(CompletionTimeout);
+        await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE data_fetch_logs
+               SET status = @Status,
+                   finished_at = clock_timestamp(),
+                   duration_ms = greatest(0, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint),
+                   user_id = coalesce(@UserId, user_id),
+                   tracks_fetched = @TracksFetched, albums_fetched = @AlbumsFetched, artists_fetched = @ArtistsFetched,
+                   loved_tracks_fetched = @LovedTracksFetched, tags_fetched = @TagsFetched,
+                   requests_made = @RequestsMade, retries = @Retries, items_written = @ItemsWritten,
+                   error_code = @ErrorCode, error_message = @ErrorMessage,
+                   details = CAST(@Details AS jsonb)
+             WHERE id = @Id
+            """,
+            new
+            {
+                Id = id,
+                completion.Status,
+                completion.UserId,
+                completion.TracksFetched,
+                completion.AlbumsFetched,
+                completion.ArtistsFetched,
+                completion.LovedTracksFetched,
+                completion.TagsFetched,
+                completion.RequestsMade,
+                completion.Retries,
+                completion.ItemsWritten,
+                completion.ErrorCode,
+                ErrorMessage = Truncate(completion.ErrorMessage),
+                Details = JsonSerializer.Serialize(completion.Details ?? new Dictionary<string, object?>()),
+            },
+            cancellationToken: timeout.Token));
+    }
+
+    private static string? Truncate(string? message) =>
+        message is { Length: > 2000 } ? message[..2000] + "…" : message;
+}
+
+/// <summary>How a step ended. Status is one of succeeded, failed, skipped, cancelled.</summary>
+public sealed record LogCompletion(string Status)
+{
+    public long? UserId { get; init; }
+
+    public int TracksFetched { get; init; }
+
+    public int AlbumsFetched { get; init; }
+
+    public int ArtistsFetched { get; init; }
+
+    public int LovedTracksFetched { get; init; }
+
+    public int TagsFetched { get; init; }
+
+    public int RequestsMade { get; init; }
+
+    public int Retries { get; init; }
+
+    public long ItemsWritten { get; init; }
+
+    public int? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
+}
+
+/// <summary>The job types and statuses the schema accepts.</summary>
+public static class JobTypes
+{
+    public const string FetchUsers = "fetch_users";
+    public const string FetchUser = "fetch_user";
+    public const string RecalculateSimilarities = "recalculate_similarities";
+    public const string GenerateRecommendations = "generate_recommendations";
+}
+
+public static class StepStatus
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+    public const string Cancelled = "cancelled";
+    public const string Abandoned = "abandoned";
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tastebuds.Worker.Fetching;
+
+internal static partial class FetchingLog
+{
+    [LoggerMessage(3001, LogLevel.Information, "Fetch run {RunId} started for {Users} user(s)")]
+    public static partial void RunStarted(ILogger logger, Guid runId, int users);
+
+    [LoggerMessage(3002, LogLevel.Information, "Fetch run {RunId} finished: {Succeeded} succeeded, {Skipped} skipped, {Failed} failed in {Seconds:0.0} s")]
+    public static partial void RunFinished(ILogger logger, Guid runId, int succeeded, int skipped, int failed, double seconds);
+
+    [LoggerMessage(3003, LogLevel.Debug, "Fetched {Username}: {Tracks} tracks, {Albums} albums, {Artists} artists, {Requests} requests")]
+    public static partial void UserFetched(ILogger logger, string username, int tracks, int albums, int artists, int requests);
+
+    [LoggerMessage(3004, LogLevel.Information, "Skipped {Username}: Last.fm error {Code}: {Message}")]
+    public static partial void UserSkipped(ILogger logger, string username, int code, string message);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Fetching {Username} failed: {Message}")]
+    public static partial void UserFailed(ILogger logger, string username, string message);
+
+    [LoggerMessage(3006, LogLevel.Error, "Last.fm rejected the API key (error {Code}: {Message}); the fetch run stops")]
+    public static partial void KeyRejected(ILogger logger, int code, string message);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Fetch run {RunId} cancelled while fetching {Username}; that user's previous data is kept")]
+    public static partial void RunCancelled(ILogger logger, Guid runId, string username);
+}

@@ -1,0 +1,248 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tastebuds.Worker.Fetching;
+
+/// <summary>
+/// Stores one user's snapshot in one transaction: profile upsert, catalog upserts (binary COPY into temporary
+/// tables, then one INSERT ... ON CONFLICT per kind), then the user's interactions replaced (DELETE, then
+/// binary COPY straight in). A failure or cancellation anywhere leaves the previous snapshot whole.
+/// </summary>
+public sealed class SnapshotStore(NpgsqlDataSource dataSource)
+{
+    public async Task<StoredSnapshot> SaveAsync(UserSnapshot snapshot, CancellationToken ct)
+    {
+        var merged = MergedSnapshot.From(snapshot);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var userId = await UpsertUserAsync(connection, snapshot, ct);
+        await StageCatalogAsync(connection, merged, ct);
+        await Sql(connection, CatalogUpsert, ct);
+        var artistIds = await ReadIdsAsync(connection, "SELECT t.name_key, '', a.id FROM tmp_artists t JOIN artists a ON a.name_key = t.name_key", ct);
+        var albumIds = await ReadIdsAsync(connection,
+            "SELECT t.artist_key, t.name_key, al.id FROM tmp_albums t JOIN artists a ON a.name_key = t.artist_key JOIN albums al ON al.artist_id = a.id AND al.name_key = t.name_key", ct);
+        var trackIds = await ReadIdsAsync(connection,
+            "SELECT t.artist_key, t.name_key, tr.id FROM tmp_tracks t JOIN artists a ON a.name_key = t.artist_key JOIN tracks tr ON tr.artist_id = a.id AND tr.name_key = t.name_key", ct);
+
+        await using (var delete = new NpgsqlBatch(connection))
+        {
+            foreach (var table in (string[])["user_track_interactions", "user_album_interactions", "user_artist_interactions"])
+            {
+                delete.BatchCommands.Add(new NpgsqlBatchCommand($"DELETE FROM {table} WHERE user_id = $1") { Parameters = { new() { Value = userId } } });
+            }
+
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        var tracks = await CopyTrackRowsAsync(connection, userId, merged, trackIds, ct);
+        var albums = await CopyKindRowsAsync(connection, "user_album_interactions", "album_id", userId, merged.Snapshot.Period,
+            merged.AlbumRows, r => albumIds[(r.ArtistKey, r.Key)], ct);
+        var artists = await CopyKindRowsAsync(connection, "user_artist_interactions", "artist_id", userId, merged.Snapshot.Period,
+            merged.ArtistRows, r => artistIds[(r.Key, string.Empty)], ct);
+
+        await transaction.CommitAsync(ct);
+        return new StoredSnapshot(userId, tracks, albums, artists);
+    }
+
+    private static async Task<long> UpsertUserAsync(NpgsqlConnection connection, UserSnapshot snapshot, CancellationToken ct)
+    {
+        var profile = snapshot.Profile;
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO lastfm_users AS u (username, real_name, country, total_playcount, registered_at, profile_url, image_url, last_fetched_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+            ON CONFLICT ((lower(username))) DO UPDATE
+               SET username = excluded.username, real_name = excluded.real_name, country = excluded.country,
+                   total_playcount = excluded.total_playcount, registered_at = excluded.registered_at,
+                   profile_url = excluded.profile_url, image_url = excluded.image_url,
+                   last_fetched_at = now(), updated_at = now()
+            RETURNING id
+            """, connection)
+        {
+            Parameters =
+            {
+                new() { Value = profile.Name },
+                new() { Value = (object?)profile.RealName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)profile.Country ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = Math.Max(0, profile.Playcount) },
+                new() { Value = (object?)profile.Registered ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new() { Value = (object?)profile.Url ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)profile.ImageUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            },
+        };
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task StageCatalogAsync(NpgsqlConnection connection, MergedSnapshot merged, CancellationToken ct)
+    {
+        await Sql(connection,
+            """
+            CREATE TEMP TABLE tmp_artists (name text, name_key text, mbid text, url text) ON COMMIT DROP;
+            CREATE TEMP TABLE tmp_albums (artist_key text, name text, name_key text, mbid text, url text) ON COMMIT DROP;
+            CREATE TEMP TABLE tmp_tracks (artist_key text, name text, name_key text, mbid text, url text) ON COMMIT DROP;
+            """, ct);
+
+        await using (var artists = await connection.BeginBinaryImportAsync("COPY tmp_artists (name, name_key, mbid, url) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var a in merged.Artists)
+            {
+                await artists.StartRowAsync(ct);
+                await artists.WriteAsync(a.Name, NpgsqlDbType.Text, ct);
+                await artists.WriteAsync(a.Key, NpgsqlDbType.Text, ct);
+                await WriteTextAsync(artists, a.Mbid, ct);
+                await WriteTextAsync(artists, a.Url, ct);
+            }
+
+            await artists.CompleteAsync(ct);
+        }
+
+        await CopyItemsAsync(connection, "tmp_albums", merged.Albums, ct);
+        await CopyItemsAsync(connection, "tmp_tracks", merged.Tracks, ct);
+    }
+
+    private static async Task CopyItemsAsync(NpgsqlConnection connection, string table, IEnumerable<CatalogItem> items, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {table} (artist_key, name, name_key, mbid, url) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var item in items)
+        {
+            await writer.StartRowAsync(ct);
+            await writer.WriteAsync(item.ArtistKey, NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(item.Name, NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(item.Key, NpgsqlDbType.Text, ct);
+            await WriteTextAsync(writer, item.Mbid, ct);
+            await WriteTextAsync(writer, item.Url, ct);
+        }
+
+        await writer.CompleteAsync(ct);
+    }
+
+    private static async Task<int> CopyTrackRowsAsync(
+        NpgsqlConnection connection, long userId, MergedSnapshot merged, Dictionary<(string, string), long> ids, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY user_track_interactions (user_id, track_id, play_count, is_loved, loved_at, tags, rank, period) FROM STDIN (FORMAT BINARY)", ct);
+        var rows = 0;
+        foreach (var row in merged.TrackRows.Where(r => r.PlayCount > 0 || r.IsLoved))
+        {
+            await writer.StartRowAsync(ct);
+            await writer.WriteAsync(userId, NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(ids[(row.ArtistKey, row.TrackKey)], NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(row.PlayCount, NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(row.IsLoved, NpgsqlDbType.Boolean, ct);
+            if (row.LovedAt is { } lovedAt)
+            {
+                await writer.WriteAsync(lovedAt, NpgsqlDbType.TimestampTz, ct);
+            }
+            else
+            {
+                await writer.WriteNullAsync(ct);
+            }
+
+            await writer.WriteAsync(row.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            await WriteIntAsync(writer, row.Rank, ct);
+            await writer.WriteAsync(merged.Snapshot.Period, NpgsqlDbType.Text, ct);
+            rows++;
+        }
+
+        await writer.CompleteAsync(ct);
+        return rows;
+    }
+
+    private static async Task<int> CopyKindRowsAsync(
+        NpgsqlConnection connection, string table, string idColumn, long userId, string period,
+        IEnumerable<KindRow> rows, Func<KindRow, long> id, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} (user_id, {idColumn}, play_count, loved_tracks, tags, rank, period) FROM STDIN (FORMAT BINARY)", ct);
+        var written = 0;
+        foreach (var row in rows.Where(r => r.PlayCount > 0 || r.LovedTracks > 0))
+        {
+            await writer.StartRowAsync(ct);
+            await writer.WriteAsync(userId, NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(id(row), NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(row.PlayCount, NpgsqlDbType.Bigint, ct);
+            await writer.WriteAsync(row.LovedTracks, NpgsqlDbType.Integer, ct);
+            await writer.WriteAsync(row.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            await WriteIntAsync(writer, row.Rank, ct);
+            await writer.WriteAsync(period, NpgsqlDbType.Text, ct);
+            written++;
+        }
+
+        await writer.CompleteAsync(ct);
+        return written;
+    }
+
+    private static async Task<Dictionary<(string, string), long>> ReadIdsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        var ids = new Dictionary<(string, string), long>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return ids;
+    }
+
+    private static async Task WriteTextAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken ct)
+    {
+        if (value is null)
+        {
+            await writer.WriteNullAsync(ct);
+        }
+        else
+        {
+            await writer.WriteAsync(value, NpgsqlDbType.Text, ct);
+        }
+    }
+
+    private static async Task WriteIntAsync(NpgsqlBinaryImporter writer, int? value, CancellationToken ct)
+    {
+        if (value is null)
+        {
+            await writer.WriteNullAsync(ct);
+        }
+        else
+        {
+            await writer.WriteAsync(value.Value, NpgsqlDbType.Integer, ct);
+        }
+    }
+
+    private static async Task Sql(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    // Updates only fill what was missing (an mbid, a url): unchanged rows are not rewritten on every fetch.
+    // Rows are inserted in key order so concurrent fetches of overlapping catalogs lock in the same order.
+    private const string CatalogUpsert =
+        """
+        INSERT INTO artists AS a (name, name_key, mbid, url)
+        SELECT name, name_key, mbid, url FROM tmp_artists ORDER BY name_key
+        ON CONFLICT (name_key) DO UPDATE
+           SET mbid = coalesce(a.mbid, excluded.mbid), url = coalesce(a.url, excluded.url), updated_at = now()
+         WHERE (a.mbid IS NULL AND excluded.mbid IS NOT NULL) OR (a.url IS NULL AND excluded.url IS NOT NULL);
+
+        INSERT INTO albums AS al (artist_id, name, name_key, mbid, url)
+        SELECT a.id, t.name, t.name_key, t.mbid, t.url
+        FROM tmp_albums t JOIN artists a ON a.name_key = t.artist_key
+        ORDER BY a.id, t.name_key
+        ON CONFLICT (artist_id, name_key) DO UPDATE
+           SET mbid = coalesce(al.mbid, excluded.mbid), url = coalesce(al.url, excluded.url), updated_at = now()
+         WHERE (al.mbid IS NULL AND excluded.mbid IS NOT NULL) OR (al.url IS NULL AND excluded.url IS NOT NULL);
+
+        INSERT INTO tracks AS tr (artist_id, name, name_key, mbid, url)
+        SELECT a.id, t.name, t.name_key, t.mbid, t.url
+        FROM tmp_tracks t JOIN artists a ON a.name_key = t.artist_key
+        ORDER BY a.id, t.name_key
+        ON CONFLICT (artist_id, name_key) DO UPDATE
+           SET mbid = coalesce(tr.mbid, excluded.mbid), url = coalesce(tr.url, excluded.url), updated_at = now()
+         WHERE (tr.mbid IS NULL AND excluded.mbid IS NOT NULL) OR (tr.url IS NULL AND excluded.url IS NOT NULL);
+        """;
+}
+
+/// <summary>What a save wrote: the user's id and the interaction rows per kind.</summary>
+public sealed record StoredSnapshot(long UserId, int Tracks, int Albums, int Artists);
