@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Tastebuds.Core.Similarity;
 
@@ -33,6 +34,7 @@ public static class Recommender
         var clock = Stopwatch.StartNew();
         var result = new Recommendation[matrix.UserCount][];
         var popularityScale = Math.Log(1.0 + matrix.UserCount);
+        var pool = new ConcurrentBag<CandidateWorkspace>();
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
@@ -42,13 +44,13 @@ public static class Recommender
             0,
             matrix.UserCount,
             parallel,
-            () => new CandidateWorkspace(slice.ItemIds.Length),
+            () => pool.TryTake(out var reused) ? reused : new CandidateWorkspace(slice.ItemIds.Length),
             (u, _, workspace) =>
             {
                 result[u] = ForUser(slice, neighbours.Of(u, metric), u, options, artistOfTrack, popularityScale, workspace);
                 return workspace;
             },
-            _ => { });
+            pool.Add);
         return new RecommendationSet(metric, options.Kind, result, clock.Elapsed);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Tastebuds.Core.Similarity;
@@ -25,6 +26,10 @@ public static class NeighbourFinder
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
         long pairs = 0;
+
+        // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
+        // come from a pool instead of being allocated again.
+        var pool = new ConcurrentBag<PairWorkspace>();
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
@@ -34,7 +39,7 @@ public static class NeighbourFinder
             0,
             n,
             parallel,
-            () => new PairWorkspace(n),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers),
             (u, _, workspace) =>
             {
                 Accumulate(slices, u, workspace);
@@ -42,7 +47,12 @@ public static class NeighbourFinder
                 workspace.Reset();
                 return workspace;
             },
-            workspace => Interlocked.Add(ref pairs, workspace.PairsEvaluated));
+            workspace =>
+            {
+                Interlocked.Add(ref pairs, workspace.PairsEvaluated);
+                workspace.PairsEvaluated = 0;
+                pool.Add(workspace);
+            });
 
         var stats = new NeighbourStats(n, pairs,
             result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
@@ -76,11 +86,7 @@ public static class NeighbourFinder
     private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, Neighbour[][][] result)
     {
         var k = options.MaxSimilarUsers;
-        var heaps = new PriorityQueue<int, (double Score, int User)>[MetricCount];
-        for (var m = 0; m < MetricCount; m++)
-        {
-            heaps[m] = new PriorityQueue<int, (double, int)>(k + 1, NeighbourOrder.WorstFirst);
-        }
+        var heaps = ws.Heaps;
 
         var minShared = Math.Max(1, options.MinSharedItems);
         Span<double> scores = stackalloc double[MetricCount];

@@ -17,14 +17,23 @@ internal sealed class PairWorkspace
 
     private readonly int[] _slotOf;
 
-    public PairWorkspace(int userCount)
+    public PairWorkspace(int userCount, int maxNeighbours)
     {
+        Heaps = new PriorityQueue<int, (double Score, int User)>[3];
+        for (var m = 0; m < Heaps.Length; m++)
+        {
+            Heaps[m] = new PriorityQueue<int, (double Score, int User)>(maxNeighbours + 1, NeighbourOrder.WorstFirst);
+        }
+
         _slotOf = new int[userCount];
         Array.Fill(_slotOf, -1);
         Candidates = new int[16];
         Shared = new int[16 * KindCount];
         Acc = new double[16 * KindCount * Sums];
     }
+
+    /// <summary>One bounded min-heap per metric, drained (empty) between target users.</summary>
+    public PriorityQueue<int, (double Score, int User)>[] Heaps { get; }
 
     public int[] Candidates { get; private set; }
 
