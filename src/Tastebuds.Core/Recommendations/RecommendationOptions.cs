@@ -19,6 +19,16 @@ public sealed record RecommendationOptions
     [Range(0.0, double.MaxValue)]
     public double PopularityWeight { get; init; } = 0.05;
 
+    /// <summary>
+    /// p in <c>sim(u,v)^p</c> wherever a similarity weighs evidence (numerator and denominator);
+    /// p > 1 lets the closest neighbours count more. Neighbours with a score ≤ 0 never add evidence.
+    /// </summary>
+    [Range(0.0, 10.0)]
+    public double SimilarityExponent { get; init; } = 1.0;
+
+    /// <summary>Divide <c>w(v,t)</c> by ‖w(v)‖ of the recommended kind, so heavy listeners don't outweigh others.</summary>
+    public bool NormaliseNeighbourWeights { get; init; }
+
     [Range(0, int.MaxValue)]
     public int MaxExplanationNeighbours { get; init; } = 5;
 

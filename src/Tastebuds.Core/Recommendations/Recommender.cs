@@ -60,7 +60,7 @@ public static class Recommender
         var similaritySum = 0.0;
         foreach (var n in neighbours)
         {
-            similaritySum += n.Score;
+            similaritySum += Strength(n, options);
         }
 
         if (similaritySum <= 0)
@@ -71,11 +71,12 @@ public static class Recommender
         foreach (var n in neighbours)
         {
             var v = n.User;
+            var strength = Strength(n, options) * Scale(slice, v, options);
             for (var e = slice.UserOffsets[v]; e < slice.UserOffsets[v + 1]; e++)
             {
                 if (slice.PlayCounts[e] > 0 || slice.Loved[e])
                 {
-                    ws.Add(slice.Items[e], n.Score * slice.Weights[e]);
+                    ws.Add(slice.Items[e], strength * slice.Weights[e]);
                 }
             }
         }
@@ -124,15 +125,22 @@ public static class Recommender
                 perArtist[artist] = already + 1;
             }
 
-            var (supporters, top) = Explain(slice, neighbours, item, similaritySum, options.MaxExplanationNeighbours);
+            var (supporters, top) = Explain(slice, neighbours, item, similaritySum, options);
             picked.Add(new Recommendation(item, picked.Count + 1, score, popularity, supporters, top));
         }
 
         return [.. picked];
     }
 
+    /// <summary>The weight of a neighbour's evidence: sim^p, and nothing for non-positive similarities.</summary>
+    private static double Strength(Neighbour n, RecommendationOptions options) =>
+        n.Score <= 0 ? 0.0 : options.SimilarityExponent == 1.0 ? n.Score : Math.Pow(n.Score, options.SimilarityExponent);
+
+    private static double Scale(KindSlice slice, int v, RecommendationOptions options) =>
+        options.NormaliseNeighbourWeights && slice.Norms[v] > 0 ? 1.0 / slice.Norms[v] : 1.0;
+
     private static (int Supporters, NeighbourContribution[] Top) Explain(KindSlice slice, IReadOnlyList<Neighbour> neighbours,
-        int item, double similaritySum, int max)
+        int item, double similaritySum, RecommendationOptions options)
     {
         var all = new List<NeighbourContribution>();
         foreach (var n in neighbours)
@@ -141,14 +149,14 @@ public static class Recommender
             if (e >= 0 && (slice.PlayCounts[e] > 0 || slice.Loved[e]))
             {
                 all.Add(new NeighbourContribution(n.User, n.Score, slice.PlayCounts[e], slice.Loved[e],
-                    n.Score * slice.Weights[e] / similaritySum));
+                    Strength(n, options) * Scale(slice, n.User, options) * slice.Weights[e] / similaritySum));
             }
         }
 
         var top = all
             .OrderByDescending(c => c.Amount)
             .ThenBy(c => c.Neighbour)
-            .Take(max)
+            .Take(options.MaxExplanationNeighbours)
             .ToArray();
         return (all.Count, top);
     }

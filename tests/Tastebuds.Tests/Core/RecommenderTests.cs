@@ -40,6 +40,27 @@ public class RecommenderTests
     }
 
     [Test]
+    public void Similarity_exponent_and_neighbour_normalisation_reweigh_the_evidence()
+    {
+        // The fixture above: sims 2/√12 and 1/√12; ‖u1‖ = ‖u2‖ = √6.
+        var m = Matrix(Raw, Tracks(1, (1, 1), (2, 1)), Tracks(2, (1, 1), (2, 1), (3, 2)),
+            Tracks(3, (1, 1), (3, 1), (4, 2)), Tracks(4, (5, 3)));
+        var neighbours = NeighbourFinder.Compute(m, Permissive, CancellationToken.None);
+        var squared = new RecommendationOptions { PopularityWeight = 0, SimilarityExponent = 2 };
+        var normalised = new RecommendationOptions { PopularityWeight = 0, NormaliseNeighbourWeights = true };
+
+        var bySquares = Recommender.Recommend(m, neighbours, SimilarityMetric.Cosine, squared, null, CancellationToken.None).For(0);
+        var byUnitVectors = Recommender.Recommend(m, neighbours, SimilarityMetric.Cosine, normalised, null, CancellationToken.None).For(0);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(bySquares.Select(r => r.Score), Is.EqualTo(new[] { 9.0 / 5, 2.0 / 5 }).Within(Tolerance));
+            Assert.That(bySquares[0].TopContributors.Sum(c => c.Amount), Is.EqualTo(9.0 / 5).Within(Tolerance));
+            Assert.That(byUnitVectors.Select(r => r.Score), Is.EqualTo(new[] { 5.0 / 3 / Math.Sqrt(6), 2.0 / 3 / Math.Sqrt(6) }).Within(Tolerance));
+        }
+    }
+
+    [Test]
     public void Equal_scores_rank_by_track_index()
     {
         var m = Matrix(Raw, Tracks(1, (1, 1)), Tracks(2, (1, 1), (7, 2), (3, 2)));
