@@ -9,4 +9,14 @@ if (args.Length > 0 && args[0] == "evaluate")
     return;
 }
 
+if (args.Length > 0 && args[0] == "stats")
+{
+    // One timed pass over each benchmark input, with the pair counts behind the timings.
+    var bench = new NeighbourFinderBenchmarks();
+    bench.Setup();
+    Console.WriteLine($"HetRec: {bench.HetRec().Stats}");
+    Console.WriteLine($"Generated: {bench.Generated5000Users().Stats}");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(NeighbourFinderBenchmarks).Assembly).Run(args);
