@@ -1,1 +1,0 @@
-namespace Tastebuds.Core; public static class Placeholder {}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Tastebuds.Core.Similarity;
+
+namespace Tastebuds.Core.Recommendations;
+
+/// <summary>
+/// Neighbour-based scoring: <c>score(t) = Σ_{v∈N(u), t∈I(v)} sim(u,v)·w(v,t) / Σ_{v∈N(u)} sim(u,v)
+/// + PopularityWeight · pop(t)</c> over items u has no interaction with.
+/// </summary>
+public static class Recommender
+{
+    /// <param name="artistOfTrack">
+    /// Per dense item index of <see cref="RecommendationOptions.Kind"/>, a group key (artist id) for
+    /// <see cref="RecommendationOptions.MaxTracksPerArtist"/>; null means no cap.
+    /// </param>
+    public static RecommendationSet Recommend(
+        InteractionMatrix matrix,
+        NeighbourSet neighbours,
+        SimilarityMetric metric,
+        RecommendationOptions options,
+        long[]? artistOfTrack,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(neighbours);
+        ArgumentNullException.ThrowIfNull(options);
+        var slice = matrix.Slice(options.Kind);
+        if (artistOfTrack is not null && artistOfTrack.Length != slice.ItemIds.Length)
+        {
+            throw new ArgumentException("Needs one artist per item of the recommended kind.", nameof(artistOfTrack));
+        }
+
+        var clock = Stopwatch.StartNew();
+        var result = new Recommendation[matrix.UserCount][];
+        var popularityScale = Math.Log(1.0 + matrix.UserCount);
+        var pool = new ConcurrentBag<CandidateWorkspace>();
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
+        Parallel.For(
+            0,
+            matrix.UserCount,
+            parallel,
+            () => pool.TryTake(out var reused) ? reused : new CandidateWorkspace(slice.ItemIds.Length),
+            (u, _, workspace) =>
+            {
+                result[u] = ForUser(slice, neighbours.Of(u, metric), u, options, artistOfTrack, popularityScale, workspace);
+                return workspace;
+            },
+            pool.Add);
+        return new RecommendationSet(metric, options.Kind, result, clock.Elapsed);
+    }
+
+    private static Recommendation[] ForUser(KindSlice slice, IReadOnlyList<Neighbour> neighbours, int u,
+        RecommendationOptions options, long[]? artistOfTrack, double popularityScale, CandidateWorkspace ws)
+    {
+        var similaritySum = 0.0;
+        foreach (var n in neighbours)
+        {
+            similaritySum += Strength(n, options);
+        }
+
+        if (similaritySum <= 0)
+        {
+            return [];
+        }
+
+        foreach (var n in neighbours)
+        {
+            var v = n.User;
+            var strength = Strength(n, options) * Scale(slice, v, options);
+            for (var e = slice.UserOffsets[v]; e < slice.UserOffsets[v + 1]; e++)
+            {
+                if (slice.PlayCounts[e] > 0 || slice.Loved[e])
+                {
+                    ws.Add(slice.Items[e], strength * slice.Weights[e]);
+                }
+            }
+        }
+
+        // Items the user already has (any interaction) are never recommended.
+        for (var e = slice.UserOffsets[u]; e < slice.UserOffsets[u + 1]; e++)
+        {
+            ws.Exclude(slice.Items[e]);
+        }
+
+        var ranked = new List<(double Score, int Item, double Popularity)>(ws.Count);
+        for (var c = 0; c < ws.Count; c++)
+        {
+            var item = ws.Touched[c];
+            if (ws.IsExcluded(item))
+            {
+                continue;
+            }
+
+            var holders = slice.ItemOffsets[item + 1] - slice.ItemOffsets[item];
+            var popularity = popularityScale > 0 ? Math.Log(1.0 + holders) / popularityScale : 0.0;
+            ranked.Add(((ws.Evidence[item] / similaritySum) + (options.PopularityWeight * popularity), item, popularity));
+        }
+
+        ws.Reset();
+        ranked.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Item.CompareTo(b.Item));
+
+        var picked = new List<Recommendation>(Math.Min(options.RecommendationsPerUser, ranked.Count));
+        var perArtist = artistOfTrack is null ? null : new Dictionary<long, int>();
+        foreach (var (score, item, popularity) in ranked)
+        {
+            if (picked.Count == options.RecommendationsPerUser)
+            {
+                break;
+            }
+
+            if (perArtist is not null)
+            {
+                var artist = artistOfTrack![item];
+                var already = perArtist.GetValueOrDefault(artist);
+                if (already >= options.MaxTracksPerArtist)
+                {
+                    continue;
+                }
+
+                perArtist[artist] = already + 1;
+            }
+
+            var (supporters, top) = Explain(slice, neighbours, item, similaritySum, options);
+            picked.Add(new Recommendation(item, picked.Count + 1, score, popularity, supporters, top));
+        }
+
+        return [.. picked];
+    }
+
+    /// <summary>The weight of a neighbour's evidence: sim^p, and nothing for non-positive similarities.</summary>
+    private static double Strength(Neighbour n, RecommendationOptions options) =>
+        n.Score <= 0 ? 0.0 : options.SimilarityExponent == 1.0 ? n.Score : Math.Pow(n.Score, options.SimilarityExponent);
+
+    private static double Scale(KindSlice slice, int v, RecommendationOptions options) =>
+        options.NormaliseNeighbourWeights && slice.Norms[v] > 0 ? 1.0 / slice.Norms[v] : 1.0;
+
+    private static (int Supporters, NeighbourContribution[] Top) Explain(KindSlice slice, IReadOnlyList<Neighbour> neighbours,
+        int item, double similaritySum, RecommendationOptions options)
+    {
+        var all = new List<NeighbourContribution>();
+        foreach (var n in neighbours)
+        {
+            var e = slice.Find(n.User, item);
+            if (e >= 0 && (slice.PlayCounts[e] > 0 || slice.Loved[e]))
+            {
+                all.Add(new NeighbourContribution(n.User, n.Score, slice.PlayCounts[e], slice.Loved[e],
+                    Strength(n, options) * Scale(slice, n.User, options) * slice.Weights[e] / similaritySum));
+            }
+        }
+
+        var top = all
+            .OrderByDescending(c => c.Amount)
+            .ThenBy(c => c.Neighbour)
+            .Take(options.MaxExplanationNeighbours)
+            .ToArray();
+        return (all.Count, top);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Tastebuds.Core.Similarity;
+
+/// <summary>The per-kind measures and their combination, from accumulated pair sums.</summary>
+internal static class PairScores
+{
+    // One-pass variances lose a few ulps; below this share of Σx² a variance is taken as 0.
+    private const double ZeroVariance = 1e-10;
+
+    public static double Cosine(double dot, double normU, double normV)
+    {
+        var denominator = normU * normV;
+        return denominator > 0 ? dot / denominator : 0.0;
+    }
+
+    public static double Jaccard(int shared, int countU, int countV)
+    {
+        var union = countU + countV - shared;
+        return union > 0 ? (double)shared / union : 0.0;
+    }
+
+    /// <summary>Pearson over the shared items only, from Σx, Σy, Σx², Σy², Σxy over them.</summary>
+    public static double Pearson(int n, double sx, double sy, double sxx, double syy, double sxy)
+    {
+        if (n < 2)
+        {
+            return 0.0;
+        }
+
+        var varX = sxx - (sx * sx / n);
+        var varY = syy - (sy * sy / n);
+        if (varX <= ZeroVariance * sxx || varY <= ZeroVariance * syy)
+        {
+            return 0.0;
+        }
+
+        var r = (sxy - (sx * sy / n)) / Math.Sqrt(varX * varY);
+        return Math.Clamp(r, -1.0, 1.0);
+    }
+
+    public static double Significance(int shared, double shrinkageShared) =>
+        shrinkageShared > 0 ? Math.Min(1.0, shared / shrinkageShared) : 1.0;
+}

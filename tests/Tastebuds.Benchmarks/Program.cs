@@ -1,0 +1,33 @@
+using BenchmarkDotNet.Running;
+using Tastebuds.Benchmarks;
+
+// `evaluate [variant...]` runs the HetRec offline evaluation (docs/evaluation.md);
+// anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "evaluate")
+{
+    HetRecEvaluation.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "stats")
+{
+    // One timed pass over each benchmark input, with the pair counts behind the timings.
+    var bench = new NeighbourFinderBenchmarks();
+    bench.Setup();
+    Console.WriteLine($"HetRec: {bench.HetRec().Stats}");
+    Console.WriteLine($"Generated: {bench.Generated5000Users().Stats}");
+    var hetRec = Tastebuds.Core.InteractionMatrix.Build(DataFiles.HetRecInteractions());
+    foreach (var threshold in new[] { 0.1, 0.05 })
+    {
+        var set = Tastebuds.Core.Similarity.NeighbourFinder.Compute(hetRec,
+            new Tastebuds.Core.Similarity.SimilarityOptions { SimilarityThreshold = threshold }, CancellationToken.None);
+        foreach (var metric in Enum.GetValues<Tastebuds.Core.SimilarityMetric>())
+        {
+            var lonely = Enumerable.Range(0, hetRec.UserCount).Count(u => set.Of(u, metric).Count == 0);
+            Console.WriteLine($"HetRec threshold {threshold}: {metric} users without neighbours {lonely} of {hetRec.UserCount}");
+        }
+    }
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(NeighbourFinderBenchmarks).Assembly).Run(args);
