@@ -5,13 +5,17 @@ using Microsoft.Extensions.Options;
 namespace Tastebuds.Worker.Lastfm;
 
 /// <summary>
-/// The process-wide request budget: at most <c>MaxRequestsPerMinute</c> attempts in any sliding
-/// minute, callers queue (FIFO) for a permit. A singleton shared by every <see cref="LastfmClient"/>;
+/// The process-wide request budget: at most <c>MaxRequestsPerMinute</c> attempts in ANY interval of one
+/// minute (not only in aligned ones), callers queue (FIFO) for a permit.
+/// A sliding window of S segments only promises N permits per S consecutive segments, and an arbitrary
+/// interval of one window overlaps S + 1 of them; so the limiter's window is stretched to W·S/(S−2): then
+/// any interval of W plus one segment of slack (for network jitter before the request reaches Last.fm)
+/// holds at most N. The price is throughput: N per W·S/(S−2), 90% of the nominal budget with S = 20. A singleton shared by every <see cref="LastfmClient"/>;
 /// the resilience pipeline asks it once per attempt, so retries spend budget too.
 /// </summary>
 public sealed class LastfmRateLimiter : IDisposable
 {
-    private const int SegmentsPerWindow = 6;
+    private const int SegmentsPerWindow = 20;
     private readonly SlidingWindowRateLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly ILogger<LastfmRateLimiter> _logger;
@@ -27,7 +31,7 @@ public sealed class LastfmRateLimiter : IDisposable
         _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = _options.MaxRequestsPerMinute,
-            Window = _options.Window,
+            Window = _options.Window * SegmentsPerWindow / (SegmentsPerWindow - 2),
             SegmentsPerWindow = SegmentsPerWindow,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             QueueLimit = 100_000,
