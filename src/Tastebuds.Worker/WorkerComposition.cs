@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
@@ -14,6 +15,7 @@ public static class WorkerComposition
     public static IHostApplicationBuilder AddTastebuds(this IHostApplicationBuilder builder)
     {
         builder.AddLogging();
+        builder.AddGracefulShutdown();
         builder.AddDatabase();
         builder.AddLastfm();
         builder.AddFetching();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 
 namespace Tastebuds.Worker.Fetching;
@@ -8,7 +9,8 @@ namespace Tastebuds.Worker.Fetching;
 /// <summary>
 /// One fetch run: every user (or the ones asked for), one at a time, <c>RateLimiting:DelayBetweenUsers</c> apart.
 /// Each user is a <c>fetch_user</c> log row and one transaction; a user that fails does not stop the others; a
-/// rejected API key stops the run at once. The FetchUsers job and the <c>fetch</c> verb both call this.
+/// rejected API key stops the run at once. On shutdown no new user starts; the user in flight finishes within
+/// the grace period or rolls back. The FetchUsers job and the <c>fetch</c> verb both call this.
 /// </summary>
 public sealed class FetchRunner(
     FetchUserDirectory directory,
@@ -16,11 +18,14 @@ public sealed class FetchRunner(
     SnapshotStore store,
     FetchLogStore logs,
     IOptions<RateLimitingOptions> rateLimiting,
+    ShutdownSignal shutdown,
     TimeProvider time,
     ILogger<FetchRunner> logger)
 {
-    public async Task<FetchRunResult> RunAsync(IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, CancellationToken ct)
+    public async Task<FetchRunResult> RunAsync(IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
+        var ct = linked.Token;
         var runId = Guid.NewGuid();
         var clock = Stopwatch.StartNew();
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await directory.ListAsync(ct);
@@ -40,13 +45,16 @@ public sealed class FetchRunner(
                     await Task.Delay(rateLimiting.Value.DelayBetweenUsers, time, ct);
                 }
 
+                // No new user after SIGTERM; the run ends as cancelled with what it completed.
+                shutdown.Stopping.ThrowIfCancellationRequested();
+
                 var outcome = await FetchOneAsync(runId, users[i], ct);
                 tally = tally.With(outcome, runStats, clock.Elapsed);
                 keyRejected = outcome.Result == UserOutcome.Kind.KeyRejected;
                 progress?.Report(tally);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested || shutdown.Stopping.IsCancellationRequested)
         {
             cancelled = true;
             throw;

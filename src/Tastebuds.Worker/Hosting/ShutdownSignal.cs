@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Tastebuds.Worker.Hosting;
+
+/// <summary>
+/// The two moments of a graceful shutdown: <see cref="Stopping"/> (SIGTERM: start no new work) and
+/// <see cref="GraceExpired"/> (the grace period is over: cancel the work in flight, which rolls back).
+/// </summary>
+public sealed class ShutdownSignal : IDisposable
+{
+    private readonly CancellationTokenSource _grace = new();
+    private readonly CancellationTokenRegistration _registration;
+
+    public ShutdownSignal(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options)
+    {
+        Stopping = lifetime.ApplicationStopping;
+        GracePeriod = options.Value.GracePeriod;
+        _registration = Stopping.Register(() => _grace.CancelAfter(GracePeriod));
+    }
+
+    public CancellationToken Stopping { get; }
+
+    public CancellationToken GraceExpired => _grace.Token;
+
+    public TimeSpan GracePeriod { get; }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _grace.Dispose();
+    }
+}
