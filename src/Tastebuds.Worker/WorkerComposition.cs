@@ -4,6 +4,7 @@ using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker;
 
@@ -13,6 +14,7 @@ public static class WorkerComposition
     public static IHostApplicationBuilder AddTastebuds(this IHostApplicationBuilder builder)
     {
         builder.AddLogging();
+        builder.AddTelemetry();
         builder.AddDatabase();
         builder.AddLastfm();
         builder.AddSimilarity();
