@@ -52,6 +52,7 @@ public static class TastebudsInstruments
     public const string SimilarityPairs = "tastebuds.similarity.pairs";
     public const string SimilarityNeighbours = "tastebuds.similarity.neighbours";
     public const string RecommendationsWritten = "tastebuds.recommendations.written";
+    public const string HealthStatus = "tastebuds.health.status";
 
     public static IReadOnlyList<InstrumentDescriptor> All { get; } =
     [
@@ -69,6 +70,8 @@ public static class TastebudsInstruments
         new(SimilarityPairs, Counter, "{pair}", "User pairs compared by the similarity recalculation", []),
         new(SimilarityNeighbours, Counter, "{neighbour}", "Neighbour rows written by the similarity recalculation", ["metric"]),
         new(RecommendationsWritten, Counter, "{recommendation}", "Recommendation rows written", ["metric"]),
+        new(HealthStatus, Gauge, "",
+            "1 when the health check passed at its last periodic run (every 15 s), 0 when not", ["check"]),
     ];
 
     /// <summary>Values of the <c>outcome</c> tag of the Last.fm instruments.</summary>

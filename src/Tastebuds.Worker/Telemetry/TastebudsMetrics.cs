@@ -15,6 +15,7 @@ public sealed class TastebudsMetrics
 {
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSuccess = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _health = new(StringComparer.Ordinal);
     private readonly Counter<long> _lastfmRequests;
     private readonly Histogram<double> _lastfmRequestDuration;
     private readonly Counter<long> _lastfmRetries;
@@ -48,6 +49,7 @@ public sealed class TastebudsMetrics
         _similarityNeighbours = meter.CreateCounter<long>(SimilarityNeighbours, Unit(SimilarityNeighbours), Describe(SimilarityNeighbours));
         _recommendationsWritten = meter.CreateCounter<long>(RecommendationsWritten, Unit(RecommendationsWritten), Describe(RecommendationsWritten));
         meter.CreateObservableGauge(JobLastSuccessAge, ObserveLastSuccessAges, "s", Describe(JobLastSuccessAge));
+        meter.CreateObservableGauge(HealthStatus, ObserveHealth, unit: null, Describe(HealthStatus));
     }
 
     /// <summary>One Last.fm attempt. <paramref name="outcome"/> is one of <see cref="TastebudsInstruments.Outcome"/>; <paramref name="errorCode"/> the body's error number, if any.</summary>
@@ -100,6 +102,12 @@ public sealed class TastebudsMetrics
 
     public void RecordRecommendationsWritten(string metric, long count) =>
         _recommendationsWritten.Add(count, new KeyValuePair<string, object?>("metric", metric));
+
+    /// <summary>The last periodic result of a health check (set by the health publisher, not by jobs).</summary>
+    public void RecordHealth(string check, bool healthy) => _health[check] = healthy ? 1 : 0;
+
+    private IEnumerable<Measurement<int>> ObserveHealth() =>
+        _health.Select(h => new Measurement<int>(h.Value, new KeyValuePair<string, object?>("check", h.Key)));
 
     private IEnumerable<Measurement<double>> ObserveLastSuccessAges()
     {

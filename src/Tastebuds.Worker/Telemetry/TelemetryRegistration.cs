@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -64,6 +65,14 @@ public static class TelemetryRegistration
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoint.ReadyTag])
             .AddCheck<MigrationHealthCheck>("migrations", tags: [HealthEndpoint.ReadyTag])
             .AddCheck<SchedulerHealthCheck>("scheduler", tags: [HealthEndpoint.ReadyTag]);
+
+        // Runs every check periodically too, so that health is a metric (tastebuds.health.status) for alerts.
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(5);
+            o.Period = TimeSpan.FromSeconds(15);
+        });
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
 
         builder.Services.AddSingleton<TelemetryListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryListener>());
