@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -28,6 +29,12 @@ public static class TelemetryRegistration
 
         // READY=1 once started, STOPPING=1 on shutdown; a no-op when not run by systemd (no NOTIFY_SOCKET).
         builder.Services.AddSystemd();
+        if (Console.IsErrorRedirected)
+        {
+            // Under systemd AddSystemd switches the console to its "<6>" text format; keep the JSON lines of
+            // WorkerComposition.AddLogging (journald stores them as they are, log shippers parse them).
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Json);
+        }
 
         var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var exportOtlp = !string.IsNullOrWhiteSpace(otlp);
