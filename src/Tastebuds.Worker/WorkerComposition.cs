@@ -6,6 +6,7 @@ using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker;
 
@@ -16,6 +17,7 @@ public static class WorkerComposition
     {
         builder.AddLogging();
         builder.AddGracefulShutdown();
+        builder.AddTelemetry();
         builder.AddDatabase();
         builder.AddLastfm();
         builder.AddFetching();

@@ -21,6 +21,7 @@ public static class DatabaseRegistration
             return source.Build();
         });
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<MigrationState>();
 
         // Registered before the scheduler: hosted services start in order, so no job runs on an old schema.
         builder.Services.AddHostedService<MigrationHostedService>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -98,6 +99,9 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri(method, args));
         request.Options.Set(LastfmResponseHandler.MethodKey, method);
+        // One span per call; the HttpClient instrumentation adds one child span per attempt.
+        using var activity = TastebudsActivity.Source.StartActivity($"lastfm {method}", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("lastfm.method", method);
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -105,6 +109,10 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
                 ? buffered.Body
                 : await response.Content.ReadAsByteArrayAsync(cancellationToken);
             return LastfmParser.Parse(body, parse);
+        }
+        catch (Exception ex) when (activity is not null && Failed(activity, ex))
+        {
+            throw; // Unreachable: Failed returns false, the filter only tags the span.
         }
         catch (JsonException ex)
         {
@@ -117,6 +125,17 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
             throw new LastfmTransientException($"Last.fm {method} failed: {ex.Message}; {Redacted(request)}",
                 LastfmErrorCode.None, null, null, Redacted(request), inner: ex);
         }
+    }
+
+    private static bool Failed(System.Diagnostics.Activity activity, Exception ex)
+    {
+        activity.RecordFailure(ex);
+        if (ex is LastfmApiException { ErrorCode: not LastfmErrorCode.None } api)
+        {
+            activity.SetTag("lastfm.error_code", (int)api.ErrorCode);
+        }
+
+        return false;
     }
 
     private static string Redacted(HttpRequestMessage request) => LastfmRedaction.Redact(request.RequestUri);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -20,11 +21,13 @@ public sealed class LastfmRateLimiter : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LastfmRateLimiter> _logger;
     private readonly RateLimitingOptions _options;
+    private readonly TastebudsMetrics _metrics;
     private long _waitTicks;
     private long _acquired;
 
-    public LastfmRateLimiter(IOptions<RateLimitingOptions> options, TimeProvider time, ILogger<LastfmRateLimiter> logger)
+    public LastfmRateLimiter(IOptions<RateLimitingOptions> options, TimeProvider time, TastebudsMetrics metrics, ILogger<LastfmRateLimiter> logger)
     {
+        _metrics = metrics;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -57,6 +60,7 @@ public sealed class LastfmRateLimiter : IDisposable
 
         Interlocked.Add(ref _waitTicks, waited.Ticks);
         LastfmCallStats.RecordWait(waited);
+        _metrics.RecordRateLimitWait(waited);
         if (waited >= TimeSpan.FromMilliseconds(1))
         {
             LastfmLog.WaitedForPermit(_logger, waited.TotalMilliseconds, _options.MaxRequestsPerMinute, _options.Window);

@@ -11,6 +11,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -47,6 +48,8 @@ public static class LastfmRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TastebudsMetrics>();
         services.TryAddSingleton<LastfmRateLimiter>();
         services.TryAddTransient<LastfmResponseHandler>();
 
@@ -73,6 +76,7 @@ public static class LastfmRegistration
         var services = context.ServiceProvider;
         var options = services.GetRequiredService<IOptions<LastfmOptions>>().Value;
         var limiter = services.GetRequiredService<LastfmRateLimiter>();
+        var metrics = services.GetRequiredService<TastebudsMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LastfmClient).FullName!);
 
         if (options.MaxRetries > 0)
@@ -92,6 +96,7 @@ public static class LastfmRegistration
                 OnRetry = args =>
                 {
                     LastfmCallStats.RecordRetry();
+                    metrics.RecordLastfmRetry(LastfmResponseHandler.MethodOf(args.Context.GetRequestMessage()));
                     LastfmLog.RetryScheduled(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, Describe(args.Outcome));
                     return ValueTask.CompletedTask;
                 },

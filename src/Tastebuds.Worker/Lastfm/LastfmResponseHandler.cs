@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -12,13 +13,40 @@ namespace Tastebuds.Worker.Lastfm;
 /// Reading the body here also puts it under the attempt timeout, and a cut-off or malformed body
 /// becomes a retried failure instead of a parse error in the caller.
 /// </summary>
-internal sealed class LastfmResponseHandler(TimeProvider time, ILogger<LastfmResponseHandler> logger) : DelegatingHandler
+internal sealed class LastfmResponseHandler(TimeProvider time, TastebudsMetrics metrics, ILogger<LastfmResponseHandler> logger) : DelegatingHandler
 {
     public static readonly HttpRequestOptionsKey<string> MethodKey = new("lastfm.method");
 
+    internal static string MethodOf(HttpRequestMessage? request) =>
+        request is not null && request.Options.TryGetValue(MethodKey, out var m) ? m : "?";
+
+    /// <summary>Records every attempt in <c>tastebuds.lastfm.requests</c> and <c>.request.duration</c> with its outcome.</summary>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var method = request.Options.TryGetValue(MethodKey, out var m) ? m : "?";
+        var method = MethodOf(request);
+        var started = time.GetTimestamp();
+        try
+        {
+            var response = await SendAndInspectAsync(request, method, cancellationToken);
+            metrics.RecordLastfmRequest(method, TastebudsInstruments.Outcome.Success, null, time.GetElapsedTime(started));
+            return response;
+        }
+        catch (Exception e) when (e is LastfmApiException or OperationCanceledException)
+        {
+            var (outcome, code) = e switch
+            {
+                LastfmTransientException t => (TastebudsInstruments.Outcome.Transient, t.ErrorCode),
+                LastfmApiException a => (TastebudsInstruments.Outcome.Error, a.ErrorCode),
+                // The attempt timeout cancels the token this handler runs under.
+                _ => (TastebudsInstruments.Outcome.Timeout, LastfmErrorCode.None),
+            };
+            metrics.RecordLastfmRequest(method, outcome, code == LastfmErrorCode.None ? null : (int)code, time.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAndInspectAsync(HttpRequestMessage request, string method, CancellationToken cancellationToken)
+    {
         var uri = LastfmRedaction.Redact(request.RequestUri);
         LastfmCallStats.RecordRequest();
         LastfmLog.RequestStarting(logger, method, uri);

@@ -33,6 +33,9 @@ public sealed class TestDatabase : IAsyncDisposable
             [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = ConnectionString,
         };
         overrides.TryAdd("Logging:LogLevel:Default", "Warning");
+        // A started host must not collide with another on the operations port 9464.
+        overrides.TryAdd("Telemetry:Port", "0");
+        overrides.TryAdd("Telemetry:BindAddress", "127.0.0.1");
         var builder = WorkerHost.CreateBuilder(overrides);
         services?.Invoke(builder.Services);
         return builder.Build();

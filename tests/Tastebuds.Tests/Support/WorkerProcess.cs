@@ -41,6 +41,9 @@ public sealed class WorkerProcess : IDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Workers run side by side (and beside other suites): never the fixed operations port 9464.
+        start.Environment["Telemetry__Port"] = "0";
+        start.Environment["Telemetry__BindAddress"] = "127.0.0.1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;
