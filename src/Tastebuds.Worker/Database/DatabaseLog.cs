@@ -27,4 +27,7 @@ internal static partial class DatabaseLog
 
     [LoggerMessage(2013, LogLevel.Error, "Migration {Script} failed: {Error}")]
     public static partial void MigrationFailed(ILogger logger, string script, string error);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Marked {Count} log row(s) left running by a process that ended as abandoned")]
+    public static partial void MarkedAbandoned(ILogger logger, int count);
 }

@@ -13,6 +13,59 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
 {
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>What goes in the <c>host</c> column: machine and process, so a later start can tell a crashed writer.</summary>
+    public static string ThisProcess { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>
+    /// Marks <c>abandoned</c> the rows left <c>running</c> by processes that are gone: on this machine, processes
+    /// that no longer run; elsewhere, every process unless <paramref name="otherHostsMayBeAlive"/> (clustered
+    /// replicas share the table). Returns the number of rows marked.
+    /// </summary>
+    public async Task<int> MarkAbandonedAsync(bool otherHostsMayBeAlive, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var running = await connection.QueryAsync<(long Id, string? Host)>(new CommandDefinition(
+            "SELECT id, host FROM data_fetch_logs WHERE status = 'running'", cancellationToken: ct));
+        var gone = running.Where(r => IsGone(r.Host, otherHostsMayBeAlive)).Select(r => r.Id).ToArray();
+        if (gone.Length == 0)
+        {
+            return 0;
+        }
+
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE data_fetch_logs
+               SET status = 'abandoned', finished_at = clock_timestamp(),
+                   duration_ms = greatest(0, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint),
+                   error_message = coalesce(error_message, 'the process running this step ended without finishing it')
+             WHERE id = ANY(@gone) AND status = 'running'
+            """, new { gone }, cancellationToken: ct));
+    }
+
+    private static bool IsGone(string? host, bool otherHostsMayBeAlive)
+    {
+        var parts = (host ?? string.Empty).Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[1], out var pid) || parts[0] != Environment.MachineName)
+        {
+            return !otherHostsMayBeAlive;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     public async Task<long> StartAsync(Guid runId, string jobType, string? username, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -22,7 +75,7 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
             VALUES (@runId, @jobType, @username, 'running', @host)
             RETURNING id
             """,
-            new { runId, jobType, username, host = Environment.MachineName },
+            new { runId, jobType, username, host = ThisProcess },
             cancellationToken: ct));
     }
 

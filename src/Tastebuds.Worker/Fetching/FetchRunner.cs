@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Fetching;
 
@@ -19,6 +20,7 @@ public sealed class FetchRunner(
     FetchLogStore logs,
     IOptions<RateLimitingOptions> rateLimiting,
     ShutdownSignal shutdown,
+    TastebudsMetrics metrics,
     TimeProvider time,
     ILogger<FetchRunner> logger)
 {
@@ -27,6 +29,8 @@ public sealed class FetchRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
         var runId = Guid.NewGuid();
+        using var activity = TastebudsActivity.Source.StartActivity("fetch_users");
+        activity?.SetTag("tastebuds.run_id", runId);
         var clock = Stopwatch.StartNew();
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await directory.ListAsync(ct);
         var runLog = await logs.StartAsync(runId, JobTypes.FetchUsers, null, ct);
@@ -79,6 +83,7 @@ public sealed class FetchRunner(
                     ["key_rejected"] = keyRejected,
                 },
             });
+            metrics.RecordJobRun(JobTypes.FetchUsers, status, clock.Elapsed, time.GetUtcNow());
             FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Skipped, tally.Failed, clock.Elapsed.TotalSeconds);
         }
 
@@ -87,6 +92,20 @@ public sealed class FetchRunner(
 
     private async Task<UserOutcome> FetchOneAsync(Guid runId, string username, CancellationToken ct)
     {
+        var outcome = await FetchAndLogAsync(runId, username, ct);
+        metrics.RecordUserFetched(outcome.Result switch
+        {
+            UserOutcome.Kind.Succeeded => StepStatus.Succeeded,
+            UserOutcome.Kind.Skipped => StepStatus.Skipped,
+            _ => StepStatus.Failed,
+        });
+        return outcome;
+    }
+
+    private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, CancellationToken ct)
+    {
+        using var activity = TastebudsActivity.Source.StartActivity("fetch_user");
+        activity?.SetTag("lastfm.user", username);
         var logId = await logs.StartAsync(runId, JobTypes.FetchUser, username, ct);
         using var stats = LastfmCallStats.Begin();
         try
@@ -113,6 +132,9 @@ public sealed class FetchRunner(
                     ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
                 },
             });
+            metrics.RecordItemsStored("track", stored.Tracks);
+            metrics.RecordItemsStored("album", stored.Albums);
+            metrics.RecordItemsStored("artist", stored.Artists);
             FetchingLog.UserFetched(logger, username, stored.Tracks, stored.Albums, stored.Artists, stats.Requests);
             return new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists);
         }
@@ -131,6 +153,7 @@ public sealed class FetchRunner(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             FetchingLog.RunCancelled(logger, runId, username);
+            metrics.RecordUserFetched(StepStatus.Cancelled);
             await logs.CompleteAsync(logId, Failure(StepStatus.Cancelled, null, stats) with { ErrorMessage = "cancelled: previous data kept" });
             throw;
         }
