@@ -29,7 +29,7 @@ public sealed class LastfmOptionsTests
                 Is.EqualTo((TimeSpan.FromSeconds(10), 5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1))));
             Assert.That(lastfm.UserAgent, Is.EqualTo("Tastebuds/1.0 (+https://github.com/tastebuds)"));
             Assert.That((limits.TracksPerUser, limits.AlbumsPerUser, limits.ArtistsPerUser, limits.LovedTracksPerUser,
-                limits.TagsPerUser, limits.TaggedItemsPerTag), Is.EqualTo((100, 50, 30, 100, 10, 50)));
+                limits.TagsPerUser, limits.TaggedItemsPerTag), Is.EqualTo((100, 50, 30, 100, 5, 50)));
             Assert.That((rate.DelayBetweenUsers, rate.MaxRequestsPerMinute), Is.EqualTo((TimeSpan.FromSeconds(1), 30)));
         }
     }
@@ -86,7 +86,7 @@ public sealed class LastfmOptionsTests
             Assert.That(rate.Failures, Does.Contain("RateLimiting:MaxRequestsPerMinute = '0' must be at least 1"));
             Assert.That(rate.Failures, Does.Contain("RateLimiting:DelayBetweenUsers = '-00:00:01' must be between 00:00:00 and 01:00:00"));
             Assert.That(fetch.Failures, Does.Contain(
-                "FetchLimits:TaggedItemsPerTag = '0' must be greater than 0 when TagsPerUser is 10 (set TagsPerUser to 0 to skip tags)"));
+                "FetchLimits:TaggedItemsPerTag = '0' must be greater than 0 when TagsPerUser is 5 (set TagsPerUser to 0 to skip tags)"));
         }
     }
 
