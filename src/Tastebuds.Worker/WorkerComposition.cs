@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 
@@ -18,6 +19,7 @@ public static class WorkerComposition
         builder.AddLastfm();
         builder.AddFetching();
         builder.AddSimilarity();
+        builder.AddRecommendations();
         builder.AddScheduling();
         return builder;
     }
