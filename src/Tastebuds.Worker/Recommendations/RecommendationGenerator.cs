@@ -52,7 +52,7 @@ public sealed class RecommendationGenerator(
             var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
             var computed = clock.Elapsed;
 
-            var generatedAt = time.GetUtcNow();
+            var generatedAt = StoredTime.Of(time);
             long written;
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
             {

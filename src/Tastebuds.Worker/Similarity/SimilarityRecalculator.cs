@@ -46,7 +46,7 @@ public sealed class SimilarityRecalculator(
             var neighbours = NeighbourFinder.Compute(matrix, settings.ToSimilarityOptions(), ct);
             var computed = clock.Elapsed;
 
-            var computedAt = time.GetUtcNow();
+            var computedAt = StoredTime.Of(time);
             long written;
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
             {
