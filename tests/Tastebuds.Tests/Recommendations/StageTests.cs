@@ -33,6 +33,7 @@ public sealed partial class StageTests
         var similarities = await (await _scenario.RecalculatorAsync(Settings)).RecalculateAsync(CancellationToken.None);
         var recommendations = await (await _scenario.GeneratorAsync(Settings)).GenerateAsync(CancellationToken.None);
         var db = _scenario.Database;
+        TestContext.Out.WriteLine($"similarities: {similarities}\nrecommendations: {recommendations}");
 
         using (Assert.EnterMultipleScope())
         {
