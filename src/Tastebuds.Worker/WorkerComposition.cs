@@ -4,6 +4,7 @@ using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 using Tastebuds.Worker.Telemetry;
@@ -22,6 +23,7 @@ public static class WorkerComposition
         builder.AddLastfm();
         builder.AddFetching();
         builder.AddSimilarity();
+        builder.AddRecommendations();
         builder.AddScheduling();
         return builder;
     }

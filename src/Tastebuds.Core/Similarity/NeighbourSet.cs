@@ -17,4 +17,47 @@ public sealed class NeighbourSet
 
     /// <summary>Neighbours of <paramref name="user"/>: score descending, then user index ascending.</summary>
     public IReadOnlyList<Neighbour> Of(int user, SimilarityMetric metric) => _byMetric[(int)metric][user];
+
+    /// <summary>
+    /// A set rebuilt from stored neighbours (e.g. the <c>user_similarities</c> table), with user indices of the
+    /// matrix it will be used with. Each list is put in the order <see cref="NeighbourFinder"/> produces (score
+    /// descending, ties to the lower user index); users and metrics without rows get no neighbours.
+    /// <see cref="NeighbourStats.PairsEvaluated"/> is 0: nothing was evaluated here.
+    /// </summary>
+    public static NeighbourSet FromStored(int userCount, IEnumerable<StoredNeighbour> rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(userCount);
+        ArgumentNullException.ThrowIfNull(rows);
+        var lists = new List<Neighbour>?[3][];
+        for (var m = 0; m < lists.Length; m++)
+        {
+            lists[m] = new List<Neighbour>?[userCount];
+        }
+
+        foreach (var row in rows)
+        {
+            if ((uint)row.User >= (uint)userCount || (uint)row.Neighbour.User >= (uint)userCount || row.User == row.Neighbour.User)
+            {
+                throw new ArgumentException($"Stored neighbour {row.User} → {row.Neighbour.User} is outside 0..{userCount - 1} or the user itself.", nameof(rows));
+            }
+
+            (lists[(int)row.Metric][row.User] ??= []).Add(row.Neighbour);
+        }
+
+        var byMetric = new Neighbour[3][][];
+        for (var m = 0; m < byMetric.Length; m++)
+        {
+            byMetric[m] = lists[m]
+                .Select(l => l is null ? [] : l.OrderByDescending(n => n.Score).ThenBy(n => n.User).ToArray())
+                .ToArray();
+        }
+
+        var stats = new NeighbourStats(userCount, 0,
+            byMetric[0].Sum(l => (long)l.Length), byMetric[1].Sum(l => (long)l.Length), byMetric[2].Sum(l => (long)l.Length),
+            TimeSpan.Zero);
+        return new NeighbourSet(byMetric, stats);
+    }
 }
+
+/// <summary>One stored neighbour of <paramref name="User"/> for <paramref name="Metric"/>, in dense user indices.</summary>
+public readonly record struct StoredNeighbour(SimilarityMetric Metric, int User, Neighbour Neighbour);

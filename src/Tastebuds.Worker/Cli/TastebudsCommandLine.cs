@@ -14,6 +14,11 @@ public static class TastebudsCommandLine
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());
+        root.Subcommands.Add(SimilaritiesCommand.Create());
+        root.Subcommands.Add(RecommendationsCommand.Create());
+        root.Subcommands.Add(SimilarCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         return root;
     }
 

@@ -11,9 +11,11 @@ internal static class Verb
 {
     /// <param name="body">The verb's work, on a prepared host.</param>
     /// <param name="configure">Runs before the host is built (e.g. to start the sandbox and point the client at it); what it returns is disposed after the host.</param>
+    /// <param name="prepareDatabase">False for verbs that may not need a database (e.g. <c>evaluate</c> on a file): configuration is still validated, and the body calls <see cref="DatabaseEndpoint.EnsureAsync"/> itself if it needs one.</param>
     public static async Task<int> RunAsync(
         Func<IHost, CancellationToken, Task<int>> body,
-        Func<HostApplicationBuilder, CancellationToken, Task<IAsyncDisposable?>>? configure = null)
+        Func<HostApplicationBuilder, CancellationToken, Task<IAsyncDisposable?>>? configure = null,
+        bool prepareDatabase = true)
     {
         using var cancel = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -23,7 +25,15 @@ internal static class Verb
             var builder = WorkerHost.CreateBuilder();
             await using var companion = configure is null ? null : await configure(builder, cancel.Token);
             using var host = builder.Build();
-            await WorkerHost.PrepareAsync(host, cancel.Token);
+            if (prepareDatabase)
+            {
+                await WorkerHost.PrepareAsync(host, cancel.Token);
+            }
+            else
+            {
+                WorkerHost.ValidateConfiguration(host.Services);
+            }
+
             try
             {
                 return await body(host, cancel.Token);

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Tastebuds.Core;
+using Tastebuds.Core.Recommendations;
+using Tastebuds.Core.Similarity;
 using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Similarity;
@@ -56,6 +59,37 @@ public sealed class AlgorithmOptions : IValidatableObject
     /// <summary>Threads for similarity and recommendation work; 0 = one per core.</summary>
     [Range(0, 256, ErrorMessage = Rule.Range)]
     public int MaxDegreeOfParallelism { get; set; }
+
+    public WeightingOptions ToWeighting() => new() { LoveBonus = LoveBonus };
+
+    public SimilarityOptions ToSimilarityOptions() => new()
+    {
+        SimilarityThreshold = SimilarityThreshold,
+        MaxSimilarUsers = MaxSimilarUsers,
+        MinSharedItems = MinSharedItems,
+        TrackWeight = TrackWeight,
+        AlbumWeight = AlbumWeight,
+        ArtistWeight = ArtistWeight,
+        ShrinkageShared = ShrinkageShared,
+        MaxDegreeOfParallelism = Parallelism,
+    };
+
+    public RecommendationOptions ToRecommendationOptions() => new()
+    {
+        Kind = ItemKind.Track,
+        RecommendationsPerUser = RecommendationsPerUser,
+        MaxTracksPerArtist = MaxTracksPerArtist,
+        PopularityWeight = PopularityWeight,
+        MaxDegreeOfParallelism = Parallelism,
+    };
+
+    /// <summary>The metrics recommendations are generated for: <see cref="PrimaryMetric"/>, or all three for <c>all</c>.</summary>
+    public IReadOnlyList<SimilarityMetric> RecommendationMetrics() =>
+        string.Equals(PrimaryMetric, "all", StringComparison.OrdinalIgnoreCase)
+            ? [SimilarityMetric.Cosine, SimilarityMetric.Jaccard, SimilarityMetric.Pearson]
+            : [MetricNames.Parse(PrimaryMetric)];
+
+    private int Parallelism => MaxDegreeOfParallelism == 0 ? -1 : MaxDegreeOfParallelism;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

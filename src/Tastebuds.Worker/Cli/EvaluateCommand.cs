@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tastebuds.Core.Evaluation;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Similarity;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary>
+/// <c>evaluate [--source db|sandbox|hetrec] [--path DIR] [--users N] [--seed S] [--holdout F] [--k K] [--markdown]</c>:
+/// offline evaluation with the configured Algorithm settings. Only <c>db</c> needs (and only reads) a database.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public const string DefaultHetRecPath = "../shared/data/hetrec2011-lastfm-2k";
+
+    public static Command Create()
+    {
+        var source = new Option<string>("--source")
+        {
+            Description = "db: interactions of the configured database (read only); sandbox: a generated world; hetrec: DIR/user_artists.dat (artists as items).",
+            DefaultValueFactory = _ => EvaluationSources.Sandbox,
+        };
+        source.AcceptOnlyFromAmong(EvaluationSources.All);
+        var path = new Option<string>("--path") { Description = "HetRec folder (hetrec source).", DefaultValueFactory = _ => DefaultHetRecPath };
+        var users = new Option<int>("--users") { Description = "Users of the generated world (sandbox source).", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated world and of the holdout split.", DefaultValueFactory = _ => 42 };
+        var holdout = new Option<double>("--holdout") { Description = "Share of each user's items hidden as the test set.", DefaultValueFactory = _ => 0.2 };
+        var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics.", DefaultValueFactory = _ => 10 };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the result as a Markdown table (for docs/evaluation.md)." };
+        users.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--users must be at least 1."); } });
+        holdout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or >= 1) { r.AddError("--holdout must be between 0 and 1 (exclusive)."); } });
+        k.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--k must be at least 1."); } });
+
+        var command = new Command("evaluate",
+            "Offline evaluation with the configured Algorithm settings: hide a share of each user's items, recommend from the rest, and print "
+            + "cosine, jaccard, pearson and most-popular side by side (precision, recall, NDCG, MAP at k, hit rate, coverage, run time). Writes nothing.")
+        {
+            source, path, users, seed, holdout, k, markdown,
+        };
+        command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
+        {
+            var settings = host.Services.GetRequiredService<IOptions<AlgorithmOptions>>().Value;
+            var data = parse.GetValue(source) switch
+            {
+                EvaluationSources.Database => await FromDatabaseAsync(host.Services, ct),
+                EvaluationSources.HetRec => EvaluationSources.FromHetRec(Path.GetFullPath(parse.GetValue(path)!)),
+                _ => EvaluationSources.FromSandbox(parse.GetValue(users), parse.GetValue(seed)),
+            };
+            var cutOff = parse.GetValue(k);
+            var report = await Task.Run(() => EvaluationRunner.Run(data, settings, parse.GetValue(holdout), cutOff, parse.GetValue(seed), ct), ct);
+            Print(data, report, cutOff, parse.GetValue(markdown));
+            return ExitCodes.Ok;
+        }, prepareDatabase: false));
+        return command;
+    }
+
+    private static async Task<EvaluationData> FromDatabaseAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await services.GetRequiredService<DatabaseEndpoint>().EnsureAsync(ct);
+        return await EvaluationSources.FromDatabaseAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
+    }
+
+    private static void Print(EvaluationData data, EvaluationReport report, int k, bool markdown)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"Source: {data.Description}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
+        if (markdown)
+        {
+            Console.Write(report.ToMarkdown(k));
+            return;
+        }
+
+        Console.WriteLine(string.Create(c,
+            $"Users {report.Users:N0}, evaluated {report.EvaluatedUsers:N0}, hidden items {report.TestItems:N0}, train items {report.TrainItems:N0}, neighbour pass {report.NeighbourElapsed.TotalMilliseconds:0} ms"));
+        var table = OutputTable.Create().Column("method").Column($"P@{k}", right: true).Column($"R@{k}", right: true)
+            .Column($"NDCG@{k}", right: true).Column($"MAP@{k}", right: true).Column("hit rate", right: true)
+            .Column("coverage", right: true).Column("time", right: true);
+        foreach (var m in report.Methods)
+        {
+            table.Row(m.Method, F(m.Precision), F(m.Recall), F(m.Ndcg), F(m.Map), F(m.HitRate), F(m.Coverage),
+                string.Create(c, $"{m.Elapsed.TotalMilliseconds:0} ms"));
+        }
+
+        OutputTable.Print(table);
+        Console.WriteLine(string.Create(c, $"Best NDCG@{k} / most-popular NDCG@{k} = {report.BestNdcgOverBaseline:0.00}"));
+    }
+
+    private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Tastebuds.Worker.Recommendations;
+
+namespace Tastebuds.Worker.Cli;
+
+/// <summary><c>recommend --user NAME [--limit N] [--metric M]</c>: a user's recommendations through get_collaborative_recommendations.</summary>
+internal static class RecommendCommand
+{
+    public static Command Create()
+    {
+        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive).", Required = true };
+        var limit = new Option<int>("--limit") { Description = "Most recommendations to show.", DefaultValueFactory = _ => 10 };
+        var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default: the metric generated most recently for the user." };
+        metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
+        var command = new Command("recommend",
+            "Show a user's recommendations as the read API get_collaborative_recommendations returns them: rank, track, artist, "
+            + "score, supporting neighbours and the top contributing neighbours. Exit code 1 when the user is unknown.")
+        {
+            user, limit, metric,
+        };
+        command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
+        {
+            var queries = host.Services.GetRequiredService<RecommendationQueries>();
+            var name = parse.GetValue(user)!;
+            var stored = await queries.FindUserAsync(name, ct);
+            if (stored is null)
+            {
+                Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+                return ExitCodes.Failed;
+            }
+
+            var rows = await queries.RecommendAsync(stored, Math.Max(0, parse.GetValue(limit)), parse.GetValue(metric), ct);
+            if (rows.Count == 0)
+            {
+                Console.WriteLine($"No recommendations for {stored} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
+                return ExitCodes.Ok;
+            }
+
+            Console.WriteLine($"Recommendations for {stored} ({rows[0].Metric}):");
+            var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
+                .Column("neighbours", right: true).Column("because of");
+            foreach (var r in rows)
+            {
+                table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
+                    r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join(", ", r.TopNeighbours.Take(3)));
+            }
+
+            OutputTable.Print(table);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using Npgsql;
+using Tastebuds.Core;
+using Tastebuds.Core.HetRec;
+using Tastebuds.Sandbox.World;
+using Tastebuds.Worker.Similarity;
+
+namespace Tastebuds.Worker.Recommendations;
+
+/// <summary>
+/// Interactions for the offline evaluation, from the configured database (read-only), a generated sandbox world,
+/// or the HetRec 2011 Last.fm 2K folder. Each source names the item kind it is evaluated on.
+/// </summary>
+public static class EvaluationSources
+{
+    public const string Database = "db";
+    public const string Sandbox = "sandbox";
+    public const string HetRec = "hetrec";
+
+    public static readonly string[] All = [Database, Sandbox, HetRec];
+
+    /// <summary>Only reads (one COPY); production tables are not touched.</summary>
+    public static async Task<EvaluationData> FromDatabaseAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return new EvaluationData("database", ItemKind.Track, await InteractionLoader.LoadAsync(connection, ct));
+    }
+
+    /// <summary>
+    /// A generated world (<see cref="SandboxWorld.Generate"/>) as the worker would store it: top tracks, albums and
+    /// artists with their plays, loved tracks (a loved track outside the top list is a row without plays), an album or
+    /// artist loved when one of its tracks is. Private users are left out (their data is never fetched).
+    /// </summary>
+    public static EvaluationData FromSandbox(int users, long seed)
+    {
+        var world = SandboxWorld.Generate(users, seed);
+        var ids = new Dictionary<(ItemKind, string, string), long>();
+        long Id(ItemKind kind, string artist, string name) =>
+            ids.TryGetValue((kind, artist, name), out var id) ? id : ids[(kind, artist, name)] = ids.Count + 1;
+
+        var rows = new List<Interaction>();
+        var userId = 0L;
+        foreach (var user in world.Users)
+        {
+            userId++;
+            if (user.IsPrivate)
+            {
+                continue;
+            }
+
+            var loved = user.LovedTracks.Select(l => l.Track).ToList();
+            var lovedTracks = loved.Select(t => (t.Artist.Name, t.Name)).ToHashSet();
+            var lovedAlbums = loved.Select(t => (t.Artist.Name, t.Album.Name)).ToHashSet();
+            var lovedArtists = loved.Select(t => t.Artist.Name).ToHashSet();
+            foreach (var t in user.TopTracks)
+            {
+                rows.Add(new Interaction(userId, ItemKind.Track, Id(ItemKind.Track, t.Item.Artist.Name, t.Item.Name), t.Playcount,
+                    lovedTracks.Contains((t.Item.Artist.Name, t.Item.Name))));
+            }
+
+            foreach (var t in loved)
+            {
+                // Duplicates of top tracks merge in the matrix (plays add, loved wins).
+                rows.Add(new Interaction(userId, ItemKind.Track, Id(ItemKind.Track, t.Artist.Name, t.Name), 0, true));
+            }
+
+            foreach (var a in user.TopAlbums)
+            {
+                rows.Add(new Interaction(userId, ItemKind.Album, Id(ItemKind.Album, a.Item.Artist.Name, a.Item.Name), a.Playcount,
+                    lovedAlbums.Contains((a.Item.Artist.Name, a.Item.Name))));
+            }
+
+            foreach (var a in user.TopArtists)
+            {
+                rows.Add(new Interaction(userId, ItemKind.Artist, Id(ItemKind.Artist, a.Item.Name, string.Empty), a.Playcount,
+                    lovedArtists.Contains(a.Item.Name)));
+            }
+        }
+
+        return new EvaluationData($"sandbox world ({users} users, seed {seed})", ItemKind.Track, rows);
+    }
+
+    /// <summary><c>DIR/user_artists.dat</c>: artists as items, listening counts as plays, no loves.</summary>
+    public static EvaluationData FromHetRec(string folder)
+    {
+        var file = Path.Combine(folder, "user_artists.dat");
+        using var reader = new StreamReader(file);
+        var rows = HetRecReader.ReadUserArtists(reader).Select(r => r.ToInteraction()).ToList();
+        return new EvaluationData($"HetRec {file}", ItemKind.Artist, rows);
+    }
+}
+
+/// <summary>Interactions to evaluate on, the kind that is held out and recommended, and where they came from.</summary>
+public sealed record EvaluationData(string Description, ItemKind Kind, IReadOnlyList<Interaction> Rows);

@@ -1,0 +1,147 @@
+using System.Data;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tastebuds.Core;
+using Tastebuds.Core.Recommendations;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Similarity;
+
+namespace Tastebuds.Worker.Recommendations;
+
+/// <summary>
+/// One recommendation run: in one read-only snapshot the active users' interactions, the STORED neighbours of
+/// <c>Algorithm:PrimaryMetric</c> (all three for <c>all</c>), track artists and usernames; then Core's
+/// <see cref="Recommender"/> per metric; then <c>collaborative_recommendations</c> replaced whole in one transaction.
+/// Logged as one <c>generate_recommendations</c> row; a failed or cancelled run keeps the previous recommendations.
+/// The GenerateRecommendations job and the <c>recommendations</c> verb both call this.
+/// </summary>
+public sealed class RecommendationGenerator(
+    NpgsqlDataSource dataSource,
+    FetchLogStore logs,
+    IOptions<AlgorithmOptions> algorithm,
+    IOptions<DatabaseOptions> database,
+    TimeProvider time,
+    ILogger<RecommendationGenerator> logger)
+{
+    public async Task<RecommendationResult> GenerateAsync(CancellationToken ct)
+    {
+        var runId = Guid.NewGuid();
+        var clock = Stopwatch.StartNew();
+        var settings = algorithm.Value;
+        var metrics = settings.RecommendationMetrics();
+        var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
+        var logId = await logs.StartAsync(runId, JobTypes.GenerateRecommendations, null, ct);
+        RecommendationsLog.Started(logger, runId);
+        RecommendationResult? result = null;
+        var status = StepStatus.Failed;
+        string? error = null;
+        try
+        {
+            var input = await ReadInputAsync(metrics, settings, ct);
+            var loaded = clock.Elapsed;
+            if (input.Neighbours.Stats.NeighboursKept == 0)
+            {
+                RecommendationsLog.NoNeighbours(logger, runId, metricNames);
+            }
+
+            var options = settings.ToRecommendationOptions();
+            var artistOfTrack = input.Matrix.ArtistOfTrack(track => input.Artists.TryGetValue(track, out var artist) ? artist : -track);
+            var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
+            var computed = clock.Elapsed;
+
+            var generatedAt = StoredTime.Of(time);
+            long written;
+            await using (var connection = await dataSource.OpenConnectionAsync(ct))
+            {
+                written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight, input.Usernames,
+                    generatedAt, database.Value.CommandTimeout, ct);
+            }
+
+            var usersServed = Enumerable.Range(0, input.Matrix.UserCount).Count(u => sets.Any(s => s.For(u).Count > 0));
+            result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),
+                input.Neighbours.Stats.NeighboursKept, input.NeighboursComputedAt, input.SkippedNeighbours, written, generatedAt,
+                loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
+            status = StepStatus.Succeeded;
+            RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, clock.Elapsed.TotalSeconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = StepStatus.Cancelled;
+            error = "cancelled: previous recommendations kept";
+            RecommendationsLog.Cancelled(logger, runId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            error = e.Message;
+            RecommendationsLog.Failed(logger, runId, e);
+            throw;
+        }
+        finally
+        {
+            await logs.CompleteAsync(logId, new LogCompletion(status)
+            {
+                ItemsWritten = result?.RowsWritten ?? 0,
+                ErrorMessage = error,
+                Details = result is null ? new Dictionary<string, object?> { ["metrics"] = metricNames } : new Dictionary<string, object?>
+                {
+                    ["metrics"] = metricNames,
+                    ["users"] = result.Users,
+                    ["users_with_recommendations"] = result.UsersWithRecommendations,
+                    ["neighbours_used"] = result.NeighboursUsed,
+                    ["neighbours_skipped"] = result.NeighboursSkipped,
+                    ["neighbours_computed_at"] = result.NeighboursComputedAt,
+                    ["generated_at"] = result.GeneratedAt,
+                    ["load_ms"] = (long)result.LoadTime.TotalMilliseconds,
+                    ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
+                    ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
+                },
+            });
+        }
+    }
+
+    /// <summary>Everything read in ONE repeatable-read snapshot, so neighbours and interactions describe the same moment.</summary>
+    private async Task<Input> ReadInputAsync(IReadOnlyList<SimilarityMetric> metrics, AlgorithmOptions settings, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var rows = await InteractionLoader.LoadAsync(connection, ct);
+        var matrix = InteractionMatrix.Build(rows, settings.ToWeighting());
+        var (neighbours, computedAt, skipped) = await StoredNeighbourReader.ReadAsync(connection, matrix, metrics, ct);
+        var artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
+        var usernames = await CatalogLookup.UsernamesAsync(connection, ct);
+        await transaction.CommitAsync(ct);
+        return new Input(matrix, neighbours, computedAt, skipped, artists, usernames);
+    }
+
+    private sealed record Input(
+        InteractionMatrix Matrix,
+        Core.Similarity.NeighbourSet Neighbours,
+        DateTimeOffset? NeighboursComputedAt,
+        int SkippedNeighbours,
+        Dictionary<long, long> Artists,
+        Dictionary<long, string> Usernames);
+}
+
+/// <summary>
+/// What a recommendation run did. <see cref="NeighboursComputedAt"/> is the <c>computed_at</c> of the stored
+/// neighbours used (null when there were none); <see cref="RowsWritten"/> = the rows the table now holds.
+/// </summary>
+public sealed record RecommendationResult(
+    Guid RunId,
+    int Users,
+    int UsersWithRecommendations,
+    IReadOnlyList<string> Metrics,
+    long NeighboursUsed,
+    DateTimeOffset? NeighboursComputedAt,
+    int NeighboursSkipped,
+    long RowsWritten,
+    DateTimeOffset GeneratedAt,
+    TimeSpan LoadTime,
+    TimeSpan ComputeTime,
+    TimeSpan WriteTime,
+    TimeSpan Elapsed);

@@ -1,0 +1,44 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tastebuds.Core;
+
+namespace Tastebuds.Worker.Similarity;
+
+/// <summary>
+/// Reads every interaction of the active users, three kinds in one binary COPY (one statement, so one snapshot).
+/// An album or artist counts as loved when the user loved at least one of its tracks. Read-only: the similarity
+/// and recommendation stages and the <c>evaluate --source db</c> verb share it.
+/// </summary>
+public static class InteractionLoader
+{
+    private const string Copy =
+        """
+        COPY (
+            SELECT i.user_id, 0::smallint, i.track_id, i.play_count, i.is_loved
+            FROM user_track_interactions i JOIN lastfm_users u ON u.id = i.user_id WHERE u.is_active
+            UNION ALL
+            SELECT i.user_id, 1::smallint, i.album_id, i.play_count, i.loved_tracks > 0
+            FROM user_album_interactions i JOIN lastfm_users u ON u.id = i.user_id WHERE u.is_active
+            UNION ALL
+            SELECT i.user_id, 2::smallint, i.artist_id, i.play_count, i.loved_tracks > 0
+            FROM user_artist_interactions i JOIN lastfm_users u ON u.id = i.user_id WHERE u.is_active
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    public static async Task<List<Interaction>> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var rows = new List<Interaction>();
+        await using var reader = await connection.BeginBinaryExportAsync(Copy, ct);
+        while (await reader.StartRowAsync(ct) != -1)
+        {
+            var user = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            var kind = (ItemKind)await reader.ReadAsync<short>(NpgsqlDbType.Smallint, ct);
+            var item = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            var plays = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            var loved = await reader.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
+            rows.Add(new Interaction(user, kind, item, plays, loved));
+        }
+
+        return rows;
+    }
+}

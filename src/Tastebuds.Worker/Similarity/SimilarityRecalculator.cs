@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tastebuds.Core;
+using Tastebuds.Core.Similarity;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Fetching;
+
+namespace Tastebuds.Worker.Similarity;
+
+/// <summary>
+/// One similarity run: the active users' interactions (binary COPY out) → <see cref="InteractionMatrix"/> →
+/// <see cref="NeighbourFinder"/> (cosine, Jaccard, Pearson in one pass) → <c>user_similarities</c> replaced whole in
+/// one transaction. Logged as one <c>recalculate_similarities</c> row. A failed or cancelled run keeps the previous
+/// neighbours. The RecalculateSimilarities job and the <c>similarities</c> verb both call this.
+/// </summary>
+public sealed class SimilarityRecalculator(
+    NpgsqlDataSource dataSource,
+    FetchLogStore logs,
+    IOptions<AlgorithmOptions> algorithm,
+    IOptions<DatabaseOptions> database,
+    TimeProvider time,
+    ILogger<SimilarityRecalculator> logger)
+{
+    public async Task<SimilarityResult> RecalculateAsync(CancellationToken ct)
+    {
+        var runId = Guid.NewGuid();
+        var clock = Stopwatch.StartNew();
+        var settings = algorithm.Value;
+        var logId = await logs.StartAsync(runId, JobTypes.RecalculateSimilarities, null, ct);
+        SimilarityLog.Started(logger, runId);
+        SimilarityResult? result = null;
+        var status = StepStatus.Failed;
+        string? error = null;
+        try
+        {
+            List<Interaction> rows;
+            await using (var connection = await dataSource.OpenConnectionAsync(ct))
+            {
+                rows = await InteractionLoader.LoadAsync(connection, ct);
+            }
+
+            var loaded = clock.Elapsed;
+            var matrix = InteractionMatrix.Build(rows, settings.ToWeighting());
+            var neighbours = NeighbourFinder.Compute(matrix, settings.ToSimilarityOptions(), ct);
+            var computed = clock.Elapsed;
+
+            var computedAt = StoredTime.Of(time);
+            long written;
+            await using (var connection = await dataSource.OpenConnectionAsync(ct))
+            {
+                written = await NeighbourWriter.ReplaceAsync(connection, matrix, neighbours, computedAt, database.Value.CommandTimeout, ct);
+            }
+
+            var stats = neighbours.Stats;
+            result = new SimilarityResult(runId, matrix.UserCount, rows.Count, stats.PairsEvaluated, stats.CosineNeighbours,
+                stats.JaccardNeighbours, stats.PearsonNeighbours, written, computedAt,
+                loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
+            status = StepStatus.Succeeded;
+            SimilarityLog.Finished(logger, runId, result.Users, result.PairsEvaluated, written,
+                result.CosineNeighbours, result.JaccardNeighbours, result.PearsonNeighbours, clock.Elapsed.TotalSeconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = StepStatus.Cancelled;
+            error = "cancelled: previous neighbours kept";
+            SimilarityLog.Cancelled(logger, runId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            error = e.Message;
+            SimilarityLog.Failed(logger, runId, e);
+            throw;
+        }
+        finally
+        {
+            await logs.CompleteAsync(logId, new LogCompletion(status)
+            {
+                ItemsWritten = result?.RowsWritten ?? 0,
+                ErrorMessage = error,
+                Details = result is null ? null : new Dictionary<string, object?>
+                {
+                    ["users"] = result.Users,
+                    ["interactions"] = result.Interactions,
+                    ["pairs_evaluated"] = result.PairsEvaluated,
+                    ["neighbours"] = new Dictionary<string, long>
+                    {
+                        ["cosine"] = result.CosineNeighbours,
+                        ["jaccard"] = result.JaccardNeighbours,
+                        ["pearson"] = result.PearsonNeighbours,
+                    },
+                    ["computed_at"] = result.ComputedAt,
+                    ["load_ms"] = (long)result.LoadTime.TotalMilliseconds,
+                    ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
+                    ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
+                },
+            });
+        }
+    }
+}
+
+/// <summary>What a similarity run did. <see cref="RowsWritten"/> = the rows <c>user_similarities</c> now holds.</summary>
+public sealed record SimilarityResult(
+    Guid RunId,
+    int Users,
+    long Interactions,
+    long PairsEvaluated,
+    long CosineNeighbours,
+    long JaccardNeighbours,
+    long PearsonNeighbours,
+    long RowsWritten,
+    DateTimeOffset ComputedAt,
+    TimeSpan LoadTime,
+    TimeSpan ComputeTime,
+    TimeSpan WriteTime,
+    TimeSpan Elapsed);
