@@ -6,6 +6,8 @@ using Npgsql;
 using Spectre.Console;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Similarity;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -31,9 +33,46 @@ internal static class DemoCommand
         var runner = services.GetRequiredService<FetchRunner>();
         var fetch = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(null, progress, ct));
         FetchProgressDisplay.PrintSummary(fetch);
+        if (fetch.KeyRejected)
+        {
+            return ExitCodes.LastfmKeyRejected;
+        }
 
-        await PrintTablesAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
+        var similarities = await services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Similarities: {similarities.Users} users, {similarities.PairsEvaluated:N0} pairs sharing an item, {similarities.RowsWritten:N0} neighbour rows in {similarities.Elapsed.TotalSeconds:0.00} s"));
+        var recommendations = await services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Recommendations: {recommendations.RowsWritten:N0} rows for {recommendations.UsersWithRecommendations} users ({string.Join(", ", recommendations.Metrics)}) in {recommendations.Elapsed.TotalSeconds:0.00} s"));
+
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await PrintTablesAsync(dataSource, ct);
+        var showcase = await ShowcaseUserAsync(dataSource, ct);
+        if (showcase is not null)
+        {
+            Console.WriteLine();
+            await RecommendCommand.ShowAsync(services, showcase, 10, null, ct);
+            Console.WriteLine();
+            await SimilarCommand.ShowAsync(services, showcase, null, 5, ct);
+            Console.WriteLine();
+            Console.WriteLine($"Try: dotnet run --project src/Tastebuds.Worker -- recommend --user {showcase}");
+        }
+
         return FetchProgressDisplay.ExitCode(fetch);
+    }
+
+    /// <summary>The user with the most recommendations (then the strongest), to show what the run produced.</summary>
+    private static async Task<string?> ShowcaseUserAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            """
+            SELECT u.username
+            FROM collaborative_recommendations r JOIN lastfm_users u ON u.id = r.user_id
+            GROUP BY u.username
+            ORDER BY count(*) DESC, max(r.recommendation_score) DESC, u.username
+            LIMIT 1
+            """, cancellationToken: ct));
     }
 
     private static async Task PrintTablesAsync(NpgsqlDataSource dataSource, CancellationToken ct)

@@ -20,36 +20,39 @@ internal static class RecommendCommand
         {
             user, limit, metric,
         };
-        command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
-        {
-            var queries = host.Services.GetRequiredService<RecommendationQueries>();
-            var name = parse.GetValue(user)!;
-            var stored = await queries.FindUserAsync(name, ct);
-            if (stored is null)
-            {
-                Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
-                return ExitCodes.Failed;
-            }
-
-            var rows = await queries.RecommendAsync(stored, Math.Max(0, parse.GetValue(limit)), parse.GetValue(metric), ct);
-            if (rows.Count == 0)
-            {
-                Console.WriteLine($"No recommendations for {stored} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
-                return ExitCodes.Ok;
-            }
-
-            Console.WriteLine($"Recommendations for {stored} ({rows[0].Metric}):");
-            var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
-                .Column("neighbours", right: true).Column("because of");
-            foreach (var r in rows)
-            {
-                table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
-                    r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join(", ", r.TopNeighbours.Take(3)));
-            }
-
-            OutputTable.Print(table);
-            return ExitCodes.Ok;
-        }));
+        command.SetAction((parse, _) => Verb.RunAsync((host, ct) =>
+            ShowAsync(host.Services, parse.GetValue(user)!, parse.GetValue(limit), parse.GetValue(metric), ct)));
         return command;
+    }
+
+    /// <summary>Prints a user's recommendations; the <c>demo</c> verb shows its user the same way.</summary>
+    public static async Task<int> ShowAsync(IServiceProvider services, string name, int limit, string? metric, CancellationToken ct)
+    {
+        var queries = services.GetRequiredService<RecommendationQueries>();
+        var stored = await queries.FindUserAsync(name, ct);
+        if (stored is null)
+        {
+            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            return ExitCodes.Failed;
+        }
+
+        var rows = await queries.RecommendAsync(stored, Math.Max(0, limit), metric, ct);
+        if (rows.Count == 0)
+        {
+            Console.WriteLine($"No recommendations for {stored} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
+            return ExitCodes.Ok;
+        }
+
+        Console.WriteLine($"Recommendations for {stored} ({rows[0].Metric}):");
+        var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
+            .Column("neighbours", right: true).Column("because of");
+        foreach (var r in rows)
+        {
+            table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
+                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join(", ", r.TopNeighbours.Take(3)));
+        }
+
+        OutputTable.Print(table);
+        return ExitCodes.Ok;
     }
 }

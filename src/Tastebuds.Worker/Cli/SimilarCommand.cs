@@ -22,38 +22,41 @@ internal static class SimilarCommand
         {
             user, metric, limit,
         };
-        command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
-        {
-            var queries = host.Services.GetRequiredService<RecommendationQueries>();
-            var name = parse.GetValue(user)!;
-            var stored = await queries.FindUserAsync(name, ct);
-            if (stored is null)
-            {
-                Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
-                return ExitCodes.Failed;
-            }
-
-            var primary = host.Services.GetRequiredService<IOptions<AlgorithmOptions>>().Value.PrimaryMetric.ToLowerInvariant();
-            var chosen = parse.GetValue(metric) ?? (primary == "all" ? "cosine" : primary);
-            var rows = await queries.SimilarAsync(stored, chosen, Math.Max(0, parse.GetValue(limit)), ct);
-            if (rows.Count == 0)
-            {
-                Console.WriteLine($"No {chosen} neighbours stored for {stored}: run 'similarities' first, or the user shares too little with others.");
-                return ExitCodes.Ok;
-            }
-
-            Console.WriteLine($"Users most similar to {stored} ({chosen}):");
-            var table = OutputTable.Create().Column("rank", right: true).Column("user").Column("score", right: true)
-                .Column("tracks", right: true).Column("albums", right: true).Column("artists", right: true).Column("shared items", right: true);
-            foreach (var r in rows)
-            {
-                table.Row(Num(r.Rank), r.Username, Score(r.Score), Score(r.TrackScore), Score(r.AlbumScore), Score(r.ArtistScore), Num(r.SharedItems));
-            }
-
-            OutputTable.Print(table);
-            return ExitCodes.Ok;
-        }));
+        command.SetAction((parse, _) => Verb.RunAsync((host, ct) =>
+            ShowAsync(host.Services, parse.GetValue(user)!, parse.GetValue(metric), parse.GetValue(limit), ct)));
         return command;
+    }
+
+    /// <summary>Prints a user's stored neighbours; the <c>demo</c> verb shows its user the same way.</summary>
+    public static async Task<int> ShowAsync(IServiceProvider services, string name, string? metric, int limit, CancellationToken ct)
+    {
+        var queries = services.GetRequiredService<RecommendationQueries>();
+        var stored = await queries.FindUserAsync(name, ct);
+        if (stored is null)
+        {
+            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            return ExitCodes.Failed;
+        }
+
+        var primary = services.GetRequiredService<IOptions<AlgorithmOptions>>().Value.PrimaryMetric.ToLowerInvariant();
+        var chosen = metric ?? (primary == "all" ? "cosine" : primary);
+        var rows = await queries.SimilarAsync(stored, chosen, Math.Max(0, limit), ct);
+        if (rows.Count == 0)
+        {
+            Console.WriteLine($"No {chosen} neighbours stored for {stored}: run 'similarities' first, or the user shares too little with others.");
+            return ExitCodes.Ok;
+        }
+
+        Console.WriteLine($"Users most similar to {stored} ({chosen}):");
+        var table = OutputTable.Create().Column("rank", right: true).Column("user").Column("score", right: true)
+            .Column("tracks", right: true).Column("albums", right: true).Column("artists", right: true).Column("shared items", right: true);
+        foreach (var r in rows)
+        {
+            table.Row(Num(r.Rank), r.Username, Score(r.Score), Score(r.TrackScore), Score(r.AlbumScore), Score(r.ArtistScore), Num(r.SharedItems));
+        }
+
+        OutputTable.Print(table);
+        return ExitCodes.Ok;
     }
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);

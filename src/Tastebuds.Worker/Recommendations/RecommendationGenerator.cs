@@ -1,3 +1,4 @@
+using Tastebuds.Worker.Telemetry;
 using System.Data;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,14 @@ public sealed class RecommendationGenerator(
     FetchLogStore logs,
     IOptions<AlgorithmOptions> algorithm,
     IOptions<DatabaseOptions> database,
+    TastebudsMetrics telemetry,
     TimeProvider time,
     ILogger<RecommendationGenerator> logger)
 {
     public async Task<RecommendationResult> GenerateAsync(CancellationToken ct)
     {
         var runId = Guid.NewGuid();
+        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.GenerateRecommendations);
         var clock = Stopwatch.StartNew();
         var settings = algorithm.Value;
         var metrics = settings.RecommendationMetrics();
@@ -65,6 +68,13 @@ public sealed class RecommendationGenerator(
                 input.Neighbours.Stats.NeighboursKept, input.NeighboursComputedAt, input.SkippedNeighbours, written, generatedAt,
                 loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
             status = StepStatus.Succeeded;
+            for (var i = 0; i < metrics.Count; i++)
+            {
+                var set = sets[i];
+                telemetry.RecordRecommendationsWritten(MetricNames.Of(metrics[i]),
+                    Enumerable.Range(0, input.Matrix.UserCount).Sum(u => (long)set.For(u).Count));
+            }
+
             RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, clock.Elapsed.TotalSeconds);
             return result;
         }
@@ -83,6 +93,7 @@ public sealed class RecommendationGenerator(
         }
         finally
         {
+            telemetry.RecordJobRun(JobTypes.GenerateRecommendations, status, clock.Elapsed, time.GetUtcNow());
             await logs.CompleteAsync(logId, new LogCompletion(status)
             {
                 ItemsWritten = result?.RowsWritten ?? 0,

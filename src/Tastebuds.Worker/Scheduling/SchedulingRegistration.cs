@@ -16,11 +16,15 @@ public static class SchedulingRegistration
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<SchedulesOptions>(SchedulesOptions.SectionName);
+        JobChain.Link(FetchUsersJob.Key, RecalculateSimilaritiesJob.Key);
+        JobChain.Link(RecalculateSimilaritiesJob.Key, GenerateRecommendationsJob.Key);
         var schedules = builder.Configuration.GetSection(SchedulesOptions.SectionName).Get<SchedulesOptions>() ?? new SchedulesOptions();
 
         builder.Services.AddQuartz("tastebuds", q =>
         {
             AddCronJob<FetchUsersJob>(q, FetchUsersJob.Key, schedules.FetchUsers, schedules.TimeZone);
+            AddCronJob<RecalculateSimilaritiesJob>(q, RecalculateSimilaritiesJob.Key, schedules.RecalculateSimilarities, schedules.TimeZone);
+            AddCronJob<GenerateRecommendationsJob>(q, GenerateRecommendationsJob.Key, schedules.GenerateRecommendations, schedules.TimeZone);
         });
         builder.Services.AddQuartzHostedService(o =>
         {

@@ -1,3 +1,4 @@
+using Tastebuds.Worker.Telemetry;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,12 +21,14 @@ public sealed class SimilarityRecalculator(
     FetchLogStore logs,
     IOptions<AlgorithmOptions> algorithm,
     IOptions<DatabaseOptions> database,
+    TastebudsMetrics telemetry,
     TimeProvider time,
     ILogger<SimilarityRecalculator> logger)
 {
     public async Task<SimilarityResult> RecalculateAsync(CancellationToken ct)
     {
         var runId = Guid.NewGuid();
+        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.RecalculateSimilarities);
         var clock = Stopwatch.StartNew();
         var settings = algorithm.Value;
         var logId = await logs.StartAsync(runId, JobTypes.RecalculateSimilarities, null, ct);
@@ -58,6 +61,10 @@ public sealed class SimilarityRecalculator(
                 stats.JaccardNeighbours, stats.PearsonNeighbours, written, computedAt,
                 loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
             status = StepStatus.Succeeded;
+            telemetry.RecordSimilarityPairs(stats.PairsEvaluated);
+            telemetry.RecordSimilarityNeighbours("cosine", stats.CosineNeighbours);
+            telemetry.RecordSimilarityNeighbours("jaccard", stats.JaccardNeighbours);
+            telemetry.RecordSimilarityNeighbours("pearson", stats.PearsonNeighbours);
             SimilarityLog.Finished(logger, runId, result.Users, result.PairsEvaluated, written,
                 result.CosineNeighbours, result.JaccardNeighbours, result.PearsonNeighbours, clock.Elapsed.TotalSeconds);
             return result;
@@ -77,6 +84,7 @@ public sealed class SimilarityRecalculator(
         }
         finally
         {
+            telemetry.RecordJobRun(JobTypes.RecalculateSimilarities, status, clock.Elapsed, time.GetUtcNow());
             await logs.CompleteAsync(logId, new LogCompletion(status)
             {
                 ItemsWritten = result?.RowsWritten ?? 0,
