@@ -41,6 +41,11 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         var artists = await CopyKindRowsAsync(connection, "user_artist_interactions", "artist_id", userId, merged.Snapshot.Period,
             merged.ArtistRows, r => artistIds[(r.Key, string.Empty)], ct);
 
+        if (snapshot.Friends.Count > 0)
+        {
+            await AddDiscoveredUsersAsync(connection, snapshot.Friends, ct);
+        }
+
         await transaction.CommitAsync(ct);
         return new StoredSnapshot(userId, tracks, albums, artists);
     }
@@ -72,6 +77,18 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
             },
         };
         return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Friends become active users (fetched from the next run on); known users are left as they are.</summary>
+    private static async Task AddDiscoveredUsersAsync(NpgsqlConnection connection, IReadOnlyList<string> usernames, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO lastfm_users (username) SELECT DISTINCT ON (lower(u)) u FROM unnest($1::text[]) u WHERE btrim(u) <> '' ON CONFLICT ((lower(username))) DO NOTHING",
+            connection)
+        {
+            Parameters = { new() { Value = usernames.ToArray() } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task StageCatalogAsync(NpgsqlConnection connection, MergedSnapshot merged, CancellationToken ct)

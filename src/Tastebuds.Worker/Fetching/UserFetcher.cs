@@ -6,7 +6,8 @@ namespace Tastebuds.Worker.Fetching;
 /// <summary>
 /// Fetches one user's public data: profile, top tracks / albums / artists for the period, loved tracks, top tags
 /// and, for each of those tags, the user's personally tagged tracks, albums and artists.
-/// Requests per user: 6 + 3 × FetchLimits:TagsPerUser (plus extra pages past 1000 items).
+/// Requests per user: 6 + 3 × FetchLimits:TagsPerUser (plus extra pages past 1000 items), plus one page of
+/// friends with <c>Lastfm:DiscoverFriends</c>.
 /// </summary>
 public sealed class UserFetcher(LastfmClient client, IOptions<LastfmOptions> lastfm, IOptions<FetchLimitsOptions> limits)
 {
@@ -35,6 +36,9 @@ public sealed class UserFetcher(LastfmClient client, IOptions<LastfmOptions> las
             }
         }
 
-        return new UserSnapshot(profile, period, tracks, albums, artists, loved, tags);
+        var friends = lastfm.Value.DiscoverFriends && limit.FriendsPerUser > 0
+            ? (await client.GetFriendsAsync(username, limit.FriendsPerUser, ct)).Select(f => f.Name).ToList()
+            : [];
+        return new UserSnapshot(profile, period, tracks, albums, artists, loved, tags) { Friends = friends };
     }
 }

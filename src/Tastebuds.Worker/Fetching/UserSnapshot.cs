@@ -10,7 +10,11 @@ public sealed record UserSnapshot(
     IReadOnlyList<TopAlbum> TopAlbums,
     IReadOnlyList<TopArtist> TopArtists,
     IReadOnlyList<LovedTrack> LovedTracks,
-    IReadOnlyList<PersonalTag> Tags);
+    IReadOnlyList<PersonalTag> Tags)
+{
+    /// <summary>Friends' usernames, fetched only with <c>Lastfm:DiscoverFriends</c>; stored as users to fetch next time.</summary>
+    public IReadOnlyList<string> Friends { get; init; } = [];
+}
 
 /// <summary>One of the user's own tags on one of their items.</summary>
 public sealed record PersonalTag(string Tag, TaggedItem Item);

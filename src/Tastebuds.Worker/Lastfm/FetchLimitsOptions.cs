@@ -25,4 +25,8 @@ public sealed class FetchLimitsOptions
 
     [Range(0, 10_000)]
     public int TaggedItemsPerTag { get; set; } = 50;
+
+    /// <summary>Friends fetched per user when <c>Lastfm:DiscoverFriends</c> is on; they join lastfm_users as active users.</summary>
+    [Range(0, 10_000)]
+    public int FriendsPerUser { get; set; } = 50;
 }
