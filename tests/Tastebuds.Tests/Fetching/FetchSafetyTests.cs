@@ -13,12 +13,13 @@ public sealed class FetchSafetyTests
     [Test]
     public async Task The_request_rate_measured_at_the_sandbox_never_exceeds_the_configured_limit()
     {
-        const int limit = 12;
-        var window = TimeSpan.FromSeconds(1);
+        // A "minute" of two seconds keeps the test short; the limiter keeps one segment (W/18, 111 ms) of slack
+        // for the time a request takes to reach the sandbox, which a loaded CI machine can stretch.
+        const int limit = 16;
+        var window = TimeSpan.FromSeconds(2);
         await using var scenario = await FetchScenario.StartAsync(
             new SandboxOptions { Users = 8, Seed = 21, PrivateUserFraction = 0, MissingUsernames = 0 },
             settings: new Dictionary<string, string?> { ["RateLimiting:MaxRequestsPerMinute"] = $"{limit}" },
-            // One "minute" of one second keeps the test short; the limiter is the production one.
             services: s => s.Configure<RateLimitingOptions>(o => o.Window = window));
 
         var result = await scenario.FetchAsync();
