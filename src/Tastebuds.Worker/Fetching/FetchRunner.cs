@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tastebuds.Worker.Hosting;
@@ -28,12 +27,11 @@ public sealed class FetchRunner(
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
-        var runId = Guid.NewGuid();
-        using var activity = TastebudsActivity.Source.StartActivity("fetch_users");
-        activity?.SetTag("tastebuds.run_id", runId);
-        var clock = Stopwatch.StartNew();
+        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.FetchUsers);
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await directory.ListAsync(ct);
-        var runLog = await logs.StartAsync(runId, JobTypes.FetchUsers, null, ct);
+        await using var step = await JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, ct);
+        var runId = step.RunId;
+        activity?.SetTag("tastebuds.run_id", runId);
         FetchingLog.RunStarted(logger, runId, users.Count);
 
         var tally = new FetchProgress(users.Count);
@@ -53,7 +51,7 @@ public sealed class FetchRunner(
                 shutdown.Stopping.ThrowIfCancellationRequested();
 
                 var outcome = await FetchOneAsync(runId, users[i], ct);
-                tally = tally.With(outcome, runStats, clock.Elapsed);
+                tally = tally.With(outcome, runStats, step.Elapsed);
                 keyRejected = outcome.Result == UserOutcome.Kind.KeyRejected;
                 progress?.Report(tally);
             }
@@ -68,7 +66,7 @@ public sealed class FetchRunner(
             var status = cancelled ? StepStatus.Cancelled
                 : tally.Failed > 0 || keyRejected ? StepStatus.Failed
                 : StepStatus.Succeeded;
-            await logs.CompleteAsync(runLog, new LogCompletion(status)
+            step.End(new LogCompletion(status)
             {
                 RequestsMade = runStats.Requests,
                 Retries = runStats.Retries,
@@ -83,8 +81,7 @@ public sealed class FetchRunner(
                     ["key_rejected"] = keyRejected,
                 },
             });
-            metrics.RecordJobRun(JobTypes.FetchUsers, status, clock.Elapsed, time.GetUtcNow());
-            FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Skipped, tally.Failed, clock.Elapsed.TotalSeconds);
+            FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Skipped, tally.Failed, step.Elapsed.TotalSeconds);
         }
 
         return new FetchRunResult(runId, tally.Total, tally.Succeeded, tally.Skipped, tally.Failed, keyRejected, runStats.Requests, runStats.Retries);

@@ -1,6 +1,5 @@
 using Tastebuds.Worker.Telemetry;
 using System.Data;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -30,21 +29,18 @@ public sealed class RecommendationGenerator(
 {
     public async Task<RecommendationResult> GenerateAsync(CancellationToken ct)
     {
-        var runId = Guid.NewGuid();
         using var activity = TastebudsActivity.Source.StartActivity(JobTypes.GenerateRecommendations);
-        var clock = Stopwatch.StartNew();
         var settings = algorithm.Value;
         var metrics = settings.RecommendationMetrics();
         var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
-        var logId = await logs.StartAsync(runId, JobTypes.GenerateRecommendations, null, ct);
+        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.GenerateRecommendations, ct);
+        step.Describe(new Dictionary<string, object?> { ["metrics"] = metricNames });
+        var runId = step.RunId;
         RecommendationsLog.Started(logger, runId);
-        RecommendationResult? result = null;
-        var status = StepStatus.Failed;
-        string? error = null;
         try
         {
             var input = await ReadInputAsync(metrics, settings, ct);
-            var loaded = clock.Elapsed;
+            var loaded = step.Elapsed;
             if (input.Neighbours.Stats.NeighboursKept == 0)
             {
                 RecommendationsLog.NoNeighbours(logger, runId, metricNames);
@@ -53,7 +49,7 @@ public sealed class RecommendationGenerator(
             var options = settings.ToRecommendationOptions();
             var artistOfTrack = input.Matrix.ArtistOfTrack(track => input.Artists.TryGetValue(track, out var artist) ? artist : -track);
             var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
-            var computed = clock.Elapsed;
+            var computed = step.Elapsed;
 
             var generatedAt = StoredTime.Of(time);
             long written;
@@ -64,10 +60,9 @@ public sealed class RecommendationGenerator(
             }
 
             var usersServed = Enumerable.Range(0, input.Matrix.UserCount).Count(u => sets.Any(s => s.For(u).Count > 0));
-            result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),
+            var result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),
                 input.Neighbours.Stats.NeighboursKept, input.NeighboursComputedAt, input.SkippedNeighbours, written, generatedAt,
-                loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
-            status = StepStatus.Succeeded;
+                loaded, computed - loaded, step.Elapsed - computed, step.Elapsed);
             for (var i = 0; i < metrics.Count; i++)
             {
                 var set = sets[i];
@@ -75,30 +70,10 @@ public sealed class RecommendationGenerator(
                     Enumerable.Range(0, input.Matrix.UserCount).Sum(u => (long)set.For(u).Count));
             }
 
-            RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, clock.Elapsed.TotalSeconds);
-            return result;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            status = StepStatus.Cancelled;
-            error = "cancelled: previous recommendations kept";
-            RecommendationsLog.Cancelled(logger, runId);
-            throw;
-        }
-        catch (Exception e)
-        {
-            error = e.Message;
-            RecommendationsLog.Failed(logger, runId, e);
-            throw;
-        }
-        finally
-        {
-            telemetry.RecordJobRun(JobTypes.GenerateRecommendations, status, clock.Elapsed, time.GetUtcNow());
-            await logs.CompleteAsync(logId, new LogCompletion(status)
+            step.Succeed(new LogCompletion(StepStatus.Succeeded)
             {
-                ItemsWritten = result?.RowsWritten ?? 0,
-                ErrorMessage = error,
-                Details = result is null ? new Dictionary<string, object?> { ["metrics"] = metricNames } : new Dictionary<string, object?>
+                ItemsWritten = result.RowsWritten,
+                Details = new Dictionary<string, object?>
                 {
                     ["metrics"] = metricNames,
                     ["users"] = result.Users,
@@ -112,6 +87,20 @@ public sealed class RecommendationGenerator(
                     ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
                 },
             });
+            RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, step.Elapsed.TotalSeconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            step.Cancel("cancelled: previous recommendations kept");
+            RecommendationsLog.Cancelled(logger, runId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            step.Fail(e.Message);
+            RecommendationsLog.Failed(logger, runId, e);
+            throw;
         }
     }
 

@@ -1,5 +1,4 @@
 using Tastebuds.Worker.Telemetry;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -27,15 +26,11 @@ public sealed class SimilarityRecalculator(
 {
     public async Task<SimilarityResult> RecalculateAsync(CancellationToken ct)
     {
-        var runId = Guid.NewGuid();
         using var activity = TastebudsActivity.Source.StartActivity(JobTypes.RecalculateSimilarities);
-        var clock = Stopwatch.StartNew();
         var settings = algorithm.Value;
-        var logId = await logs.StartAsync(runId, JobTypes.RecalculateSimilarities, null, ct);
+        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.RecalculateSimilarities, ct);
+        var runId = step.RunId;
         SimilarityLog.Started(logger, runId);
-        SimilarityResult? result = null;
-        var status = StepStatus.Failed;
-        string? error = null;
         try
         {
             List<Interaction> rows;
@@ -44,10 +39,10 @@ public sealed class SimilarityRecalculator(
                 rows = await InteractionLoader.LoadAsync(connection, ct);
             }
 
-            var loaded = clock.Elapsed;
+            var loaded = step.Elapsed;
             var matrix = InteractionMatrix.Build(rows, settings.ToWeighting());
             var neighbours = NeighbourFinder.Compute(matrix, settings.ToSimilarityOptions(), ct);
-            var computed = clock.Elapsed;
+            var computed = step.Elapsed;
 
             var computedAt = StoredTime.Of(time);
             long written;
@@ -57,39 +52,17 @@ public sealed class SimilarityRecalculator(
             }
 
             var stats = neighbours.Stats;
-            result = new SimilarityResult(runId, matrix.UserCount, rows.Count, stats.PairsEvaluated, stats.CosineNeighbours,
+            var result = new SimilarityResult(runId, matrix.UserCount, rows.Count, stats.PairsEvaluated, stats.CosineNeighbours,
                 stats.JaccardNeighbours, stats.PearsonNeighbours, written, computedAt,
-                loaded, computed - loaded, clock.Elapsed - computed, clock.Elapsed);
-            status = StepStatus.Succeeded;
+                loaded, computed - loaded, step.Elapsed - computed, step.Elapsed);
             telemetry.RecordSimilarityPairs(stats.PairsEvaluated);
             telemetry.RecordSimilarityNeighbours("cosine", stats.CosineNeighbours);
             telemetry.RecordSimilarityNeighbours("jaccard", stats.JaccardNeighbours);
             telemetry.RecordSimilarityNeighbours("pearson", stats.PearsonNeighbours);
-            SimilarityLog.Finished(logger, runId, result.Users, result.PairsEvaluated, written,
-                result.CosineNeighbours, result.JaccardNeighbours, result.PearsonNeighbours, clock.Elapsed.TotalSeconds);
-            return result;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            status = StepStatus.Cancelled;
-            error = "cancelled: previous neighbours kept";
-            SimilarityLog.Cancelled(logger, runId);
-            throw;
-        }
-        catch (Exception e)
-        {
-            error = e.Message;
-            SimilarityLog.Failed(logger, runId, e);
-            throw;
-        }
-        finally
-        {
-            telemetry.RecordJobRun(JobTypes.RecalculateSimilarities, status, clock.Elapsed, time.GetUtcNow());
-            await logs.CompleteAsync(logId, new LogCompletion(status)
+            step.Succeed(new LogCompletion(StepStatus.Succeeded)
             {
-                ItemsWritten = result?.RowsWritten ?? 0,
-                ErrorMessage = error,
-                Details = result is null ? null : new Dictionary<string, object?>
+                ItemsWritten = result.RowsWritten,
+                Details = new Dictionary<string, object?>
                 {
                     ["users"] = result.Users,
                     ["interactions"] = result.Interactions,
@@ -106,6 +79,21 @@ public sealed class SimilarityRecalculator(
                     ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
                 },
             });
+            SimilarityLog.Finished(logger, runId, result.Users, result.PairsEvaluated, written,
+                result.CosineNeighbours, result.JaccardNeighbours, result.PearsonNeighbours, step.Elapsed.TotalSeconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            step.Cancel("cancelled: previous neighbours kept");
+            SimilarityLog.Cancelled(logger, runId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            step.Fail(e.Message);
+            SimilarityLog.Failed(logger, runId, e);
+            throw;
         }
     }
 }
