@@ -26,12 +26,19 @@ internal static class StaleUsers
         }
 
         var age = now - new DateTimeOffset(DateTime.SpecifyKind(fetched, DateTimeKind.Utc));
-        return age > staleAfter
-            ? string.Create(CultureInfo.InvariantCulture, $"not fetched for {age.TotalDays:0.#} days")
-            : null;
+        return age > staleAfter ? "not fetched for " + Age(age) : null;
     }
 
-    /// <summary><c>14d</c>, <c>36h</c>, <c>90m</c>, or a TimeSpan (<c>14.00:00:00</c>, as durations in the settings).</summary>
+    /// <summary>An age in the largest unit that fits: 14 days, 5.5 hours, 12 minutes, 3 seconds.</summary>
+    public static string Age(TimeSpan age) => age.TotalDays >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalDays:0.#} days")
+        : age.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.#} hours")
+            : age.TotalMinutes >= 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0} minutes")
+                : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} seconds");
+
+    /// <summary><c>14d</c>, <c>36h</c>, <c>90m</c>, <c>30s</c>, or a TimeSpan (<c>14.00:00:00</c>, as durations in the settings).</summary>
     public static bool TryParseAge(string text, out TimeSpan age)
     {
         var t = text.Trim();
@@ -42,6 +49,7 @@ internal static class StaleUsers
                 'd' => TimeSpan.FromDays(n),
                 'h' => TimeSpan.FromHours(n),
                 'm' => TimeSpan.FromMinutes(n),
+                's' => TimeSpan.FromSeconds(n),
                 _ => null,
             };
             if (parsed is { } value)

@@ -18,7 +18,7 @@ internal static class StatusCommand
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--limit must be 0 or more."); } });
         var staleAfter = new Option<TimeSpan>("--stale-after")
         {
-            Description = "A user not fetched successfully for longer than this is stale: 14d, 36h, 90m or 14.00:00:00.",
+            Description = "A user not fetched successfully for longer than this is stale: 14d, 36h, 90m, 30s or 14.00:00:00.",
             DefaultValueFactory = _ => DefaultStaleAfter,
             CustomParser = r =>
             {
@@ -27,7 +27,7 @@ internal static class StatusCommand
                     return age;
                 }
 
-                r.AddError($"--stale-after: '{r.Tokens[0].Value}' is not an age such as 14d, 36h, 90m or 14.00:00:00.");
+                r.AddError($"--stale-after: '{r.Tokens[0].Value}' is not an age such as 14d, 36h, 90m, 30s or 14.00:00:00.");
                 return default;
             },
         };
@@ -83,7 +83,7 @@ internal static class StatusCommand
         var configured = await services.GetRequiredService<FetchUserDirectory>().ListAsync(ct);
         var states = await StatusQueries.UserFetchStatesAsync(dataSource, configured, ct);
         var flagged = states.Select(s => (State: s, Reason: StaleUsers.Reason(s, now, staleAfter))).Where(s => s.Reason is not null).ToList();
-        var threshold = string.Create(CultureInfo.InvariantCulture, $"{staleAfter.TotalDays:0.##} days");
+        var threshold = StaleUsers.Age(staleAfter);
         if (flagged.Count == 0)
         {
             Console.WriteLine($"Stale or failing users: none of {states.Count} (all fetched within {threshold}).");
