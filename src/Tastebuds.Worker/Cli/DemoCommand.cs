@@ -18,7 +18,7 @@ internal static class DemoCommand
     {
         var command = new Command("demo",
             "Run one full cycle on embedded defaults (private PostgreSQL, offline Last.fm sandbox unless Lastfm__ApiKey is set) and print what it produced.");
-        command.SetAction((_, _) => Verb.RunAsync((host, ct) => RunAsync(host.Services, ct), DemoSandbox.StartIfNoKeyAsync));
+        command.SetAction((_, _) => Verb.RunAsync((host, ct) => RunAsync(host.Services, ct), DemoSandbox.StartIfNoKeyAsync, showsProgress: true));
         return command;
     }
 
@@ -39,11 +39,9 @@ internal static class DemoCommand
         }
 
         var similarities = await services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Similarities: {similarities.Users} users, {similarities.PairsEvaluated:N0} pairs sharing an item, {similarities.RowsWritten:N0} neighbour rows in {similarities.Elapsed.TotalSeconds:0.00} s"));
+        Console.WriteLine(StageSummary.Of(similarities));
         var recommendations = await services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Recommendations: {recommendations.RowsWritten:N0} rows for {recommendations.UsersWithRecommendations} users ({string.Join(", ", recommendations.Metrics)}) in {recommendations.Elapsed.TotalSeconds:0.00} s"));
+        Console.WriteLine(StageSummary.Of(recommendations));
 
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         await PrintTablesAsync(dataSource, ct);

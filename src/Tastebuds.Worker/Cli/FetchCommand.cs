@@ -15,7 +15,9 @@ internal static class FetchCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("fetch",
-            "Fetch users from Last.fm into the database and exit. Exit code 0 when every user succeeded or was skipped "
+            "Apply pending migrations, fetch users from Last.fm into the database, print one summary line "
+            + "('Fetched N user(s): S succeeded, K skipped, F failed; R requests, T retries (run ID)') and exit. "
+            + "A progress bar is drawn only when stdout is a terminal. Exit code 0 when every user succeeded or was skipped "
             + "(private, unknown), 5 when any user failed, 4 when Last.fm rejected the API key.")
         {
             user,
@@ -27,7 +29,7 @@ internal static class FetchCommand
             var result = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(users, progress, ct));
             FetchProgressDisplay.PrintSummary(result);
             return FetchProgressDisplay.ExitCode(result);
-        }));
+        }, migrate: true, showsProgress: true));
         return command;
     }
 }

@@ -6,9 +6,12 @@ namespace Tastebuds.Worker.Cli;
 /// <summary>A live progress bar for fetch runs on a terminal; nothing at all when output goes to a log.</summary>
 internal static class FetchProgressDisplay
 {
+    /// <summary>True when stdout is an interactive terminal: only then is a bar drawn (a pipe or a log file gets the summary lines alone).</summary>
+    public static bool Enabled => AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
     public static async Task<FetchRunResult> RunAsync(Func<IProgress<FetchProgress>?, Task<FetchRunResult>> run)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+        if (!Enabled)
         {
             return await run(null);
         }

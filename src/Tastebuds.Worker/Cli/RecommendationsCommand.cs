@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Tastebuds.Worker.Recommendations;
 
@@ -11,16 +10,15 @@ internal static class RecommendationsCommand
     public static Command Create()
     {
         var command = new Command("recommendations",
-            "Generate recommendations from the stored neighbours (user_similarities, Algorithm:PrimaryMetric), replace "
-            + "collaborative_recommendations in one transaction, print a one-line summary and exit.");
+            "Apply pending migrations, generate recommendations from the stored neighbours (user_similarities, Algorithm:PrimaryMetric), "
+            + "replace collaborative_recommendations in one transaction, print a one-line summary "
+            + "('Recommendations: R written for U of N users (metric; ...)') and exit 0.");
         command.SetAction((_, _) => Verb.RunAsync(async (host, ct) =>
         {
-            var r = await host.Services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Recommendations: {r.RowsWritten:N0} written for {r.UsersWithRecommendations:N0} of {r.Users:N0} users "
-                + $"({string.Join(", ", r.Metrics)}; {r.NeighboursUsed:N0} stored neighbours) in {r.Elapsed.TotalSeconds:0.00} s, run {r.RunId}"));
+            var result = await host.Services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
+            Console.WriteLine(StageSummary.Of(result));
             return ExitCodes.Ok;
-        }));
+        }, migrate: true));
         return command;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Tastebuds.Worker.Similarity;
 
@@ -11,16 +10,15 @@ internal static class SimilaritiesCommand
     public static Command Create()
     {
         var command = new Command("similarities",
-            "Recalculate user similarities (cosine, Jaccard, Pearson top-K neighbours) from the stored interactions, "
-            + "replace user_similarities in one transaction, print a one-line summary and exit.");
+            "Apply pending migrations, recalculate user similarities (cosine, Jaccard, Pearson top-K neighbours) from the stored "
+            + "interactions, replace user_similarities in one transaction, print a one-line summary "
+            + "('Similarities: N users, P pairs evaluated, R neighbours written (cosine C, jaccard J, pearson P) ...') and exit 0.");
         command.SetAction((_, _) => Verb.RunAsync(async (host, ct) =>
         {
-            var r = await host.Services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Similarities: {r.Users:N0} users, {r.PairsEvaluated:N0} pairs evaluated, {r.RowsWritten:N0} neighbours written "
-                + $"(cosine {r.CosineNeighbours:N0}, jaccard {r.JaccardNeighbours:N0}, pearson {r.PearsonNeighbours:N0}) in {r.Elapsed.TotalSeconds:0.00} s, run {r.RunId}"));
+            var result = await host.Services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
+            Console.WriteLine(StageSummary.Of(result));
             return ExitCodes.Ok;
-        }));
+        }, migrate: true));
         return command;
     }
 }

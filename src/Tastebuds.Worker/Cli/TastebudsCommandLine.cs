@@ -9,16 +9,21 @@ public static class TastebudsCommandLine
     {
         var root = new RootCommand(
             "Tastebuds: collaborative-filtering music recommendations from Last.fm listening data, in PostgreSQL.\n"
-            + "With no verb it runs as a daemon: migrations, then the scheduled jobs, until stopped.");
+            + "With no verb it runs as a daemon: migrations, then the scheduled jobs, until stopped.\n"
+            + "Verbs that write (fetch, run-once, similarities, recommendations) apply pending migrations first; the others expect a migrated database.\n"
+            + "Exit codes: 0 ok, 1 unexpected failure, 2 configuration error, 3 database unreachable or migration failed, "
+            + "4 Last.fm API key rejected, 5 partial failure (some users failed), 130 cancelled.");
         root.SetAction((_, ct) => DaemonCommand.RunAsync(ct));
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());
         root.Subcommands.Add(SimilaritiesCommand.Create());
         root.Subcommands.Add(RecommendationsCommand.Create());
+        root.Subcommands.Add(RunOnceCommand.Create());
         root.Subcommands.Add(SimilarCommand.Create());
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 

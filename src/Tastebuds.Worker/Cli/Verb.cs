@@ -1,5 +1,8 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tastebuds.Worker.Database;
@@ -12,10 +15,17 @@ internal static class Verb
     /// <param name="body">The verb's work, on a prepared host.</param>
     /// <param name="configure">Runs before the host is built (e.g. to start the sandbox and point the client at it); what it returns is disposed after the host.</param>
     /// <param name="prepareDatabase">False for verbs that may not need a database (e.g. <c>evaluate</c> on a file): configuration is still validated, and the body calls <see cref="DatabaseEndpoint.EnsureAsync"/> itself if it needs one.</param>
+    /// <param name="migrate">
+    /// True for verbs that write (fetch, run-once, similarities, recommendations): the migrations are applied first.
+    /// The migrator is idempotent and holds an advisory lock, so this is safe beside a running daemon.
+    /// </param>
+    /// <param name="showsProgress">The verb draws <see cref="FetchProgressDisplay"/>: on a terminal, console logs below Warning would tear it.</param>
     public static async Task<int> RunAsync(
         Func<IHost, CancellationToken, Task<int>> body,
         Func<HostApplicationBuilder, CancellationToken, Task<IAsyncDisposable?>>? configure = null,
-        bool prepareDatabase = true)
+        bool prepareDatabase = true,
+        bool migrate = false,
+        bool showsProgress = false)
     {
         using var cancel = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -23,11 +33,21 @@ internal static class Verb
         try
         {
             var builder = WorkerHost.CreateBuilder();
+            if (showsProgress && FetchProgressDisplay.Enabled && !Console.IsErrorRedirected)
+            {
+                // The progress bar carries what the Information lines would say; warnings and errors still show.
+                builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+            }
+
             await using var companion = configure is null ? null : await configure(builder, cancel.Token);
             using var host = builder.Build();
             if (prepareDatabase)
             {
                 await WorkerHost.PrepareAsync(host, cancel.Token);
+                if (migrate)
+                {
+                    await MigrateAsync(host.Services, cancel.Token);
+                }
             }
             else
             {
@@ -59,6 +79,16 @@ internal static class Verb
         }
     }
 
+    /// <summary>Applies pending migrations; says so on stdout only when there was something to apply.</summary>
+    private static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var result = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        if (result.Applied.Count > 0)
+        {
+            Console.WriteLine($"Schema    {result.Applied.Count} migration script(s) applied, now at {result.Version}");
+        }
+    }
+
     /// <summary>One line (or one per bad setting) on stderr, and the exit code for what went wrong.</summary>
     public static int Report(Exception e)
     {
@@ -83,6 +113,10 @@ internal static class Verb
                 return ExitCodes.DatabaseUnavailable;
             case MigrationFailedException migration:
                 Console.Error.WriteLine(migration.Message);
+                return ExitCodes.DatabaseUnavailable;
+            case PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedFunction } missing:
+                // A read-only verb against a database that was never migrated.
+                Console.Error.WriteLine($"Database not migrated ({missing.MessageText}): run 'migrate' first.");
                 return ExitCodes.DatabaseUnavailable;
             case NpgsqlException or System.Net.Sockets.SocketException:
                 Console.Error.WriteLine($"Database unreachable: {e.Message}");
