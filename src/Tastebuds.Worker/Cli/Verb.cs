@@ -121,6 +121,9 @@ internal static class Verb
             case NpgsqlException or System.Net.Sockets.SocketException:
                 Console.Error.WriteLine($"Database unreachable: {e.Message}");
                 return ExitCodes.DatabaseUnavailable;
+            case Fetching.FetchRunInProgressException busy:
+                Console.Error.WriteLine(busy.Message);
+                return ExitCodes.Failed;
             case OperationCanceledException:
                 Console.Error.WriteLine("Cancelled.");
                 return ExitCodes.Cancelled;

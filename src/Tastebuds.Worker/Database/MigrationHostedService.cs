@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Scheduling;
 
 namespace Tastebuds.Worker.Database;
 
 /// <summary>
 /// When the daemon starts: migrations (a failure stops the host with the script and the error), then the
-/// log rows that a crashed process left <c>running</c> are marked <c>abandoned</c>.
+/// log rows that a crashed process left <c>running</c> are marked <c>abandoned</c> (clustered: only those of
+/// processes that are not live cluster members, see <see cref="AbandonedRuns"/>).
 /// </summary>
 internal sealed class MigrationHostedService(
-    DatabaseEndpoint endpoint, SchemaMigrator migrator, MigrationState state, FetchLogStore logs, ILogger<MigrationHostedService> logger)
+    DatabaseEndpoint endpoint, SchemaMigrator migrator, MigrationState state, AbandonedRuns abandonedRuns, ILogger<MigrationHostedService> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -17,7 +18,7 @@ internal sealed class MigrationHostedService(
         await endpoint.EnsureAsync(cancellationToken);
         await migrator.MigrateAsync(cancellationToken);
         state.MarkApplied();
-        var abandoned = await logs.MarkAbandonedAsync(otherHostsMayBeAlive: false, cancellationToken);
+        var abandoned = await abandonedRuns.MarkAsync(cancellationToken);
         if (abandoned > 0)
         {
             DatabaseLog.MarkedAbandoned(logger, abandoned);

@@ -19,14 +19,15 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Marks <c>abandoned</c> the rows left <c>running</c> by processes that are gone: on this machine, processes
     /// that no longer run; elsewhere, every process unless <paramref name="otherHostsMayBeAlive"/> (clustered
-    /// replicas share the table). Returns the number of rows marked.
+    /// replicas share the table), and then those not in <paramref name="liveClusterMembers"/> when it is given
+    /// (a clustered node's Quartz instance id is its <see cref="ThisProcess"/>). Returns the number of rows marked.
     /// </summary>
-    public async Task<int> MarkAbandonedAsync(bool otherHostsMayBeAlive, CancellationToken ct)
+    public async Task<int> MarkAbandonedAsync(bool otherHostsMayBeAlive, IReadOnlySet<string>? liveClusterMembers, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var running = await connection.QueryAsync<(long Id, string? Host)>(new CommandDefinition(
             "SELECT id, host FROM data_fetch_logs WHERE status = 'running'", cancellationToken: ct));
-        var gone = running.Where(r => IsGone(r.Host, otherHostsMayBeAlive)).Select(r => r.Id).ToArray();
+        var gone = running.Where(r => IsGone(r.Host, otherHostsMayBeAlive, liveClusterMembers)).Select(r => r.Id).ToArray();
         if (gone.Length == 0)
         {
             return 0;
@@ -42,12 +43,12 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
             """, new { gone }, cancellationToken: ct));
     }
 
-    private static bool IsGone(string? host, bool otherHostsMayBeAlive)
+    private static bool IsGone(string? host, bool otherHostsMayBeAlive, IReadOnlySet<string>? liveClusterMembers)
     {
         var parts = (host ?? string.Empty).Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[1], out var pid) || parts[0] != Environment.MachineName)
         {
-            return !otherHostsMayBeAlive;
+            return !otherHostsMayBeAlive || (liveClusterMembers is not null && !liveClusterMembers.Contains(host ?? string.Empty));
         }
 
         if (pid == Environment.ProcessId)

@@ -17,16 +17,24 @@ public sealed class FetchRunner(
     UserFetcher fetcher,
     SnapshotStore store,
     FetchLogStore logs,
+    FetchLock fetchLock,
     IOptions<RateLimitingOptions> rateLimiting,
     ShutdownSignal shutdown,
     TastebudsMetrics metrics,
     TimeProvider time,
     ILogger<FetchRunner> logger)
 {
-    public async Task<FetchRunResult> RunAsync(IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>One run; throws <see cref="FetchRunInProgressException"/> when another run with the same API key is in progress.</summary>
+    public Task<FetchRunResult> RunAsync(IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(onlyUsers, progress, waitForOtherRun: false, cancellationToken);
+
+    /// <summary>One run, under the API key's <see cref="FetchLock"/>; <paramref name="waitForOtherRun"/> waits for a run in progress instead of failing.</summary>
+    public async Task<FetchRunResult> RunAsync(
+        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
+        await using var held = await fetchLock.AcquireAsync(waitForOtherRun, ct);
         using var activity = TastebudsActivity.Source.StartActivity(JobTypes.FetchUsers);
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await directory.ListAsync(ct);
         await using var step = await JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, ct);

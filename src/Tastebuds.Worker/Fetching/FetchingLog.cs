@@ -24,4 +24,7 @@ internal static partial class FetchingLog
 
     [LoggerMessage(3007, LogLevel.Warning, "Fetch run {RunId} cancelled while fetching {Username}; that user's previous data is kept")]
     public static partial void RunCancelled(ILogger logger, Guid runId, string username);
+
+    [LoggerMessage(3008, LogLevel.Information, "Another fetch run with the same API key is in progress; waiting for it to finish")]
+    public static partial void WaitingForFetchLock(ILogger logger);
 }

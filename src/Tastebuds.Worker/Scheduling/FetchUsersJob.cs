@@ -15,7 +15,8 @@ internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown)
         FetchRunResult result;
         try
         {
-            result = await runner.RunAsync(null, null, cancellationToken);
+            // A 'fetch' verb with the same API key may hold the fetch lock: wait for it rather than skip a week.
+            result = await runner.RunAsync(null, null, waitForOtherRun: true, cancellationToken);
         }
         catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)
         {
