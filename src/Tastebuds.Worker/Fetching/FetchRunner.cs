@@ -137,6 +137,7 @@ public sealed class FetchRunner(
                     ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
                 },
             });
+            metrics.RecordLastSuccess(JobTypes.FetchUser, time.GetUtcNow());
             metrics.RecordItemsStored("track", stored.Tracks);
             metrics.RecordItemsStored("album", stored.Albums);
             metrics.RecordItemsStored("artist", stored.Artists);
