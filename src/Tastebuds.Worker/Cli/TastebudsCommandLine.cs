@@ -27,7 +27,13 @@ public static class TastebudsCommandLine
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) =>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
         // Signals are handled by the host (daemon) or by each verb, so that shutdown is graceful, not cut after 2 s.
-        Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+        // A bad command line is the operator's input gone wrong, like a bad setting: same exit code, never restarted.
+        return parse.Errors.Count > 0 ? ExitCodes.ConfigurationError : code;
+    }
 }

@@ -132,7 +132,7 @@ public sealed class OperatorVerbTests
             Assert.That(run.ExitCode, Is.Zero, run.Stderr);
             Assert.That(TableRows(run.Stdout, "Stale or failing users"), Is.EqualTo(_sandbox.World.Users.Count + _missing.Length));
             Assert.That(Section(run.Stdout, "Stale or failing users"), Does.Contain("not fetched for ").And.Contain("more than 1 seconds"));
-            Assert.That(bad.ExitCode, Is.Not.Zero);
+            Assert.That(bad.ExitCode, Is.EqualTo(2), "a bad command line is a configuration error");
             Assert.That(bad.Stderr + bad.Stdout, Does.Contain("is not an age such as 14d"));
         }
     }
