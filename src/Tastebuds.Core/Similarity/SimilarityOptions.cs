@@ -23,7 +23,7 @@ public sealed record SimilarityOptions
     public double ShrinkageShared { get; init; } = 10;
 
     /// <summary>Neighbours need a combined score at least this.</summary>
-    public double SimilarityThreshold { get; init; } = 0.1;
+    public double SimilarityThreshold { get; init; } = 0.05;
 
     [Range(1, int.MaxValue)]
     public int MaxSimilarUsers { get; init; } = 50;

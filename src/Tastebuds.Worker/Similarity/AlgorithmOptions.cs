@@ -15,7 +15,7 @@ public sealed class AlgorithmOptions : IValidatableObject
 
     /// <summary>Lowest combined similarity for a neighbour.</summary>
     [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
-    public double SimilarityThreshold { get; set; } = 0.1;
+    public double SimilarityThreshold { get; set; } = 0.05;
 
     /// <summary>Neighbours kept per user and metric (K).</summary>
     [Range(1, 1000, ErrorMessage = Rule.Range)]

@@ -23,6 +23,7 @@ public sealed partial class StageTests
     private static Dictionary<string, string?> Settings => new()
     {
         ["PrimaryMetric"] = "all",
+        ["SimilarityThreshold"] = Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["MaxTracksPerArtist"] = MaxPerArtist.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RecommendationsPerUser"] = "20",
     };
