@@ -40,7 +40,7 @@ public sealed class MergedSnapshot
         {
             var key = merged.AddTrack(t.Name, t.Artist, t.Mbid, t.ArtistMbid, t.Url);
             var row = merged.TrackRowFor(key);
-            row.PlayCount += t.Playcount;
+            row.PlayCount += Math.Max(0, t.Playcount);
             row.Rank = MinRank(row.Rank, t.Rank);
         }
 
@@ -66,7 +66,7 @@ public sealed class MergedSnapshot
                 merged._albumRows[key] = row = new KindRow(artistKey, key.Item2);
             }
 
-            row.PlayCount += a.Playcount;
+            row.PlayCount += Math.Max(0, a.Playcount);
             row.Rank = MinRank(row.Rank, a.Rank);
         }
 
@@ -74,7 +74,7 @@ public sealed class MergedSnapshot
         {
             var artistKey = merged.AddArtist(a.Name, a.Mbid, a.Url);
             var row = merged.ArtistRowFor(artistKey);
-            row.PlayCount += a.Playcount;
+            row.PlayCount += Math.Max(0, a.Playcount);
             row.Rank = MinRank(row.Rank, a.Rank);
         }
 
