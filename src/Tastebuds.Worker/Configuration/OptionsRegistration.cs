@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,15 @@ internal static class OptionsRegistration
     public static IHostApplicationBuilder AddValidatedOptions<TOptions>(this IHostApplicationBuilder builder, string sectionName)
         where TOptions : class
     {
-        builder.Services.AddOptionsWithValidateOnStart<TOptions>()
-            .Bind(builder.Configuration.GetSection(sectionName));
-        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(sectionName));
+        builder.Services.AddValidatedOptions<TOptions>(builder.Configuration, sectionName);
         return builder;
+    }
+
+    public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+        where TOptions : class
+    {
+        services.AddOptionsWithValidateOnStart<TOptions>().Bind(configuration.GetSection(sectionName));
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(sectionName));
+        return services;
     }
 }

@@ -21,3 +21,7 @@ internal static class Rule
     public const string Required = "is required";
     public const string Url = "must be an absolute http or https URL";
 }
+
+/// <summary>Marks a secret setting: validation messages show <c>***</c> instead of its value.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class SecretAttribute : Attribute;

@@ -34,8 +34,11 @@ internal sealed class SectionValidator<TOptions>(string sectionName) : IValidate
 
             foreach (var member in result.MemberNames)
             {
-                var value = options.GetType().GetProperty(member)?.GetValue(options);
-                failures.Add($"{path}:{member} = {Show(value)}: {rule}");
+                var property = options.GetType().GetProperty(member);
+                var shown = property?.IsDefined(typeof(SecretAttribute), inherit: true) == true
+                    ? "***"
+                    : SettingValue.Show(property?.GetValue(options));
+                failures.Add($"{path}:{member} = {shown}: {rule}");
             }
         }
 
@@ -49,13 +52,4 @@ internal sealed class SectionValidator<TOptions>(string sectionName) : IValidate
             }
         }
     }
-
-    internal static string Show(object? value) => value switch
-    {
-        null => "(empty)",
-        string s => $"'{s}'",
-        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Show)) + "]",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "(empty)",
-    };
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -7,26 +8,26 @@ public sealed class FetchLimitsOptions
 {
     public const string SectionName = "FetchLimits";
 
-    [Range(0, 100_000)]
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
     public int TracksPerUser { get; set; } = 100;
 
-    [Range(0, 100_000)]
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
     public int AlbumsPerUser { get; set; } = 50;
 
-    [Range(0, 100_000)]
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
     public int ArtistsPerUser { get; set; } = 30;
 
-    [Range(0, 100_000)]
+    [Range(0, 100_000, ErrorMessage = Rule.Range)]
     public int LovedTracksPerUser { get; set; } = 100;
 
     /// <summary>How many of the user's top tags get their personally tagged items fetched.</summary>
-    [Range(0, 1_000)]
+    [Range(0, 1_000, ErrorMessage = Rule.Range)]
     public int TagsPerUser { get; set; } = 5;
 
-    [Range(0, 10_000)]
+    [Range(0, 10_000, ErrorMessage = Rule.Range)]
     public int TaggedItemsPerTag { get; set; } = 50;
 
     /// <summary>Friends fetched per user when <c>Lastfm:DiscoverFriends</c> is on; they join lastfm_users as active users.</summary>
-    [Range(0, 10_000)]
+    [Range(0, 10_000, ErrorMessage = Rule.Range)]
     public int FriendsPerUser { get; set; } = 50;
 }

@@ -20,8 +20,6 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
     {
         var f = new OptionsFailures(RateLimitingOptions.SectionName);
         f.NotNegative(options.DelayBetweenUsers, nameof(options.DelayBetweenUsers), TimeSpan.FromHours(1));
-        f.Check(options.MaxRequestsPerMinute >= 1, nameof(options.MaxRequestsPerMinute), options.MaxRequestsPerMinute,
-            "must be at least 1");
         f.Positive(options.Window, nameof(options.Window), TimeSpan.FromHours(1));
         return f.Result();
     }

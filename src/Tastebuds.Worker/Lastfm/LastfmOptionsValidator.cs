@@ -11,22 +11,22 @@ internal sealed class LastfmOptionsValidator : IValidateOptions<LastfmOptions>
     {
         var f = new OptionsFailures(LastfmOptions.SectionName);
         f.Check(Periods.Contains(options.Period, StringComparer.Ordinal), nameof(options.Period), options.Period,
-            "is not one of " + string.Join(", ", Periods));
+            "must be one of " + string.Join(", ", Periods));
         f.Check(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl)
                 && (baseUrl.Scheme == Uri.UriSchemeHttp || baseUrl.Scheme == Uri.UriSchemeHttps)
                 && string.IsNullOrEmpty(baseUrl.Query),
-            nameof(options.BaseUrl), options.BaseUrl, "is not an absolute http(s) URL without a query");
+            nameof(options.BaseUrl), options.BaseUrl, "must be an absolute http or https URL without a query");
         // Never echo the key itself, even a malformed one.
-        f.Check(!options.ApiKey.Any(char.IsWhiteSpace), nameof(options.ApiKey), "***", "contains white space");
+        f.Check(!options.ApiKey.Any(char.IsWhiteSpace), nameof(options.ApiKey), "***", "must not contain white space");
         for (var i = 0; i < options.Users.Length; i++)
         {
-            f.Check(!string.IsNullOrWhiteSpace(options.Users[i]), $"Users:{i}", options.Users[i], "is empty");
+            f.Check(!string.IsNullOrWhiteSpace(options.Users[i]), $"Users:{i}", options.Users[i], "must not be empty");
         }
 
         foreach (var duplicate in options.Users.Where(u => !string.IsNullOrWhiteSpace(u))
                      .GroupBy(u => u.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
         {
-            f.Check(false, nameof(options.Users), duplicate.Key, "is listed more than once (user names are case-insensitive)");
+            f.Check(false, nameof(options.Users), duplicate.Key, "must be listed once (user names are case-insensitive)");
         }
 
         f.Positive(options.RequestTimeout, nameof(options.RequestTimeout), TimeSpan.FromMinutes(5));

@@ -11,6 +11,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
@@ -37,12 +38,10 @@ public static class LastfmRegistration
 
     public static IServiceCollection AddLastfm(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptionsWithValidateOnStart<LastfmOptions, LastfmOptionsAnnotationsValidator>()
-            .Bind(configuration.GetSection(LastfmOptions.SectionName));
-        services.AddOptionsWithValidateOnStart<FetchLimitsOptions, FetchLimitsOptionsAnnotationsValidator>()
-            .Bind(configuration.GetSection(FetchLimitsOptions.SectionName));
-        services.AddOptionsWithValidateOnStart<RateLimitingOptions, RateLimitingOptionsAnnotationsValidator>()
-            .Bind(configuration.GetSection(RateLimitingOptions.SectionName));
+        // DataAnnotations in the house format (Section:Key = value: rule), plus the cross-field rules below.
+        services.AddValidatedOptions<LastfmOptions>(configuration, LastfmOptions.SectionName);
+        services.AddValidatedOptions<FetchLimitsOptions>(configuration, FetchLimitsOptions.SectionName);
+        services.AddValidatedOptions<RateLimitingOptions>(configuration, RateLimitingOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LastfmOptions>, LastfmOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchLimitsOptions>, FetchLimitsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());

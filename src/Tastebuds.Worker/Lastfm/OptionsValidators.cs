@@ -1,18 +1,9 @@
 using Microsoft.Extensions.Options;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Lastfm;
 
-// DataAnnotations, checked by source-generated code (no reflection at start-up).
-[OptionsValidator]
-internal sealed partial class LastfmOptionsAnnotationsValidator : IValidateOptions<LastfmOptions>;
-
-[OptionsValidator]
-internal sealed partial class FetchLimitsOptionsAnnotationsValidator : IValidateOptions<FetchLimitsOptions>;
-
-[OptionsValidator]
-internal sealed partial class RateLimitingOptionsAnnotationsValidator : IValidateOptions<RateLimitingOptions>;
-
-/// <summary>Collects every failure as "Section:Setting = 'value' rule", so one start-up shows them all.</summary>
+/// <summary>Collects every failure as "Section:Setting = value: rule" (the house format), so one start-up shows them all.</summary>
 internal sealed class OptionsFailures(string section)
 {
     private readonly List<string> _failures = [];
@@ -21,7 +12,7 @@ internal sealed class OptionsFailures(string section)
     {
         if (!ok)
         {
-            _failures.Add(FormattableString.Invariant($"{section}:{setting} = '{value}' {rule}"));
+            _failures.Add($"{section}:{setting} = {SettingValue.Show(value)}: {rule}");
         }
     }
 

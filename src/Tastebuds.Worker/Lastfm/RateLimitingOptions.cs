@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Lastfm;
 
@@ -11,7 +12,7 @@ public sealed class RateLimitingOptions
     public TimeSpan DelayBetweenUsers { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Requests (attempts, retries included) the whole process may send in any minute.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = Rule.Range)]
     public int MaxRequestsPerMinute { get; set; } = 30;
 
     /// <summary>

@@ -54,16 +54,16 @@ public sealed class LastfmOptionsTests
 
         Assert.That(ex.Failures, Is.SupersetOf(new[]
         {
-            "Lastfm:Period = 'weekly' is not one of overall, 7day, 1month, 3month, 6month, 12month",
-            "Lastfm:ApiKey = '***' contains white space",
-            "Lastfm:BaseUrl = 'ftp://example.org/' is not an absolute http(s) URL without a query",
-            "Lastfm:RetryBaseDelay = '00:02:00' must not exceed RetryMaxDelay (00:01:00)",
-            "Lastfm:RequestTimeout = '00:00:00' must be greater than 00:00:00 and at most 00:05:00",
-            "Lastfm:Users = 'rj' is listed more than once (user names are case-insensitive)",
+            "Lastfm:Period = 'weekly': must be one of overall, 7day, 1month, 3month, 6month, 12month",
+            "Lastfm:ApiKey = '***': must not contain white space",
+            "Lastfm:BaseUrl = 'ftp://example.org/': must be an absolute http or https URL without a query",
+            "Lastfm:RetryBaseDelay = 00:02:00: must not exceed RetryMaxDelay (00:01:00)",
+            "Lastfm:RequestTimeout = 00:00:00: must be greater than 00:00:00 and at most 00:05:00",
+            "Lastfm:Users = 'rj': must be listed once (user names are case-insensitive)",
         }));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(ex.Failures.Any(f => f.Contains("MaxRetries", StringComparison.Ordinal)), "DataAnnotations range");
+            Assert.That(ex.Failures, Does.Contain("Lastfm:MaxRetries = 99: must be between 0 and 20"), "DataAnnotations range, in the house format");
             Assert.That(ex.Message, Does.Not.Contain("secret"));
         }
     }
@@ -83,10 +83,10 @@ public sealed class LastfmOptionsTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(rate.Failures, Does.Contain("RateLimiting:MaxRequestsPerMinute = '0' must be at least 1"));
-            Assert.That(rate.Failures, Does.Contain("RateLimiting:DelayBetweenUsers = '-00:00:01' must be between 00:00:00 and 01:00:00"));
+            Assert.That(rate.Failures, Does.Contain("RateLimiting:MaxRequestsPerMinute = 0: must be between 1 and 100000"));
+            Assert.That(rate.Failures, Does.Contain("RateLimiting:DelayBetweenUsers = -00:00:01: must be between 00:00:00 and 01:00:00"));
             Assert.That(fetch.Failures, Does.Contain(
-                "FetchLimits:TaggedItemsPerTag = '0' must be greater than 0 when TagsPerUser is 5 (set TagsPerUser to 0 to skip tags)"));
+                "FetchLimits:TaggedItemsPerTag = 0: must be greater than 0 when TagsPerUser is 5 (set TagsPerUser to 0 to skip tags)"));
         }
     }
 
