@@ -32,7 +32,7 @@ internal static class PipelineMeasurement
                 ["ConnectionStrings:Postgres"] = postgres.ConnectionString,
                 ["Lastfm:BaseUrl"] = sandbox.BaseUrl.ToString(),
                 ["Lastfm:ApiKey"] = "pipeline-measurement",
-                ["RateLimiting:MaxRequestsPerMinute"] = "10000000",
+                ["RateLimiting:MaxRequestsPerMinute"] = "100000",
                 ["RateLimiting:DelayBetweenUsers"] = "00:00:00",
                 ["Logging:LogLevel:Default"] = "Warning",
             };
