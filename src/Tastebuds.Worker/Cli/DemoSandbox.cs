@@ -15,7 +15,7 @@ internal static class DemoSandbox
 {
     public const int Users = 200;
     public const int Seed = 42;
-    public const int RequestsPerSecond = 200;
+    public const int RequestsPerMinute = 12_000;
 
     public static async Task<IAsyncDisposable?> StartIfNoKeyAsync(HostApplicationBuilder builder, CancellationToken ct)
     {
@@ -28,8 +28,9 @@ internal static class DemoSandbox
         {
             Users = Users,
             Seed = Seed,
-            MaxRequestsPerWindow = RequestsPerSecond,
-            BudgetWindow = TimeSpan.FromSeconds(1),
+            // Budgeted per minute, like the client: a per-second budget would meet the client's bursts with error 29.
+            MaxRequestsPerWindow = RequestsPerMinute,
+            BudgetWindow = TimeSpan.FromMinutes(1),
         }, ct);
 
         var usernames = sandbox.World.Users.Select(u => u.Name).Concat(sandbox.World.MissingUsernames).ToList();
@@ -39,7 +40,7 @@ internal static class DemoSandbox
             ["Lastfm:ApiKey"] = "offline-sandbox",
             ["Lastfm:RetryBaseDelay"] = "00:00:00.200",
             // The client stays a little under the sandbox's budget, as it would under Last.fm's.
-            ["RateLimiting:MaxRequestsPerMinute"] = (RequestsPerSecond * 60 * 9 / 10).ToString(CultureInfo.InvariantCulture),
+            ["RateLimiting:MaxRequestsPerMinute"] = (RequestsPerMinute * 9 / 10).ToString(CultureInfo.InvariantCulture),
             ["RateLimiting:DelayBetweenUsers"] = "00:00:00",
         };
         for (var i = 0; i < usernames.Count; i++)

@@ -28,7 +28,7 @@ internal static class FetchProgressDisplay
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                     task.Description = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"users {p.Done}/{p.Total}  ok {p.Succeeded}  skipped {p.Skipped}  failed {p.Failed}  requests {p.Requests}  retries {p.Retries}  {p.RequestsPerSecond:0} req/s");
+                        $"{p.Done}/{p.Total} users, {p.Skipped} skipped, {p.Failed} failed, {p.Requests} req ({p.Retries} retried), {p.RequestsPerSecond:0}/s");
                 });
                 result = await run(progress);
                 task.Value = task.MaxValue;
