@@ -49,7 +49,7 @@ internal static class RecommendCommand
         foreach (var r in rows)
         {
             table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
-                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join(", ", r.TopNeighbours.Take(3)));
+                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join("; ", r.TopNeighbours.Take(2)));
         }
 
         OutputTable.Print(table);

@@ -48,7 +48,7 @@ public sealed class RecommendationQueries(NpgsqlDataSource dataSource)
             using var explanation = JsonDocument.Parse(reader.GetString(4));
             var root = explanation.RootElement;
             var because = root.TryGetProperty("neighbours", out var list)
-                ? list.EnumerateArray().Select(n => n.GetProperty("username").GetString() ?? "?").ToArray()
+                ? list.EnumerateArray().Select(Describe).ToArray()
                 : [];
             var supporting = root.TryGetProperty("supporting_neighbours", out var s) ? s.GetInt32() : 0;
             rows.Add(new RecommendedTrack(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3),
@@ -56,6 +56,17 @@ public sealed class RecommendationQueries(NpgsqlDataSource dataSource)
         }
 
         return rows;
+    }
+
+    /// <summary>One contributing neighbour as people read it: "lunar_echo (0.20, 12 plays, loved)".</summary>
+    private static string Describe(JsonElement neighbour)
+    {
+        var name = neighbour.TryGetProperty("username", out var u) ? u.GetString() ?? "?" : "?";
+        var similarity = neighbour.TryGetProperty("similarity", out var sim) ? sim.GetDouble() : 0;
+        var plays = neighbour.TryGetProperty("play_count", out var p) ? p.GetInt64() : 0;
+        var loved = neighbour.TryGetProperty("loved", out var l) && l.ValueKind == JsonValueKind.True;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{name} ({similarity:0.00}, {plays} plays{(loved ? ", loved" : string.Empty)})");
     }
 }
 
