@@ -107,8 +107,8 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
                 await artists.StartRowAsync(ct);
                 await artists.WriteAsync(a.Name, NpgsqlDbType.Text, ct);
                 await artists.WriteAsync(a.Key, NpgsqlDbType.Text, ct);
-                await WriteTextAsync(artists, a.Mbid, ct);
-                await WriteTextAsync(artists, a.Url, ct);
+                await WriteOrNullAsync(artists, a.Mbid, NpgsqlDbType.Text, ct);
+                await WriteOrNullAsync(artists, a.Url, NpgsqlDbType.Text, ct);
             }
 
             await artists.CompleteAsync(ct);
@@ -127,8 +127,8 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
             await writer.WriteAsync(item.ArtistKey, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(item.Name, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(item.Key, NpgsqlDbType.Text, ct);
-            await WriteTextAsync(writer, item.Mbid, ct);
-            await WriteTextAsync(writer, item.Url, ct);
+            await WriteOrNullAsync(writer, item.Mbid, NpgsqlDbType.Text, ct);
+            await WriteOrNullAsync(writer, item.Url, NpgsqlDbType.Text, ct);
         }
 
         await writer.CompleteAsync(ct);
@@ -147,17 +147,10 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
             await writer.WriteAsync(ids[(row.ArtistKey, row.TrackKey)], NpgsqlDbType.Bigint, ct);
             await writer.WriteAsync(row.PlayCount, NpgsqlDbType.Bigint, ct);
             await writer.WriteAsync(row.IsLoved, NpgsqlDbType.Boolean, ct);
-            if (row.LovedAt is { } lovedAt)
-            {
-                await writer.WriteAsync(lovedAt, NpgsqlDbType.TimestampTz, ct);
-            }
-            else
-            {
-                await writer.WriteNullAsync(ct);
-            }
+            await WriteOrNullAsync(writer, row.LovedAt, NpgsqlDbType.TimestampTz, ct);
 
             await writer.WriteAsync(row.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-            await WriteIntAsync(writer, row.Rank, ct);
+            await WriteOrNullAsync(writer, row.Rank, NpgsqlDbType.Integer, ct);
             await writer.WriteAsync(merged.Snapshot.Period, NpgsqlDbType.Text, ct);
             rows++;
         }
@@ -181,7 +174,7 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
             await writer.WriteAsync(row.PlayCount, NpgsqlDbType.Bigint, ct);
             await writer.WriteAsync(row.LovedTracks, NpgsqlDbType.Integer, ct);
             await writer.WriteAsync(row.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-            await WriteIntAsync(writer, row.Rank, ct);
+            await WriteOrNullAsync(writer, row.Rank, NpgsqlDbType.Integer, ct);
             await writer.WriteAsync(period, NpgsqlDbType.Text, ct);
             written++;
         }
@@ -203,7 +196,8 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         return ids;
     }
 
-    private static async Task WriteTextAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken ct)
+    /// <summary>Writes a value, or NULL for a missing one (mbid, url, rank, loved_at).</summary>
+    private static async Task WriteOrNullAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
     {
         if (value is null)
         {
@@ -211,19 +205,7 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         }
         else
         {
-            await writer.WriteAsync(value, NpgsqlDbType.Text, ct);
-        }
-    }
-
-    private static async Task WriteIntAsync(NpgsqlBinaryImporter writer, int? value, CancellationToken ct)
-    {
-        if (value is null)
-        {
-            await writer.WriteNullAsync(ct);
-        }
-        else
-        {
-            await writer.WriteAsync(value.Value, NpgsqlDbType.Integer, ct);
+            await writer.WriteAsync(value, type, ct);
         }
     }
 
