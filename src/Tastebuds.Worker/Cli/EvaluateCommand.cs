@@ -45,10 +45,18 @@ internal static class EvaluateCommand
         command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
         {
             var settings = host.Services.GetRequiredService<IOptions<AlgorithmOptions>>().Value;
+            var hetRec = Path.GetFullPath(parse.GetValue(path)!);
+            if (parse.GetValue(source) == EvaluationSources.HetRec && !File.Exists(Path.Combine(hetRec, "user_artists.dat")))
+            {
+                Console.Error.WriteLine(
+                    $"--path {hetRec} has no user_artists.dat: point it at the HetRec 2011 Last.fm 2K folder (hetrec2011-lastfm-2k).");
+                return ExitCodes.ConfigurationError;
+            }
+
             var data = parse.GetValue(source) switch
             {
                 EvaluationSources.Database => await FromDatabaseAsync(host.Services, ct),
-                EvaluationSources.HetRec => EvaluationSources.FromHetRec(Path.GetFullPath(parse.GetValue(path)!)),
+                EvaluationSources.HetRec => EvaluationSources.FromHetRec(hetRec),
                 _ => EvaluationSources.FromSandbox(parse.GetValue(users), parse.GetValue(seed)),
             };
             var cutOff = parse.GetValue(k);

@@ -108,4 +108,16 @@ public sealed class RecommendationVerbTests
     /// <summary>Rows of a Spectre table: lines between the header rule and the bottom border.</summary>
     private static int DataRows(string output) =>
         output.Split('\n').SkipWhile(l => !l.StartsWith('├')).Skip(1).TakeWhile(l => l.StartsWith('│')).Count();
+
+    [Test]
+    public async Task Evaluate_with_a_folder_that_is_not_hetrec_says_what_is_missing_and_exits_with_the_configuration_code()
+    {
+        var result = await WorkerProcess.RunAsync(["evaluate", "--source", "hetrec", "--path", "/nonexistent/hetrec"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Stderr, Does.Contain("--path /nonexistent/hetrec has no user_artists.dat"));
+        }
+    }
 }
