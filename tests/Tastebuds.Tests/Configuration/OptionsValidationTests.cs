@@ -50,6 +50,21 @@ public sealed class OptionsValidationTests
         Assert.That(failures, Has.Count.EqualTo(3));
     }
 
+    [TestCase("Host=127.0.0.1;Passwrd s3cr3t-value;Database=x")]
+    [TestCase("Host=127.0.0.1;Bogus=s3cr3t-value")]
+    public void A_malformed_connection_string_is_a_configuration_error_that_never_shows_the_string(string connectionString)
+    {
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString }).Build();
+
+        var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failures, Has.One.StartsWith("ConnectionStrings:Postgres = (not shown"));
+            Assert.That(failures, Has.None.Contains("s3cr3t"));
+        }
+    }
+
     [Test]
     public void Kind_weights_that_are_all_zero_are_rejected()
     {
