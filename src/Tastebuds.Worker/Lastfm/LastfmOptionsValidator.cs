@@ -15,7 +15,7 @@ internal sealed class LastfmOptionsValidator : IValidateOptions<LastfmOptions>
         f.Check(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl)
                 && (baseUrl.Scheme == Uri.UriSchemeHttp || baseUrl.Scheme == Uri.UriSchemeHttps)
                 && string.IsNullOrEmpty(baseUrl.Query),
-            nameof(options.BaseUrl), options.BaseUrl, "must be an absolute http or https URL without a query");
+            nameof(options.BaseUrl), LastfmRedaction.Redact(options.BaseUrl), "must be an absolute http or https URL without a query");
         // Never echo the key itself, even a malformed one.
         f.Check(!options.ApiKey.Any(char.IsWhiteSpace), nameof(options.ApiKey), "***", "must not contain white space");
         for (var i = 0; i < options.Users.Length; i++)

@@ -69,6 +69,20 @@ public sealed class LastfmOptionsTests
     }
 
     [Test]
+    public void A_base_url_carrying_an_api_key_is_rejected_without_showing_the_key()
+    {
+        using var services = Build(new() { ["Lastfm:BaseUrl"] = "https://ws.audioscrobbler.com/2.0/?api_key=0123456789abcdef" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = services.GetRequiredService<IOptions<LastfmOptions>>().Value);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex.Failures, Has.One.Contains("Lastfm:BaseUrl = 'https://ws.audioscrobbler.com/2.0/?api_key=***'"));
+            Assert.That(ex.Message, Does.Not.Contain("0123456789abcdef"));
+        }
+    }
+
+    [Test]
     public void Rate_and_fetch_limits_are_checked()
     {
         using var services = Build(new()
