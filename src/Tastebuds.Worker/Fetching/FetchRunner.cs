@@ -28,9 +28,14 @@ public sealed class FetchRunner(
     public Task<FetchRunResult> RunAsync(IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, CancellationToken cancellationToken) =>
         RunAsync(onlyUsers, progress, waitForOtherRun: false, cancellationToken);
 
-    /// <summary>One run, under the API key's <see cref="FetchLock"/>; <paramref name="waitForOtherRun"/> waits for a run in progress instead of failing.</summary>
+    /// <summary>
+    /// One run, under the API key's <see cref="FetchLock"/>; <paramref name="waitForOtherRun"/> waits for a run in progress
+    /// instead of failing. A scheduled run passes the time its trigger was due, kept in the run row's details so that
+    /// operators (and the cluster tests) can tell one run per fire.
+    /// </summary>
     public async Task<FetchRunResult> RunAsync(
-        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken cancellationToken)
+        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken cancellationToken,
+        DateTimeOffset? scheduledFireTime = null)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
@@ -82,6 +87,7 @@ public sealed class FetchRunner(
                 ErrorMessage = keyRejected ? "Last.fm rejected the API key" : null,
                 Details = new Dictionary<string, object?>
                 {
+                    ["scheduled_fire_time"] = scheduledFireTime,
                     ["users"] = users.Count,
                     ["succeeded"] = tally.Succeeded,
                     ["skipped"] = tally.Skipped,

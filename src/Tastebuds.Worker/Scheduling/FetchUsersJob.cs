@@ -16,7 +16,7 @@ internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown)
         try
         {
             // A 'fetch' verb with the same API key may hold the fetch lock: wait for it rather than skip a week.
-            result = await runner.RunAsync(null, null, waitForOtherRun: true, cancellationToken);
+            result = await runner.RunAsync(null, null, waitForOtherRun: true, cancellationToken, context.ScheduledFireTimeUtc);
         }
         catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)
         {
