@@ -60,7 +60,7 @@ internal static class StatusCommand
             var run = runs.FirstOrDefault(r => r.Job == job);
             table.Row(run is null
                 ? [job, "never run", "-", "-", "-", ""]
-                : [job, run.Status, Time(run.StartedAt), Duration(run, now), StatusCounts.Of(run), Error(run.ErrorCode, run.ErrorMessage)]);
+                : [job, run.IsAbandoned ? "abandoned" : run.Status, Time(run.StartedAt), Duration(run, now), StatusCounts.Of(run), Error(run.ErrorCode, run.ErrorMessage)]);
         }
 
         OutputTable.Print(table);
@@ -112,6 +112,11 @@ internal static class StatusCommand
 
     private static string Duration(JobRun run, DateTimeOffset now)
     {
+        if (run.IsAbandoned)
+        {
+            return "-";
+        }
+
         if (run.DurationMs is not { } ms)
         {
             return "running " + Span(now - new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc)));

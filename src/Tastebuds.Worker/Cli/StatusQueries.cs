@@ -16,7 +16,7 @@ internal static class StatusQueries
                    job_type AS Job, status AS Status, started_at AS StartedAt, duration_ms AS DurationMs, username AS Username,
                    tracks_fetched AS Tracks, albums_fetched AS Albums, artists_fetched AS Artists, requests_made AS Requests,
                    retries AS Retries, items_written AS ItemsWritten, error_code AS ErrorCode, error_message AS ErrorMessage,
-                   details::text AS Details
+                   details::text AS Details, host AS Host, instance_id AS InstanceId, instance_started_at AS InstanceStartedAt
             FROM data_fetch_logs
             ORDER BY job_type, started_at DESC, id DESC
             """, cancellationToken: ct));
@@ -91,6 +91,16 @@ internal sealed record JobRun
     public int? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
     public string Details { get; init; } = "{}";
+    public string? Host { get; init; }
+    public string? InstanceId { get; init; }
+    public DateTime? InstanceStartedAt { get; init; }
+
+    /// <summary>
+    /// True for a row still <c>running</c> whose process on this machine is gone (killed before it could finish):
+    /// shown as abandoned, as the next daemon start or writing verb will mark it. Rows of other machines are left as they are.
+    /// </summary>
+    public bool IsAbandoned => Status == "running"
+        && Hosting.ProcessInstance.IsGone(Host, InstanceId, Database.StoredTime.Utc(InstanceStartedAt), _ => false);
 }
 
 internal sealed record UserStats

@@ -79,7 +79,10 @@ internal static class Verb
         }
     }
 
-    /// <summary>Applies pending migrations; says so on stdout only when there was something to apply.</summary>
+    /// <summary>
+    /// Applies pending migrations (said on stdout only when there was something to apply), then marks abandoned the
+    /// log rows of processes on this machine that are gone, so a crashed run does not read as running.
+    /// </summary>
     private static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
         var result = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
@@ -87,6 +90,8 @@ internal static class Verb
         {
             Console.WriteLine($"Schema    {result.Applied.Count} migration script(s) applied, now at {result.Version}");
         }
+
+        await services.GetRequiredService<Scheduling.AbandonedRuns>().MarkAsync(daemonStart: false, ct);
     }
 
     /// <summary>One line (or one per bad setting) on stderr, and the exit code for what went wrong.</summary>

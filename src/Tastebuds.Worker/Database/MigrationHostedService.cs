@@ -18,7 +18,7 @@ internal sealed class MigrationHostedService(
         await endpoint.EnsureAsync(cancellationToken);
         await migrator.MigrateAsync(cancellationToken);
         state.MarkApplied();
-        var abandoned = await abandonedRuns.MarkAsync(cancellationToken);
+        var abandoned = await abandonedRuns.MarkAsync(daemonStart: true, cancellationToken);
         if (abandoned > 0)
         {
             DatabaseLog.MarkedAbandoned(logger, abandoned);

@@ -8,4 +8,8 @@ internal static class StoredTime
         var now = time.GetUtcNow();
         return now.AddTicks(-(now.Ticks % 10));
     }
+
+    /// <summary>A timestamptz as Npgsql reads it into a DateTime (UTC), as an offset.</summary>
+    public static DateTimeOffset? Utc(DateTime? value) =>
+        value is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 }

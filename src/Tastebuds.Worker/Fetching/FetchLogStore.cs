@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Hosting;
 
 namespace Tastebuds.Worker.Fetching;
 
@@ -13,21 +15,18 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
 {
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>What goes in the <c>host</c> column: machine and process, so a later start can tell a crashed writer.</summary>
-    public static string ThisProcess { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
-
     /// <summary>
-    /// Marks <c>abandoned</c> the rows left <c>running</c> by processes that are gone: on this machine, processes
-    /// that no longer run; elsewhere, every process unless <paramref name="otherHostsMayBeAlive"/> (clustered
-    /// replicas share the table), and then those not in <paramref name="liveClusterMembers"/> when it is given
-    /// (a clustered node's Quartz instance id is its <see cref="ThisProcess"/>). Returns the number of rows marked.
+    /// Marks <c>abandoned</c> the rows left <c>running</c> by processes that are gone (<see cref="ProcessInstance.IsGone"/>);
+    /// <paramref name="otherMachineGone"/> decides for rows of other machines, given their instance id (or host for
+    /// rows written before instance ids). Returns the number of rows marked.
     /// </summary>
-    public async Task<int> MarkAbandonedAsync(bool otherHostsMayBeAlive, IReadOnlySet<string>? liveClusterMembers, CancellationToken ct)
+    public async Task<int> MarkAbandonedAsync(Func<string, bool> otherMachineGone, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var running = await connection.QueryAsync<(long Id, string? Host)>(new CommandDefinition(
-            "SELECT id, host FROM data_fetch_logs WHERE status = 'running'", cancellationToken: ct));
-        var gone = running.Where(r => IsGone(r.Host, otherHostsMayBeAlive, liveClusterMembers)).Select(r => r.Id).ToArray();
+        var running = await connection.QueryAsync<(long Id, string? Host, string? Instance, DateTime? InstanceStartedAt)>(new CommandDefinition(
+            "SELECT id, host, instance_id, instance_started_at FROM data_fetch_logs WHERE status = 'running'", cancellationToken: ct));
+        var gone = running.Where(r => ProcessInstance.IsGone(r.Host, r.Instance, StoredTime.Utc(r.InstanceStartedAt), otherMachineGone))
+            .Select(r => r.Id).ToArray();
         if (gone.Length == 0)
         {
             return 0;
@@ -43,40 +42,16 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
             """, new { gone }, cancellationToken: ct));
     }
 
-    private static bool IsGone(string? host, bool otherHostsMayBeAlive, IReadOnlySet<string>? liveClusterMembers)
-    {
-        var parts = (host ?? string.Empty).Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[1], out var pid) || parts[0] != Environment.MachineName)
-        {
-            return !otherHostsMayBeAlive || (liveClusterMembers is not null && !liveClusterMembers.Contains(host ?? string.Empty));
-        }
-
-        if (pid == Environment.ProcessId)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
-
     public async Task<long> StartAsync(Guid runId, string jobType, string? username, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO data_fetch_logs (run_id, job_type, username, status, host)
-            VALUES (@runId, @jobType, @username, 'running', @host)
+            INSERT INTO data_fetch_logs (run_id, job_type, username, status, host, instance_id, instance_started_at)
+            VALUES (@runId, @jobType, @username, 'running', @host, @instance, @instanceStartedAt)
             RETURNING id
             """,
-            new { runId, jobType, username, host = ThisProcess },
+            new { runId, jobType, username, host = ProcessInstance.Host, instance = ProcessInstance.Id, instanceStartedAt = ProcessInstance.StartedAt },
             cancellationToken: ct));
     }
 

@@ -6,22 +6,25 @@ using Tastebuds.Worker.Fetching;
 namespace Tastebuds.Worker.Scheduling;
 
 /// <summary>
-/// Which <c>running</c> rows of <c>data_fetch_logs</c> belong to a process that is gone. Unclustered, this
-/// process is the only daemon: every other host's rows are gone. Clustered, a row's host ("machine/pid", which
-/// is also the node's Quartz instance id) is alive when it is this process, a running process on this machine,
-/// or a cluster member whose last check-in is within its check-in interval plus
+/// Which <c>running</c> rows of <c>data_fetch_logs</c> belong to a process that is gone. On this machine the
+/// process table decides (<see cref="Hosting.ProcessInstance.IsGone"/>: the pid must run and have started when the
+/// row says). Rows of other machines: unclustered, a starting daemon is the only daemon, so they are gone, while a
+/// verb (which may run beside a daemon elsewhere) leaves them; clustered, a row is alive when its instance is a
+/// cluster member whose last check-in is within its check-in interval plus
 /// <see cref="SchedulerOptions.CheckinMisfireThreshold"/> (the same window after which Quartz recovers its jobs).
 /// </summary>
 public sealed class AbandonedRuns(FetchLogStore logs, NpgsqlDataSource dataSource, IOptions<SchedulerOptions> options, TimeProvider time)
 {
-    public async Task<int> MarkAsync(CancellationToken ct)
+    /// <summary>Marks the rows of gone processes; <paramref name="daemonStart"/> is true when a daemon starts, false for a verb.</summary>
+    public async Task<int> MarkAsync(bool daemonStart, CancellationToken ct)
     {
         if (!options.Value.Clustered)
         {
-            return await logs.MarkAbandonedAsync(otherHostsMayBeAlive: false, liveClusterMembers: null, ct);
+            return await logs.MarkAbandonedAsync(_ => daemonStart, ct);
         }
 
-        return await logs.MarkAbandonedAsync(otherHostsMayBeAlive: true, await LiveMembersAsync(ct), ct);
+        var live = await LiveMembersAsync(ct);
+        return await logs.MarkAbandonedAsync(instance => !live.Contains(instance), ct);
     }
 
     /// <summary>Instance ids of the nodes that checked in recently enough to be alive.</summary>

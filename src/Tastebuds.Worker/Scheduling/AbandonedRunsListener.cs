@@ -16,7 +16,7 @@ internal sealed class AbandonedRunsListener(AbandonedRuns abandoned, ILogger<Aba
     {
         try
         {
-            var count = await abandoned.MarkAsync(cancellationToken);
+            var count = await abandoned.MarkAsync(daemonStart: true, cancellationToken);
             if (count > 0)
             {
                 SchedulingLog.MarkedAbandoned(logger, count, context.JobDetail.Key.Name, context.Recovering);

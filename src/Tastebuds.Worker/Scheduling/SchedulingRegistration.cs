@@ -55,11 +55,11 @@ public static class SchedulingRegistration
     /// Quartz's clustered ADO store on the worker's own database: connections from the worker's
     /// <see cref="NpgsqlDataSource"/> (resolved when the scheduler is built, after the endpoint is known, so the
     /// embedded PostgreSQL works too), tables from our migration 0003 (validated, never created by Quartz), job
-    /// data as System.Text.Json, and the node's instance id equal to its <c>data_fetch_logs.host</c>.
+    /// data as System.Text.Json, and the node's instance id equal to its <c>data_fetch_logs.instance_id</c> (<see cref="Hosting.ProcessInstance.Id"/>).
     /// </summary>
     private static void UseClusteredStore(IQuartzBuilder q, SchedulerOptions scheduler)
     {
-        q.ConfigureScheduler(s => s.InstanceId = FetchLogStore.ThisProcess);
+        q.ConfigureScheduler(s => s.InstanceId = Hosting.ProcessInstance.Id);
         q.UsePersistentStore(store =>
         {
             store.UsePostgres(ds => ds.DataSourceFactory = sp => sp.GetRequiredService<NpgsqlDataSource>());

@@ -27,13 +27,14 @@ public sealed class ClusterTests
         var hosts = new[] { Host(first), Host(second) };
 
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            "SELECT count(*) FROM qrtz_scheduler_state WHERE instance_name = ANY(ARRAY['" + string.Join("','", hosts) + "'])") == 2,
+            "SELECT count(*) FROM qrtz_scheduler_state WHERE split_part(instance_name, '/', 1) || '/' || split_part(instance_name, '/', 2) = ANY(ARRAY['" + string.Join("','", hosts) + "'])") == 2,
             TimeSpan.FromSeconds(60), "both replicas checked in");
         using (var probe = await AbandonedRunsTests.PreparedHostAsync(db, clustered: true))
         {
             // Quartz's own check-in rows, read with the worker's liveness rule: both replicas are live members.
             var live = await probe.Services.GetRequiredService<AbandonedRuns>().LiveMembersAsync(CancellationToken.None);
-            Assert.That(live, Is.SupersetOf(hosts));
+            // A node's instance id is its host (machine/pid) and a random suffix, new at every start.
+            Assert.That(live.Select(i => i[..i.LastIndexOf('/')]), Is.SupersetOf(hosts));
         }
 
         var watching = Stopwatch.StartNew();
@@ -84,7 +85,7 @@ public sealed class ClusterTests
         using var second = WorkerProcess.Start([], environment);
         var secondHost = Host(second);
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            $"SELECT count(*) FROM qrtz_scheduler_state WHERE instance_name = '{secondHost}'") == 1, TimeSpan.FromSeconds(60), "the second replica checked in");
+            $"SELECT count(*) FROM qrtz_scheduler_state WHERE instance_name LIKE '{secondHost}/%'") == 1, TimeSpan.FromSeconds(60), "the second replica checked in");
 
         first.Signal(SigKill);
         await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
