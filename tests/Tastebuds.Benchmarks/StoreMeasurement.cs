@@ -37,7 +37,7 @@ internal static class StoreMeasurement
             {
                 var snapshot = ToSnapshot(user);
                 var clock = Stopwatch.StartNew();
-                var stored = await store.SaveAsync(snapshot, CancellationToken.None);
+                var stored = await store.SaveAsync(MergedSnapshot.From(snapshot), CancellationToken.None);
                 copyTimes.Add(clock.Elapsed.TotalMilliseconds);
                 clock.Restart();
                 await RowByRow.SaveAsync(rows.DataSource, MergedSnapshot.From(snapshot));

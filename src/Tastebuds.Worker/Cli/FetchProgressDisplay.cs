@@ -36,12 +36,20 @@ internal static class FetchProgressDisplay
         return result!;
     }
 
-    public static void PrintSummary(FetchRunResult result) =>
+    public static void PrintSummary(FetchRunResult result)
+    {
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Fetched {result.Users} user(s): {result.Succeeded} succeeded, {result.Skipped} skipped, {result.Failed} failed; {result.Requests} requests, {result.Retries} retries (run {result.RunId})"));
+        if (result.DatabaseError is { } error)
+        {
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Stopped: {error}; {result.Unfinished.Count} user(s) not fetched."));
+        }
+    }
 
     public static int ExitCode(FetchRunResult result) =>
-        result.KeyRejected ? ExitCodes.LastfmKeyRejected
+        result.DatabaseError is not null ? ExitCodes.DatabaseUnavailable
+        : result.KeyRejected ? ExitCodes.LastfmKeyRejected
         : result.Failed > 0 ? ExitCodes.PartialFailure
         : ExitCodes.Ok;
 }

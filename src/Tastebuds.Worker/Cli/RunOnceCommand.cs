@@ -26,6 +26,11 @@ internal static class RunOnceCommand
         var runner = services.GetRequiredService<FetchRunner>();
         var fetch = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(null, progress, ct));
         FetchProgressDisplay.PrintSummary(fetch);
+        if (fetch.DatabaseError is not null)
+        {
+            return ExitCodes.DatabaseUnavailable;
+        }
+
         if (fetch.KeyRejected)
         {
             Console.WriteLine("Stopped: Last.fm rejected the API key; similarities and recommendations were not run.");

@@ -123,8 +123,11 @@ internal static class Verb
                 // A read-only verb against a database that was never migrated.
                 Console.Error.WriteLine($"Database not migrated ({missing.MessageText}): run 'migrate' first.");
                 return ExitCodes.DatabaseUnavailable;
+            case DatabaseOutageException outage:
+                Console.Error.WriteLine(Configuration.Secrets.Redact(outage.Message));
+                return ExitCodes.DatabaseUnavailable;
             case NpgsqlException or System.Net.Sockets.SocketException:
-                Console.Error.WriteLine($"Database unreachable: {e.Message}");
+                Console.Error.WriteLine($"Database unreachable: {Configuration.Secrets.Redact(e.Message)}");
                 return ExitCodes.DatabaseUnavailable;
             case Fetching.FetchRunInProgressException busy:
                 Console.Error.WriteLine(busy.Message);
@@ -133,7 +136,7 @@ internal static class Verb
                 Console.Error.WriteLine("Cancelled.");
                 return ExitCodes.Cancelled;
             default:
-                Console.Error.WriteLine($"Failed: {e.GetType().Name}: {e.Message}");
+                Console.Error.WriteLine($"Failed: {e.GetType().Name}: {Configuration.Secrets.Redact(e.Message)}");
                 return ExitCodes.Failed;
         }
     }

@@ -32,11 +32,13 @@ public sealed class DatabaseEndpoint(IConfiguration configuration, IOptions<Data
         var configured = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
+            Configuration.Secrets.RegisterConnectionString(configured);
             _connectionString = configured;
             return;
         }
 
         Embedded = await EmbeddedPostgres.StartAsync(options.Value.Embedded, logger, ct);
+        Configuration.Secrets.RegisterConnectionString(Embedded.ConnectionString);
         _connectionString = Embedded.ConnectionString;
     }
 

@@ -30,4 +30,10 @@ internal static partial class DatabaseLog
 
     [LoggerMessage(2014, LogLevel.Warning, "Marked {Count} log row(s) left running by a process that ended as abandoned")]
     public static partial void MarkedAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(2015, LogLevel.Warning, "Database unavailable ({Reason}); retrying in {DelaySeconds:0.#} s, {ElapsedSeconds:0} s into the outage (tolerance {Tolerance})")]
+    public static partial void WaitingForDatabase(ILogger logger, string reason, double delaySeconds, double elapsedSeconds, TimeSpan tolerance);
+
+    [LoggerMessage(2016, LogLevel.Error, "Could not record the end of log row {Id} ({Status}): {Reason}; the next start marks it abandoned")]
+    public static partial void LogCompletionLost(ILogger logger, long id, string status, string reason);
 }

@@ -21,6 +21,13 @@ public sealed class DatabaseOptions
     [TimeSpanRange("00:00:01", "06:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a fetch run waits out a database outage (connection refused, server restarting, class 08 errors):
+    /// it retries with backoff and spends no Last.fm request meanwhile; past this the run ends failed.
+    /// </summary>
+    [TimeSpanRange("00:00:00", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(2);
+
     public EmbeddedPostgresOptions Embedded { get; set; } = new();
 }
 

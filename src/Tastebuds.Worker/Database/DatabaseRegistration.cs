@@ -21,6 +21,7 @@ public static class DatabaseRegistration
             source.ConnectionStringBuilder.ApplicationName = "tastebuds";
             return source.Build();
         });
+        builder.Services.AddSingleton<DatabaseOutage>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<MigrationState>();
 

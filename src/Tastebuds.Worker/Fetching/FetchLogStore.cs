@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 
@@ -11,7 +13,7 @@ namespace Tastebuds.Worker.Fetching;
 /// is written even when the step was cancelled (with its own short timeout), so no row is left <c>running</c>
 /// by a process that lived to see the end of its work.
 /// </summary>
-public sealed class FetchLogStore(NpgsqlDataSource dataSource)
+public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogStore> logger)
 {
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(15);
 
@@ -87,17 +89,33 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource)
                 completion.Retries,
                 completion.ItemsWritten,
                 completion.ErrorCode,
-                ErrorMessage = Truncate(completion.ErrorMessage),
+                ErrorMessage = Truncate(Secrets.RedactOrNull(completion.ErrorMessage)),
                 Details = JsonSerializer.Serialize(completion.Details ?? new Dictionary<string, object?>()),
             },
             cancellationToken: timeout.Token));
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/>, but a database that is gone is logged, not thrown: the step's own outcome (or
+    /// exception) matters more than its log row, which the next start marks abandoned.
+    /// </summary>
+    public async Task TryCompleteAsync(long id, LogCompletion completion)
+    {
+        try
+        {
+            await CompleteAsync(id, completion);
+        }
+        catch (Exception e) when (DatabaseOutage.IsTransient(e) || e is OperationCanceledException)
+        {
+            DatabaseLog.LogCompletionLost(logger, id, completion.Status, e.Message);
+        }
     }
 
     private static string? Truncate(string? message) =>
         message is { Length: > 2000 } ? message[..2000] + "…" : message;
 }
 
-/// <summary>How a step ended. Status is one of succeeded, failed, skipped, cancelled.</summary>
+/// <summary>How a step ended. Status is one of succeeded, partial, failed, skipped, cancelled.</summary>
 public sealed record LogCompletion(string Status)
 {
     public long? UserId { get; init; }
@@ -138,6 +156,9 @@ public static class StepStatus
 {
     public const string Running = "running";
     public const string Succeeded = "succeeded";
+
+    /// <summary>A fetch run in which some users failed and some succeeded.</summary>
+    public const string Partial = "partial";
     public const string Failed = "failed";
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";

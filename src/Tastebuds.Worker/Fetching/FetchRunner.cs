@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tastebuds.Worker.Configuration;
+using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Telemetry;
@@ -8,9 +10,13 @@ namespace Tastebuds.Worker.Fetching;
 
 /// <summary>
 /// One fetch run: every user (or the ones asked for), one at a time, <c>RateLimiting:DelayBetweenUsers</c> apart.
-/// Each user is a <c>fetch_user</c> log row and one transaction; a user that fails does not stop the others; a
-/// rejected API key stops the run at once. On shutdown no new user starts; the user in flight finishes within
-/// the grace period or rolls back. The FetchUsers job and the <c>fetch</c> verb both call this.
+/// Each user is a <c>fetch_user</c> log row and one transaction. Nothing one user's data holds ends the run: any
+/// failure while a user is fetched, parsed or stored fails that user only. Only a rejected API key, shutdown, or a
+/// database outage longer than <c>Database:OutageTolerance</c> ends it early; a shorter outage is waited out
+/// (<see cref="DatabaseOutage"/>) without spending Last.fm requests, and the run goes on from the user it was on.
+/// On shutdown no new user starts; the user in flight finishes within the grace period or rolls back. The run's
+/// row is <c>succeeded</c> only when no user failed, <c>partial</c> when some failed, <c>failed</c> when all did or
+/// the run was cut short. The FetchUsers job and the <c>fetch</c> verb both call this.
 /// </summary>
 public sealed class FetchRunner(
     FetchUserDirectory directory,
@@ -18,6 +24,7 @@ public sealed class FetchRunner(
     SnapshotStore store,
     FetchLogStore logs,
     FetchLock fetchLock,
+    DatabaseOutage outage,
     IOptions<RateLimitingOptions> rateLimiting,
     ShutdownSignal shutdown,
     TastebudsMetrics metrics,
@@ -39,10 +46,11 @@ public sealed class FetchRunner(
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
-        await using var held = await fetchLock.AcquireAsync(waitForOtherRun, ct);
+        await using var held = await outage.ExecuteAsync("taking the fetch lock", c => fetchLock.AcquireAsync(waitForOtherRun, c), ct);
         using var activity = TastebudsActivity.Source.StartActivity(JobTypes.FetchUsers);
-        var users = onlyUsers is { Count: > 0 } ? onlyUsers : await directory.ListAsync(ct);
-        await using var step = await JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, ct);
+        var users = onlyUsers is { Count: > 0 } ? onlyUsers : await outage.ExecuteAsync("listing the users to fetch", directory.ListAsync, ct);
+        await using var step = await outage.ExecuteAsync("starting the run's log row",
+            c => JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, c), ct);
         var runId = step.RunId;
         activity?.SetTag("tastebuds.run_id", runId);
         FetchingLog.RunStarted(logger, runId, users.Count);
@@ -51,11 +59,13 @@ public sealed class FetchRunner(
         using var runStats = LastfmCallStats.Begin();
         var keyRejected = false;
         var cancelled = false;
+        DatabaseOutageException? lost = null;
+        var next = 0;
         try
         {
-            for (var i = 0; i < users.Count && !keyRejected; i++)
+            for (; next < users.Count && !keyRejected; next++)
             {
-                if (i > 0 && rateLimiting.Value.DelayBetweenUsers > TimeSpan.Zero)
+                if (next > 0 && rateLimiting.Value.DelayBetweenUsers > TimeSpan.Zero)
                 {
                     await Task.Delay(rateLimiting.Value.DelayBetweenUsers, time, ct);
                 }
@@ -63,7 +73,7 @@ public sealed class FetchRunner(
                 // No new user after SIGTERM; the run ends as cancelled with what it completed.
                 shutdown.Stopping.ThrowIfCancellationRequested();
 
-                var outcome = await FetchOneAsync(runId, users[i], ct);
+                var outcome = await FetchOneAsync(runId, users[next], ct);
                 tally = tally.With(outcome, runStats, step.Elapsed);
                 keyRejected = outcome.Result == UserOutcome.Kind.KeyRejected;
                 progress?.Report(tally);
@@ -74,17 +84,28 @@ public sealed class FetchRunner(
             cancelled = true;
             throw;
         }
+        catch (DatabaseOutageException e)
+        {
+            // The user in flight and every later one are left for a retry of this cycle (the daemon schedules one).
+            lost = e;
+            FetchingLog.DatabaseLost(logger, runId, users.Count - next, e.Message);
+        }
         finally
         {
             var status = cancelled ? StepStatus.Cancelled
-                : tally.Failed > 0 || keyRejected ? StepStatus.Failed
-                : StepStatus.Succeeded;
+                : lost is not null || keyRejected ? StepStatus.Failed
+                : tally.Failed == 0 ? StepStatus.Succeeded
+                : tally.Succeeded > 0 ? StepStatus.Partial
+                : StepStatus.Failed;
             step.End(new LogCompletion(status)
             {
                 RequestsMade = runStats.Requests,
                 Retries = runStats.Retries,
                 ItemsWritten = tally.ItemsWritten,
-                ErrorMessage = keyRejected ? "Last.fm rejected the API key" : null,
+                ErrorMessage = keyRejected ? "Last.fm rejected the API key"
+                    : lost is not null ? lost.Message
+                    : tally.Failed > 0 ? FormattableString.Invariant($"{tally.Failed} of {users.Count} user(s) failed; see their fetch_user rows")
+                    : null,
                 Details = new Dictionary<string, object?>
                 {
                     ["scheduled_fire_time"] = scheduledFireTime,
@@ -92,13 +113,20 @@ public sealed class FetchRunner(
                     ["succeeded"] = tally.Succeeded,
                     ["skipped"] = tally.Skipped,
                     ["failed"] = tally.Failed,
+                    ["unfinished"] = cancelled || lost is not null ? users.Count - tally.Done : 0,
                     ["key_rejected"] = keyRejected,
+                    ["database_lost"] = lost is not null,
+                    ["data_warnings"] = tally.Warnings,
                 },
             });
             FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Skipped, tally.Failed, step.Elapsed.TotalSeconds);
         }
 
-        return new FetchRunResult(runId, tally.Total, tally.Succeeded, tally.Skipped, tally.Failed, keyRejected, runStats.Requests, runStats.Retries);
+        return new FetchRunResult(runId, tally.Total, tally.Succeeded, tally.Skipped, tally.Failed, keyRejected, runStats.Requests, runStats.Retries)
+        {
+            Unfinished = lost is null ? [] : users.Skip(tally.Done).ToList(),
+            DatabaseError = lost?.Message,
+        };
     }
 
     private async Task<UserOutcome> FetchOneAsync(Guid runId, string username, CancellationToken ct)
@@ -117,13 +145,23 @@ public sealed class FetchRunner(
     {
         using var activity = TastebudsActivity.Source.StartActivity("fetch_user");
         activity?.SetTag("lastfm.user", username);
-        var logId = await logs.StartAsync(runId, JobTypes.FetchUser, username, ct);
+        // Before any request: while the database is away no Last.fm request is spent.
+        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobTypes.FetchUser, username, c), ct);
         using var stats = LastfmCallStats.Begin();
+        LogCompletion completion;
+        UserOutcome outcome;
         try
         {
             var snapshot = await fetcher.FetchAsync(username, ct);
-            var stored = await store.SaveAsync(snapshot, ct);
-            await logs.CompleteAsync(logId, new LogCompletion(StepStatus.Succeeded)
+            var merged = MergedSnapshot.From(snapshot);
+            foreach (var warning in merged.Warnings)
+            {
+                FetchingLog.DataWarning(logger, username, warning);
+            }
+
+            // The snapshot is in memory: an outage while it is stored costs a wait, not a second fetch.
+            var stored = await outage.ExecuteAsync("storing a user's data", c => store.SaveAsync(merged, c), ct);
+            completion = new LogCompletion(StepStatus.Succeeded)
             {
                 UserId = stored.UserId,
                 TracksFetched = snapshot.TopTracks.Count,
@@ -141,41 +179,48 @@ public sealed class FetchRunner(
                     ["artist_rows"] = stored.Artists,
                     ["period"] = snapshot.Period,
                     ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
+                    ["data_warnings"] = merged.Warnings.Count,
+                    ["warnings"] = merged.Warnings.Take(20).Select(Secrets.Redact).ToArray(),
                 },
-            });
+            };
+            outcome = new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists) { Warnings = merged.Warnings.Count };
             metrics.RecordLastSuccess(JobTypes.FetchUser, time.GetUtcNow());
             metrics.RecordItemsStored("track", stored.Tracks);
             metrics.RecordItemsStored("album", stored.Albums);
             metrics.RecordItemsStored("artist", stored.Artists);
             FetchingLog.UserFetched(logger, username, stored.Tracks, stored.Albums, stored.Artists, stats.Requests);
-            return new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists);
         }
         catch (LastfmUserUnavailableException e)
         {
             FetchingLog.UserSkipped(logger, username, (int)e.ErrorCode, e.ApiMessage ?? e.Message);
-            await logs.CompleteAsync(logId, Failure(StepStatus.Skipped, e, stats));
-            return UserOutcome.Skipped;
+            (completion, outcome) = (Failure(StepStatus.Skipped, e, stats), UserOutcome.Skipped);
         }
         catch (LastfmKeyRejectedException e)
         {
             FetchingLog.KeyRejected(logger, (int)e.ErrorCode, e.ApiMessage ?? e.Message);
-            await logs.CompleteAsync(logId, Failure(StepStatus.Failed, e, stats));
-            return UserOutcome.KeyRejected;
+            (completion, outcome) = (Failure(StepStatus.Failed, e, stats), UserOutcome.KeyRejected);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             FetchingLog.RunCancelled(logger, runId, username);
             metrics.RecordUserFetched(StepStatus.Cancelled);
-            await logs.CompleteAsync(logId, Failure(StepStatus.Cancelled, null, stats) with { ErrorMessage = "cancelled: previous data kept" });
+            await logs.TryCompleteAsync(logId, Failure(StepStatus.Cancelled, null, stats) with { ErrorMessage = "cancelled: previous data kept" });
             throw;
         }
-        catch (Exception e) when (e is LastfmApiException or HttpRequestException or Npgsql.NpgsqlException or TimeoutException
-                                      or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        catch (DatabaseOutageException)
         {
-            FetchingLog.UserFailed(logger, username, e.Message);
-            await logs.CompleteAsync(logId, Failure(StepStatus.Failed, e, stats));
-            return UserOutcome.Failed;
+            // Past the tolerance: this row cannot be written now; the run ends, and the next start marks it abandoned.
+            throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Whatever one user's data did (a value no parser expected, a constraint, a bug): that user fails, the run goes on.
+            FetchingLog.UserFailed(logger, username, Secrets.Redact(e.Message));
+            (completion, outcome) = (Failure(StepStatus.Failed, e, stats), UserOutcome.Failed);
+        }
+
+        await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, completion), ct);
+        return outcome;
     }
 
     private static LogCompletion Failure(string status, Exception? e, LastfmCallStats stats) => new(status)
@@ -184,6 +229,7 @@ public sealed class FetchRunner(
         Retries = stats.Retries,
         ErrorCode = e is LastfmApiException { ErrorCode: not LastfmErrorCode.None } api ? (int)api.ErrorCode : null,
         ErrorMessage = e is LastfmApiException { ApiMessage: { } message } ? message : e?.Message,
+        Details = e is null ? null : new Dictionary<string, object?> { ["error_class"] = e.GetType().Name },
     };
 }
 
@@ -197,6 +243,9 @@ public readonly record struct UserOutcome(UserOutcome.Kind Result, long ItemsWri
         Failed,
         KeyRejected,
     }
+
+    /// <summary>Values dropped or clamped while the user's data was merged.</summary>
+    public int Warnings { get; init; }
 
     public static UserOutcome Skipped => new(Kind.Skipped, 0);
 
@@ -222,6 +271,8 @@ public sealed record FetchProgress(int Total)
 
     public long ItemsWritten { get; init; }
 
+    public int Warnings { get; init; }
+
     public TimeSpan Elapsed { get; init; }
 
     public double RequestsPerSecond => Elapsed.TotalSeconds > 0 ? Requests / Elapsed.TotalSeconds : 0;
@@ -235,9 +286,17 @@ public sealed record FetchProgress(int Total)
         Requests = stats.Requests,
         Retries = stats.Retries,
         ItemsWritten = ItemsWritten + outcome.ItemsWritten,
+        Warnings = Warnings + outcome.Warnings,
         Elapsed = elapsed,
     };
 }
 
 /// <summary>What a run did. <see cref="KeyRejected"/> means Last.fm refused the key and the run stopped.</summary>
-public sealed record FetchRunResult(Guid RunId, int Users, int Succeeded, int Skipped, int Failed, bool KeyRejected, int Requests, int Retries);
+public sealed record FetchRunResult(Guid RunId, int Users, int Succeeded, int Skipped, int Failed, bool KeyRejected, int Requests, int Retries)
+{
+    /// <summary>Users not fetched because the database stayed away past <c>Database:OutageTolerance</c> (the one in flight first).</summary>
+    public IReadOnlyList<string> Unfinished { get; init; } = [];
+
+    /// <summary>Why the run ended early on the database, or null.</summary>
+    public string? DatabaseError { get; init; }
+}

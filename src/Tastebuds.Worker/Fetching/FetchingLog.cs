@@ -27,4 +27,10 @@ internal static partial class FetchingLog
 
     [LoggerMessage(3008, LogLevel.Information, "Another fetch run with the same API key is in progress; waiting for it to finish")]
     public static partial void WaitingForFetchLock(ILogger logger);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Data from Last.fm for {Username}: {Warning}")]
+    public static partial void DataWarning(ILogger logger, string username, string warning);
+
+    [LoggerMessage(3010, LogLevel.Error, "Fetch run {RunId} ends failed with {Unfinished} user(s) not fetched: {Reason}")]
+    public static partial void DatabaseLost(ILogger logger, Guid runId, int unfinished, string reason);
 }

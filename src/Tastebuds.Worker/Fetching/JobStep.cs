@@ -60,6 +60,6 @@ public sealed class JobStep : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _telemetry.RecordJobRun(JobType, _completion.Status, _clock.Elapsed, _time.GetUtcNow());
-        await _logs.CompleteAsync(_logId, _completion);
+        await _logs.TryCompleteAsync(_logId, _completion);
     }
 }

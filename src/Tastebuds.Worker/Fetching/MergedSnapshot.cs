@@ -7,9 +7,16 @@ namespace Tastebuds.Worker.Fetching;
 /// A loved track outside the top list is still a track interaction (plays 0, loved); an artist's loves are
 /// the user's loved tracks by that artist; tagged items with neither plays nor loves are dropped, like every
 /// row with zero plays and no love. Names are matched by <see cref="CatalogKey"/>.
+/// Counts are bounded here, each case with a <see cref="Warnings"/> line that names the item: a play count that
+/// is not a number or is negative drops the item (its plays are unknown), one over <see cref="MaxPlayCount"/> is
+/// clamped to it; the profile's total play count likewise, with 0 for an unknown one.
 /// </summary>
 public sealed class MergedSnapshot
 {
+    /// <summary>The largest play count stored (also a CHECK in the schema): the heaviest real listeners have a few million.</summary>
+    public const long MaxPlayCount = 1_000_000_000;
+
+    private readonly List<string> _warnings = [];
     private readonly Dictionary<string, CatalogArtist> _artists = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), CatalogItem> _albums = [];
     private readonly Dictionary<(string, string), CatalogItem> _tracks = [];
@@ -33,14 +40,26 @@ public sealed class MergedSnapshot
 
     public IReadOnlyCollection<KindRow> ArtistRows => _artistRows.Values;
 
+    /// <summary>The profile's total play count within 0..<see cref="MaxPlayCount"/>.</summary>
+    public long TotalPlaycount { get; private set; }
+
+    /// <summary>What was dropped or clamped, one line per item, for the log.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
     public static MergedSnapshot From(UserSnapshot snapshot)
     {
         var merged = new MergedSnapshot(snapshot);
+        merged.TotalPlaycount = merged.Bounded($"the profile of '{snapshot.Profile.Name}'", snapshot.Profile.Playcount, "counted as 0") ?? 0;
         foreach (var t in snapshot.TopTracks.Where(t => Usable(t.Name, t.Artist)))
         {
+            if (merged.Bounded($"track '{t.Name}' by '{t.Artist}'", t.Playcount, "item dropped") is not { } plays)
+            {
+                continue;
+            }
+
             var key = merged.AddTrack(t.Name, t.Artist, t.Mbid, t.ArtistMbid, t.Url);
             var row = merged.TrackRowFor(key);
-            row.PlayCount += Math.Max(0, t.Playcount);
+            row.PlayCount = Add(row.PlayCount, plays);
             row.Rank = MinRank(row.Rank, t.Rank);
         }
 
@@ -58,6 +77,11 @@ public sealed class MergedSnapshot
 
         foreach (var a in snapshot.TopAlbums.Where(a => Usable(a.Name, a.Artist)))
         {
+            if (merged.Bounded($"album '{a.Name}' by '{a.Artist}'", a.Playcount, "item dropped") is not { } plays)
+            {
+                continue;
+            }
+
             var artistKey = merged.AddArtist(a.Artist, a.ArtistMbid, null);
             var key = (artistKey, CatalogKey.Normalise(a.Name));
             merged._albums.TryAdd(key, new CatalogItem(artistKey, a.Name.Trim(), key.Item2, a.Mbid, a.Url));
@@ -66,15 +90,20 @@ public sealed class MergedSnapshot
                 merged._albumRows[key] = row = new KindRow(artistKey, key.Item2);
             }
 
-            row.PlayCount += Math.Max(0, a.Playcount);
+            row.PlayCount = Add(row.PlayCount, plays);
             row.Rank = MinRank(row.Rank, a.Rank);
         }
 
         foreach (var a in snapshot.TopArtists.Where(a => CatalogKey.IsUsable(a.Name)))
         {
+            if (merged.Bounded($"artist '{a.Name}'", a.Playcount, "item dropped") is not { } plays)
+            {
+                continue;
+            }
+
             var artistKey = merged.AddArtist(a.Name, a.Mbid, a.Url);
             var row = merged.ArtistRowFor(artistKey);
-            row.PlayCount += Math.Max(0, a.Playcount);
+            row.PlayCount = Add(row.PlayCount, plays);
             row.Rank = MinRank(row.Rank, a.Rank);
         }
 
@@ -149,6 +178,28 @@ public sealed class MergedSnapshot
 
         return row;
     }
+
+    /// <summary>A count within 0..<see cref="MaxPlayCount"/>, or null (with a warning naming <paramref name="what"/>) when unknown.</summary>
+    private long? Bounded(string what, long? count, string whenUnknown)
+    {
+        switch (count)
+        {
+            case null:
+                _warnings.Add($"{what}: play count is not a number; {whenUnknown}");
+                return null;
+            case < 0:
+                _warnings.Add(FormattableString.Invariant($"{what}: play count {count} is negative; {whenUnknown}"));
+                return null;
+            case > MaxPlayCount:
+                _warnings.Add(FormattableString.Invariant($"{what}: play count {count} is over {MaxPlayCount:N0}; clamped to {MaxPlayCount:N0}"));
+                return MaxPlayCount;
+            default:
+                return count;
+        }
+    }
+
+    /// <summary>Plays of one item listed twice (names that differ only in case or spacing) add up, within the bound.</summary>
+    private static long Add(long current, long plays) => Math.Min(MaxPlayCount, current + plays);
 
     private static bool Usable(string name, string artist) => CatalogKey.IsUsable(name) && CatalogKey.IsUsable(artist);
 

@@ -10,13 +10,13 @@ namespace Tastebuds.Worker.Fetching;
 /// </summary>
 public sealed class SnapshotStore(NpgsqlDataSource dataSource)
 {
-    public async Task<StoredSnapshot> SaveAsync(UserSnapshot snapshot, CancellationToken ct)
+    public async Task<StoredSnapshot> SaveAsync(MergedSnapshot merged, CancellationToken ct)
     {
-        var merged = MergedSnapshot.From(snapshot);
+        var snapshot = merged.Snapshot;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
-        var userId = await UpsertUserAsync(connection, snapshot, ct);
+        var userId = await UpsertUserAsync(connection, merged, ct);
         await StageCatalogAsync(connection, merged, ct);
         await Sql(connection, CatalogUpsert, ct);
         var artistIds = await ReadIdsAsync(connection, "SELECT t.name_key, '', a.id FROM tmp_artists t JOIN artists a ON a.name_key = t.name_key", ct);
@@ -50,9 +50,9 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         return new StoredSnapshot(userId, tracks, albums, artists);
     }
 
-    private static async Task<long> UpsertUserAsync(NpgsqlConnection connection, UserSnapshot snapshot, CancellationToken ct)
+    private static async Task<long> UpsertUserAsync(NpgsqlConnection connection, MergedSnapshot merged, CancellationToken ct)
     {
-        var profile = snapshot.Profile;
+        var profile = merged.Snapshot.Profile;
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO lastfm_users AS u (username, real_name, country, total_playcount, registered_at, profile_url, image_url, last_fetched_at)
@@ -70,7 +70,7 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
                 new() { Value = profile.Name },
                 new() { Value = (object?)profile.RealName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)profile.Country ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                new() { Value = Math.Max(0, profile.Playcount) },
+                new() { Value = merged.TotalPlaycount },
                 new() { Value = (object?)profile.Registered ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new() { Value = (object?)profile.Url ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)profile.ImageUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },

@@ -47,7 +47,7 @@ internal static class LastfmBodyInspector
                 }
                 else if (isMessage && reader.TokenType == JsonTokenType.String)
                 {
-                    message = reader.GetString();
+                    message = ReadString(ref reader);
                 }
                 else
                 {
@@ -65,6 +65,20 @@ internal static class LastfmBodyInspector
         catch (JsonException ex)
         {
             return new(false, null, null, ex.Message);
+        }
+    }
+
+    /// <summary>A string token; one that .NET refuses (a lone surrogate escape) is repaired, not thrown.</summary>
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return JsonStringRepair.Storable(reader.GetString() ?? string.Empty);
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
+            return JsonStringRepair.Storable(JsonStringRepair.Unescape("\"" + Encoding.UTF8.GetString(raw) + "\""));
         }
     }
 

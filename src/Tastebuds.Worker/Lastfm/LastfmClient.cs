@@ -25,8 +25,10 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
 
     private readonly LastfmOptions _options = options.Value;
 
+    /// <summary>The user's profile; throws <see cref="LastfmWrongUserException"/> when it names another user.</summary>
     public Task<LastfmUserProfile> GetUserInfoAsync(string user, CancellationToken cancellationToken) =>
-        GetAsync("user.getInfo", [("user", user)], LastfmParser.UserInfo, cancellationToken);
+        GetAsync("user.getInfo", [("user", user)], root => CheckUser("user.getInfo", user, LastfmParser.UserInfo(root), p => p.Name),
+            cancellationToken);
 
     public Task<IReadOnlyList<TopTrack>> GetTopTracksAsync(string user, string period, int limit, CancellationToken cancellationToken) =>
         GetPagedAsync("user.getTopTracks", [("user", user), ("period", CheckPeriod(period))], limit, LastfmParser.TopTracks, cancellationToken);
@@ -60,14 +62,19 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
             return [];
         }
 
-        var page = await GetAsync("user.getTopTags", [("user", user), ("limit", Number(limit))], LastfmParser.TopTags, cancellationToken);
+        var page = await GetAsync("user.getTopTags", [("user", user), ("limit", Number(limit))],
+            root => CheckUser("user.getTopTags", user, LastfmParser.TopTags(root), p => p.User), cancellationToken);
         return page.Items.Count <= limit ? page.Items : page.Items.Take(limit).ToList();
     }
 
     /// <summary>
     /// Pages 1, 2, … with a constant page size (Last.fm numbers pages by the size asked, so it cannot
     /// change between pages) until <paramref name="limit"/> items, an empty page, or the last page.
-    /// Pages may hold fewer items than asked (deleted items), so only counts decide.
+    /// Pages may hold fewer items than asked (deleted items), so only counts decide. A server that ignores
+    /// <c>page</c> repeats items: an item seen before is not taken again, a page with nothing new ends the
+    /// list, and no list takes more than 2 × ⌈limit / page size⌉ + 1 pages, whatever <c>totalPages</c> claims (room for
+    /// pages that deleted items left half empty).
+    /// Every page must be for <paramref name="args"/>' user (<see cref="LastfmWrongUserException"/>).
     /// </summary>
     private async Task<IReadOnlyList<T>> GetPagedAsync<T>(string method, (string Name, string Value)[] args, int limit,
         Func<JsonElement, LastfmPage<T>> parse, CancellationToken cancellationToken)
@@ -77,14 +84,32 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
             return [];
         }
 
+        var user = args[0].Value;
         var perPage = Math.Min(limit, MaxPageSize);
+        var maxPages = (2 * ((limit + perPage - 1) / perPage)) + 1;
         var items = new List<T>(perPage);
-        for (var page = 1; items.Count < limit; page++)
+        var seen = new HashSet<T>();
+        for (var page = 1; items.Count < limit && page <= maxPages; page++)
         {
-            var result = await GetAsync(method, [.. args, ("limit", Number(perPage)), ("page", Number(page))], parse, cancellationToken);
-            var take = Math.Min(result.Items.Count, limit - items.Count);
-            items.AddRange(take == result.Items.Count ? result.Items : result.Items.Take(take));
+            var result = await GetAsync(method, [.. args, ("limit", Number(perPage)), ("page", Number(page))],
+                root => CheckUser(method, user, parse(root), p => p.User), cancellationToken);
+            var added = 0;
+            foreach (var item in result.Items)
+            {
+                if (items.Count < limit && seen.Add(item))
+                {
+                    items.Add(item);
+                    added++;
+                }
+            }
+
             LastfmLog.PageFetched(logger, method, page, result.TotalPages, result.Items.Count, items.Count, limit);
+            if (result.Items.Count > 0 && added == 0)
+            {
+                LastfmLog.PageRepeated(logger, method, page, result.TotalPages);
+                break;
+            }
+
             if (result.Items.Count == 0 || page >= result.TotalPages)
             {
                 break;
@@ -92,6 +117,14 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
         }
 
         return items;
+    }
+
+    private static TResult CheckUser<TResult>(string method, string asked, TResult result, Func<TResult, string?> answeredFor)
+    {
+        var answered = answeredFor(result);
+        return answered is null || string.Equals(answered.Trim(), asked.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? result
+            : throw new LastfmWrongUserException(method, asked, answered, null);
     }
 
     private async Task<T> GetAsync<T>(string method, (string Name, string Value)[] args, Func<JsonElement, T> parse,

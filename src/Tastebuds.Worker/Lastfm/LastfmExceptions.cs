@@ -116,3 +116,32 @@ public sealed class LastfmTransientException : LastfmApiException
     /// <summary>The server's <c>Retry-After</c>, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; }
 }
+
+/// <summary>
+/// A response named another user than the one asked for (<c>user.getInfo</c>'s <c>name</c> or a list's
+/// <c>@attr.user</c>): storing it would put one user's data under another's name. Not retried; the user fails.
+/// </summary>
+public sealed class LastfmWrongUserException : LastfmApiException
+{
+    public LastfmWrongUserException(string method, string asked, string answered, string? uri)
+        : base($"Last.fm {method} for user '{asked}': response was for user '{answered}'; nothing of it is stored; {uri}",
+            LastfmErrorCode.None, requestUri: uri)
+    {
+        AnsweredFor = answered;
+    }
+
+    public LastfmWrongUserException() : base("The Last.fm response was for another user.")
+    {
+    }
+
+    public LastfmWrongUserException(string message) : base(message)
+    {
+    }
+
+    public LastfmWrongUserException(string message, Exception inner) : base(message, inner)
+    {
+    }
+
+    /// <summary>The user the response named.</summary>
+    public string? AnsweredFor { get; }
+}

@@ -38,4 +38,10 @@ internal static partial class LastfmLog
 
     [LoggerMessage(1010, LogLevel.Debug, "Last.fm {Method} page {Page} of {TotalPages} gave {Count} items ({Collected}/{Limit} collected)")]
     public static partial void PageFetched(ILogger logger, string method, int page, int totalPages, int count, int collected, int limit);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Last.fm {Method} page {Page} (of {TotalPages} claimed) repeated items already received: the server ignores paging; the list ends here")]
+    public static partial void PageRepeated(ILogger logger, string method, int page, int totalPages);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Last.fm {Method} answered HTTP {StatusCode} redirecting to another host ({Location}): not followed, the request fails")]
+    public static partial void RedirectRefused(ILogger logger, string method, int statusCode, string location);
 }

@@ -25,18 +25,18 @@ internal static class LastfmParser
     {
         var artist = Prop(t, "artist");
         return new TopTrack(Required(t, "name", "track"), Text(artist) ?? "", NonBlank(t, "mbid"),
-            NonBlank(artist, "mbid"), Long(t, "playcount"), Rank(t), NonBlank(t, "url"));
+            NonBlank(artist, "mbid"), Count(t, "playcount"), Rank(t), NonBlank(t, "url"));
     });
 
     public static LastfmPage<TopAlbum> TopAlbums(JsonElement root) => Page(Container(root, "topalbums"), "album", a =>
     {
         var artist = Prop(a, "artist");
         return new TopAlbum(Required(a, "name", "album"), Text(artist) ?? "", NonBlank(a, "mbid"),
-            NonBlank(artist, "mbid"), Long(a, "playcount"), Rank(a), NonBlank(a, "url"));
+            NonBlank(artist, "mbid"), Count(a, "playcount"), Rank(a), NonBlank(a, "url"));
     });
 
     public static LastfmPage<TopArtist> TopArtists(JsonElement root) => Page(Container(root, "topartists"), "artist", a =>
-        new TopArtist(Required(a, "name", "artist"), NonBlank(a, "mbid"), Long(a, "playcount"), Rank(a), NonBlank(a, "url")));
+        new TopArtist(Required(a, "name", "artist"), NonBlank(a, "mbid"), Count(a, "playcount"), Rank(a), NonBlank(a, "url")));
 
     public static LastfmPage<LovedTrack> LovedTracks(JsonElement root) => Page(Container(root, "lovedtracks"), "track", t =>
     {
@@ -66,7 +66,7 @@ internal static class LastfmParser
         return root =>
         {
             var taggings = Container(root, "taggings");
-            var (totalPages, total) = Paging(taggings);
+            var (totalPages, total, user) = Paging(taggings);
             var items = new List<TaggedItem>();
             foreach (var i in Items(Prop(taggings, item + "s"), item))
             {
@@ -74,7 +74,7 @@ internal static class LastfmParser
                 items.Add(new TaggedItem(kind, Required(i, "name", item), artist, NonBlank(i, "mbid"), NonBlank(i, "url")));
             }
 
-            return new LastfmPage<TaggedItem>(items, totalPages, total);
+            return new LastfmPage<TaggedItem>(items, totalPages, total) { User = user };
         };
     }
 
@@ -82,7 +82,7 @@ internal static class LastfmParser
         Required(u, "name", "user"),
         NonBlank(u, "realname")?.Trim(),
         NonBlank(u, "country"),
-        Long(u, "playcount"),
+        Count(u, "playcount"),
         UnixTime(Prop(Prop(u, "registered"), "unixtime")),
         NonBlank(u, "url"),
         ImageUrl(u));
@@ -95,14 +95,14 @@ internal static class LastfmParser
 
     private static LastfmPage<T> Page<T>(JsonElement container, string itemName, Func<JsonElement, T> map)
     {
-        var (totalPages, total) = Paging(container);
+        var (totalPages, total, user) = Paging(container);
         var items = new List<T>();
         foreach (var item in Items(container, itemName))
         {
             items.Add(map(item));
         }
 
-        return new LastfmPage<T>(items, totalPages, total);
+        return new LastfmPage<T>(items, totalPages, total) { User = user };
     }
 
     /// <summary>The root key's object. Missing means a body of another shape: not retried, reported.</summary>

@@ -40,6 +40,8 @@ public static class LastfmRegistration
     {
         // DataAnnotations in the house format (Section:Key = value: rule), plus the cross-field rules below.
         services.AddValidatedOptions<LastfmOptions>(configuration, LastfmOptions.SectionName);
+        // The key is a secret from the moment it is read: redacted from every outside text (Last.fm may echo it).
+        services.PostConfigure<LastfmOptions>(o => Secrets.Register(o.ApiKey));
         services.AddValidatedOptions<FetchLimitsOptions>(configuration, FetchLimitsOptions.SectionName);
         services.AddValidatedOptions<RateLimitingOptions>(configuration, RateLimitingOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LastfmOptions>, LastfmOptionsValidator>());
@@ -53,7 +55,10 @@ public static class LastfmRegistration
         services.TryAddTransient<LastfmResponseHandler>();
 
         // Handlers added first are outermost: the resilience handler wraps the response handler.
-        var http = services.AddHttpClient<LastfmClient>(ConfigureHttpClient).RemoveAllLoggers();
+        var http = services.AddHttpClient<LastfmClient>(ConfigureHttpClient).RemoveAllLoggers()
+            // Redirects are never followed: the request carries the API key, and a redirect may lead anywhere.
+            // LastfmResponseHandler turns a 3xx into a clear failure of that request.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         http.AddResilienceHandler(PipelineName, ConfigurePipeline);
         http.AddHttpMessageHandler<LastfmResponseHandler>();
         return services;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Lastfm;
@@ -81,7 +82,18 @@ internal sealed class LastfmResponseHandler(TimeProvider time, TastebudsMetrics 
         var status = response.StatusCode;
         LastfmLog.ResponseReceived(logger, method, (int)status, body.Length, time.GetElapsedTime(started).TotalMilliseconds);
         var retryAfter = RetryAfter(response);
+        if ((int)status is >= 300 and < 400)
+        {
+            response.Dispose();
+            throw Redirect(request, method, status, response.Headers.Location, uri);
+        }
+
         var inspection = LastfmBodyInspector.Inspect(body);
+        if (inspection.ErrorMessage is { } said)
+        {
+            // Servers have been seen to echo the request, key included, in the message.
+            inspection = inspection with { ErrorMessage = Secrets.Redact(said) };
+        }
 
         if (inspection.ErrorCode is { } code)
         {
@@ -138,6 +150,21 @@ internal sealed class LastfmResponseHandler(TimeProvider time, TastebudsMetrics 
         return response;
     }
 
+    private LastfmApiException Redirect(HttpRequestMessage request, string method, HttpStatusCode status, Uri? location, string uri)
+    {
+        var target = location is null ? null : request.RequestUri is { } from ? new Uri(from, location) : location;
+        var shown = target is null ? "(no Location)" : Secrets.Redact(LastfmRedaction.Redact(target));
+        var sameHost = target is not null && request.RequestUri is not null
+            && string.Equals(target.Host, request.RequestUri.Host, StringComparison.OrdinalIgnoreCase);
+        LastfmLog.RedirectRefused(logger, method, (int)status, shown);
+        var why = sameHost
+            ? "redirects are not followed (the request carries the API key); set Lastfm:BaseUrl to the address Last.fm answers at"
+            : "it leads to another host than Lastfm:BaseUrl's, and the request carries the API key";
+        return new LastfmApiException(
+            FormattableString.Invariant($"Last.fm {method} answered HTTP {(int)status} redirecting to {shown}: not followed, since {why}; {uri}"),
+            LastfmErrorCode.None, null, status, uri);
+    }
+
     private static bool IsTransientStatus(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
 
@@ -155,7 +182,7 @@ internal sealed class LastfmResponseHandler(TimeProvider time, TastebudsMetrics 
     private LastfmTransientException Transport(string method, string uri, Exception ex)
     {
         // Transport messages name host and port only, but redact anyway: they are not ours.
-        var reason = LastfmRedaction.Redact(ex.Message);
+        var reason = Secrets.Redact(LastfmRedaction.Redact(ex.Message));
         LastfmLog.TransportFailure(logger, method, reason, uri);
         return new LastfmTransientException(
             $"Last.fm {method} failed in transport: {reason}; {uri}", LastfmErrorCode.None, null, null, uri, inner: ex);

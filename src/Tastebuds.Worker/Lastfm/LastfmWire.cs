@@ -6,17 +6,23 @@ namespace Tastebuds.Worker.Lastfm;
 /// <summary>
 /// Reading Last.fm's JSON as it really is: numbers as strings or numbers, values as strings or
 /// <c>{"#text": …}</c> objects, a lone item as an object instead of an array, empty lists as
-/// <c>[]</c>, a missing key or a whitespace string, <c>""</c> for unknown mbids.
+/// <c>[]</c>, a missing key or a whitespace string, <c>""</c> for unknown mbids. And dirty: a lone
+/// surrogate escape (<c>"\ud800"</c>) becomes U+FFFD and NUL characters are removed (PostgreSQL text holds
+/// neither); a count that is not a number reads as null; a timestamp outside 2002 (Last.fm's first year)
+/// to tomorrow reads as null.
 /// </summary>
 internal static class LastfmWire
 {
+    /// <summary>Audioscrobbler, Last.fm's origin, started in 2002: no scrobble, love or registration is older.</summary>
+    public static readonly DateTimeOffset EarliestTimestamp = new(2002, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static JsonElement Prop(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>A string, a number's text, or an object's <c>#text</c> (else <c>name</c>); null when absent.</summary>
     public static string? Text(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => CleanString(value),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.Object => Prop(value, "#text") is { ValueKind: not JsonValueKind.Undefined } text
             ? Text(text)
@@ -33,24 +39,72 @@ internal static class LastfmWire
     public static string Required(JsonElement obj, string name, string what) =>
         Text(obj, name) ?? throw new JsonException($"{what} has no '{name}'.");
 
-    public static long Long(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-        JsonValueKind.Number => (long)value.GetDouble(),
-        JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
-        JsonValueKind.Object => Long(Prop(value, "#text")),
-        _ => 0,
-    };
+    /// <summary>A whole number (string or number), clamped into long; 0 when absent or not a number.</summary>
+    public static long Long(JsonElement value) => Count(value) ?? 0;
 
     public static long Long(JsonElement obj, string name) => Long(Prop(obj, name));
 
     public static int Int(JsonElement obj, string name) => (int)Math.Clamp(Long(obj, name), int.MinValue, int.MaxValue);
 
-    /// <summary>Seconds since 1970 (string or number); null when absent or 0.</summary>
+    /// <summary>
+    /// A count as sent: a number or a numeric string (<c>"12"</c>, <c>1e30</c>, <c>"99999999999999999999"</c>),
+    /// saturated into long; null when absent or not a number (<c>"lots"</c>, <c>NaN</c>). Bounds are the caller's.
+    /// </summary>
+    public static long? Count(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return value.TryGetInt64(out var whole) ? whole : Saturate(value.GetDouble());
+            case JsonValueKind.String:
+                var text = CleanString(value)?.Trim();
+                if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return parsed;
+                }
+
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real)
+                    ? Saturate(real)
+                    : null;
+            case JsonValueKind.Object:
+                return Count(Prop(value, "#text"));
+            default:
+                return null;
+        }
+    }
+
+    public static long? Count(JsonElement obj, string name) => Count(Prop(obj, name));
+
+    private static long Saturate(double value) =>
+        value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)Math.Truncate(value);
+
+    /// <summary>Seconds since 1970 (string or number); null when absent, 0, or outside 2002 to tomorrow.</summary>
     public static DateTimeOffset? UnixTime(JsonElement value)
     {
-        var seconds = Long(value);
-        return seconds > 0 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        var seconds = Count(value);
+        var latest = TimeProvider.System.GetUtcNow().AddDays(1);
+        return seconds >= EarliestTimestamp.ToUnixTimeSeconds() && seconds <= latest.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds.Value)
+            : null;
+    }
+
+    /// <summary>
+    /// A string value, made storable: <see cref="JsonElement.GetString"/> refuses a lone surrogate escape, so such a
+    /// value is unescaped here with U+FFFD in its place; NUL characters are removed.
+    /// </summary>
+    private static string? CleanString(JsonElement value)
+    {
+        string text;
+        try
+        {
+            text = value.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            text = JsonStringRepair.Unescape(value.GetRawText());
+        }
+
+        return JsonStringRepair.Storable(text);
     }
 
     /// <summary>The items of a list key: an array, a lone object, or nothing (missing, <c>[]</c>, <c>""</c>).</summary>
@@ -71,12 +125,12 @@ internal static class LastfmWire
         return best;
     }
 
-    /// <summary>Paging from <c>@attr</c>, or from the container itself in the legacy shape.</summary>
-    public static (int TotalPages, int Total) Paging(JsonElement container)
+    /// <summary>Paging and the user the list is for, from <c>@attr</c>, or from the container itself in the legacy shape.</summary>
+    public static (int TotalPages, int Total, string? User) Paging(JsonElement container)
     {
         var attr = Prop(container, "@attr");
         var source = attr.ValueKind == JsonValueKind.Object ? attr : container;
-        return (Int(source, "totalPages"), Int(source, "total"));
+        return (Int(source, "totalPages"), Int(source, "total"), NonBlank(source, "user"));
     }
 
     /// <summary>Allocation-free enumeration of "array or lone object".</summary>

@@ -87,8 +87,37 @@ public sealed class MergedSnapshotTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(merged.Tracks.Select(t => t.Name), Is.EqualTo(new[] { "Real" }));
-            Assert.That(merged.TrackRows.Single().PlayCount, Is.Zero, "clamped; the row is then dropped as having no plays and no love");
+            Assert.That(merged.Tracks, Is.Empty, "a negative play count is unknown plays: the item is dropped");
+            Assert.That(merged.TrackRows, Is.Empty);
+            Assert.That(merged.Warnings, Is.EqualTo(new[] { "track 'Real' by 'Someone': play count -7 is negative; item dropped" }));
+        }
+    }
+
+    [Test]
+    public void Play_counts_that_are_not_numbers_drop_the_item_and_absurd_ones_are_clamped_each_with_a_warning()
+    {
+        var merged = MergedSnapshot.From(new UserSnapshot(Profile with { Playcount = long.MaxValue }, "overall",
+            [
+                new TopTrack("Lots", "Band", null, null, null, 1, null),
+                new TopTrack("Huge", "Band", null, null, long.MaxValue, 2, null),
+                new TopTrack("huge ", "BAND", null, null, 999_999_999, 3, null),
+                new TopTrack("Fine", "Band", null, null, 10, 4, null),
+            ],
+            [], [new TopArtist("Band", null, 5_000_000_000, 1, null)], [], []));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(merged.TrackRows.ToDictionary(r => r.TrackKey, r => r.PlayCount),
+                Is.EqualTo(new Dictionary<string, long> { ["huge"] = MergedSnapshot.MaxPlayCount, ["fine"] = 10 }), "the sum of two spellings stays within the bound");
+            Assert.That(merged.ArtistRows.Single().PlayCount, Is.EqualTo(MergedSnapshot.MaxPlayCount));
+            Assert.That(merged.TotalPlaycount, Is.EqualTo(MergedSnapshot.MaxPlayCount));
+            Assert.That(merged.Warnings, Is.EquivalentTo(new[]
+            {
+                "the profile of 'rj': play count 9223372036854775807 is over 1,000,000,000; clamped to 1,000,000,000",
+                "track 'Lots' by 'Band': play count is not a number; item dropped",
+                "track 'Huge' by 'Band': play count 9223372036854775807 is over 1,000,000,000; clamped to 1,000,000,000",
+                "artist 'Band': play count 5000000000 is over 1,000,000,000; clamped to 1,000,000,000",
+            }));
         }
     }
 

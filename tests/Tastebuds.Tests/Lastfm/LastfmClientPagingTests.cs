@@ -72,7 +72,8 @@ public sealed class LastfmClientPagingTests
     [Test]
     public async Task Requests_carry_key_format_and_user_agent_and_a_lone_user_parses()
     {
-        await using var server = await ScriptedLastfmServer.StartAsync(Reply.Json(WireBodies.UserInfo));
+        // The profile must name the user asked for (compared case-insensitively).
+        await using var server = await ScriptedLastfmServer.StartAsync(Reply.Json(WireBodies.UserInfo.Replace("\"RJ\"", "\"r j&X\"", StringComparison.Ordinal)));
         await using var host = new LastfmTestHost(server.BaseUrl);
 
         var user = await host.Client.GetUserInfoAsync("R J&x", CancellationToken.None);
