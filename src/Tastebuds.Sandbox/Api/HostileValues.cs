@@ -12,7 +12,8 @@ internal sealed class HostileValues
 {
     // Raw JSON values. After the four absurd ones comes an honest one, so a reader also meets normal counts.
     private static readonly string[] AbsurdPlaycounts = ["1e30", "\"-5\"", "\"lots\"", "\"99999999999999999999\""];
-    private static readonly string[] AbsurdTimes = ["99999999999999", "-1", "abc", "0"];
+    private const long FarFuture = 99_999_999_999_999; // some three million years ahead: past DateTimeOffset.MaxValue
+    private static readonly string[] AbsurdTimes = [Str(FarFuture), "-1", "abc", "0"];
 
     // A lone surrogate cannot be encoded as UTF-8, so it only exists on the wire as this escape: written by hand.
     private static readonly string[] DirtyEscapes = [@"\ud800", @"\u0000"];
@@ -95,8 +96,8 @@ internal sealed class HostileValues
         w.WriteStartObject("registered");
         if (_kinds.Contains(HostileFaultKind.AbsurdTimestamps))
         {
-            w.WriteString("unixtime", AbsurdTimes[0]);
-            w.WriteNumber("#text", long.Parse(AbsurdTimes[0], System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("unixtime", Str(FarFuture));
+            w.WriteNumber("#text", FarFuture);
         }
         else
         {
