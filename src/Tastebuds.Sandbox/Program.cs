@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tastebuds.Sandbox;
+using Tastebuds.Sandbox.Faults;
 
 var users = new Option<int>("--users") { Description = "Number of generated users", DefaultValueFactory = _ => 500 };
 var port = new Option<int>("--port") { Description = "Loopback port (0 = any free port)", DefaultValueFactory = _ => 8090 };
@@ -9,10 +10,26 @@ var seed = new Option<long>("--seed") { Description = "Seed of the world and the
 var budget = new Option<int>("--budget") { Description = "Requests per API key per window (0 = unlimited)", DefaultValueFactory = _ => 0 };
 var window = new Option<double>("--window") { Description = "Budget window in seconds", DefaultValueFactory = _ => 1.0 };
 var clientTimeout = new Option<double>("--client-timeout") { Description = "Client timeout in seconds; slow faults wait twice as long", DefaultValueFactory = _ => 10.0 };
+var hostile = new Option<string[]>("--fault")
+{
+    Description = $"Hostile fault {HostileFaultParser.Syntax}, repeatable; KIND: {string.Join(", ", HostileFaultParser.KindNames)} (e.g. impostor@mallory=victim)",
+};
 
-var root = new RootCommand("Offline Last.fm API 2.0 sandbox on 127.0.0.1") { users, port, hetrec, faultRate, seed, budget, window, clientTimeout };
+var root = new RootCommand("Offline Last.fm API 2.0 sandbox on 127.0.0.1") { users, port, hetrec, faultRate, seed, budget, window, clientTimeout, hostile };
 root.SetAction(async (parse, ct) =>
 {
+    var hostileFaults = new List<HostileFault>();
+    foreach (var value in parse.GetValue(hostile) ?? [])
+    {
+        if (!HostileFaultParser.TryParse(value, out var fault, out var error))
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+
+        hostileFaults.Add(fault);
+    }
+
     var options = new SandboxOptions
     {
         Users = parse.GetValue(users),
@@ -23,6 +40,7 @@ root.SetAction(async (parse, ct) =>
         MaxRequestsPerWindow = parse.GetValue(budget),
         BudgetWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
         ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(clientTimeout)),
+        HostileFaults = hostileFaults,
     };
     var problems = options.Validate();
     if (problems.Count > 0)
@@ -37,6 +55,11 @@ root.SetAction(async (parse, ct) =>
     Console.WriteLine($"Users:    {string.Join(", ", world.Users.Where(u => !u.IsPrivate).Take(10).Select(u => u.Name))}");
     Console.WriteLine($"Private:  {string.Join(", ", world.PrivateUsernames.Take(5))}");
     Console.WriteLine($"Missing:  {string.Join(", ", world.MissingUsernames.Take(5))}");
+    foreach (var fault in options.HostileFaults)
+    {
+        Console.WriteLine($"Hostile:  {HostileFaultParser.Name(fault.Kind)} for {fault.User ?? "every user"}{(fault.Argument is null ? "" : $" ({fault.Argument})")}");
+    }
+
     Console.WriteLine($"Try:      curl '{sandbox.BaseUrl}?method=user.getTopTracks&user={Uri.EscapeDataString(world.Users[0].Name)}&api_key=any&format=json&limit=2'");
     Console.WriteLine("Ctrl+C to stop.");
     try

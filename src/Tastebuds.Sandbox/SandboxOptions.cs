@@ -52,6 +52,12 @@ public sealed class SandboxOptions
     /// <summary>After this many faults in a row for the same request, the next attempt succeeds. Default 2.</summary>
     public int MaxConsecutiveFaults { get; init; } = 2;
 
+    /// <summary>
+    /// Hostile faults: deterministic, never-healing misbehaviour for the users they name, checked after the key, budget,
+    /// method and parameters (a transient fault may still come first). Default empty.
+    /// </summary>
+    public IReadOnlyList<HostileFault> HostileFaults { get; init; } = [];
+
     /// <summary>The client's timeout; a <see cref="SandboxFaultKind.Slow"/> fault waits twice this long before answering. Default 10 s.</summary>
     public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -82,6 +88,13 @@ public sealed class SandboxOptions
         Check(FaultRates is null || FaultRates.Values.Sum() <= 1, string.Create(c, $"FaultRates must sum to at most 1 (was {FaultRates?.Values.Sum()})."));
         Check(MaxConsecutiveFaults >= 1, string.Create(c, $"MaxConsecutiveFaults must be at least 1 (was {MaxConsecutiveFaults})."));
         Check(ClientTimeout > TimeSpan.Zero, string.Create(c, $"ClientTimeout must be positive (was {ClientTimeout})."));
+        for (var i = 0; i < HostileFaults.Count; i++)
+        {
+            var fault = HostileFaults[i];
+            var problem = fault is null ? "is null" : HostileFaultParser.Problem(fault);
+            Check(problem is null, string.Create(c, $"HostileFaults[{i}]: {problem} (was {fault})."));
+        }
+
         Check(HetRecPath is null || Directory.Exists(HetRecPath), $"HetRecPath does not exist (was {HetRecPath}).");
         return errors;
     }

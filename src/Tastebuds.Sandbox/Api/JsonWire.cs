@@ -80,15 +80,6 @@ internal static class JsonWire
         w.WriteEndObject();
     }
 
-    public static void ArtistRef(Utf8JsonWriter w, World.SandboxArtist artist)
-    {
-        w.WriteStartObject("artist");
-        w.WriteString("name", artist.Name);
-        w.WriteString("mbid", artist.Mbid);
-        w.WriteString("url", artist.Url);
-        w.WriteEndObject();
-    }
-
     public static void Rank(Utf8JsonWriter w, int rank)
     {
         w.WriteStartObject("@attr");

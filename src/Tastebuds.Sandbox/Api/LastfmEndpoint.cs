@@ -9,7 +9,8 @@ using Tastebuds.Sandbox.World;
 namespace Tastebuds.Sandbox.Api;
 
 /// Answers `GET /2.0/`. Checks run in the order a client meets them on Last.fm: API key (10, 26), budget (29),
-/// method (3), parameters (6), then an injected fault if one is due, then the user (6 not found, 17 private).
+/// method (3), parameters (6), then an injected fault if one is due, then a hostile fault that replaces the answer
+/// (redirect, echoing error), then the user (6 not found, 17 private); hostile faults that bend the data come last.
 internal sealed class LastfmEndpoint(SandboxWorld world, SandboxOptions options, RequestBudget budget, FaultPlan faults, SandboxRequestLog log)
 {
     private const string JsonUtf8 = "application/json; charset=UTF-8";
@@ -25,71 +26,79 @@ internal sealed class LastfmEndpoint(SandboxWorld world, SandboxOptions options,
         var arrived = options.TimeProvider.GetUtcNow();
         var request = LastfmRequest.Parse(context.Request.Query);
         var outcome = await AnswerAsync(context, request);
+        var kind = outcome.Fault is { } f && f != SandboxFaultKind.LoneItemAsObject ? SandboxOutcome.Fault
+            : outcome.Hostile.Count > 0 ? SandboxOutcome.Hostile
+            : outcome.Error is null ? SandboxOutcome.Success : SandboxOutcome.Error;
         log.Add(new SandboxRequestRecord(
             arrived, request.Method, request.User, HashKey(request.ApiKey), context.Response.StatusCode, outcome.Error,
-            outcome.Fault is { } f && f != SandboxFaultKind.LoneItemAsObject ? SandboxOutcome.Fault : outcome.Error is null ? SandboxOutcome.Success : SandboxOutcome.Error,
-            outcome.Fault, outcome.Page));
+            kind, outcome.Fault, outcome.Page, context.Request.Host.Value ?? "", outcome.Hostile));
     }
 
-    private async Task<(int? Error, SandboxFaultKind? Fault, int? Page)> AnswerAsync(HttpContext context, LastfmRequest request)
+    private async Task<Outcome> AnswerAsync(HttpContext context, LastfmRequest request)
     {
         var ct = context.RequestAborted;
         if (request.ApiKey.Length == 0 || _invalid.Contains(request.ApiKey) || (_valid.Count > 0 && !_valid.Contains(request.ApiKey) && !_suspended.Contains(request.ApiKey)))
         {
-            return (await ErrorAsync(context, LastfmError.InvalidApiKey, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.InvalidApiKey, ct));
         }
 
         if (_suspended.Contains(request.ApiKey))
         {
-            return (await ErrorAsync(context, LastfmError.SuspendedApiKey, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.SuspendedApiKey, ct));
         }
 
         if (!budget.TryTake(request.ApiKey, out var retryAfter))
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return (await ErrorAsync(context, LastfmError.RateLimited, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.RateLimited, ct));
         }
 
         var method = Methods.Find(request.Method);
         if (method is null)
         {
-            return (await ErrorAsync(context, LastfmError.InvalidMethod, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.InvalidMethod, ct));
         }
 
         if (request.User is null || (method.NeedsTag && (request.Tag is null || Methods.TaggingType(request.TaggingType) is null)))
         {
-            return (await ErrorAsync(context, LastfmError.MissingParameter, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.MissingParameter, ct));
         }
 
         if (method.Paged && !request.PageInBounds)
         {
-            return (await ErrorAsync(context, LastfmError.PageOutOfBounds, ct), null, null);
+            return new(await ErrorAsync(context, LastfmError.PageOutOfBounds, ct));
         }
 
         var fault = faults.Next(request.FaultKey);
         var page = method.Paged ? request.Paging.Page : (int?)null;
         if (fault is { } early && await EarlyFaultAsync(context, early, ct) is var code && code != 0)
         {
-            return (code > 0 ? code : null, fault, page);
+            return new(code > 0 ? code : null, fault, page);
+        }
+
+        var hostile = options.HostileFaults.Where(h => h.Targets(request.User)).ToArray();
+        if (await HostileAnswer.ReplaceAsync(context, hostile, ct) is { } replaced)
+        {
+            return new(replaced.Error, fault, page, [replaced.Kind]);
         }
 
         var user = world.FindUser(request.User);
         if (user is null)
         {
-            return (await ErrorAsync(context, LastfmError.UserNotFound, ct), fault, page);
+            return new(await ErrorAsync(context, LastfmError.UserNotFound, ct), fault, page);
         }
 
         if (user.IsPrivate && method.Name != "user.getinfo")
         {
-            return (await ErrorAsync(context, LastfmError.LoginRequired, ct), fault, page);
+            return new(await ErrorAsync(context, LastfmError.LoginRequired, ct), fault, page);
         }
 
         var shape = new ListShape(
             AttrFirst: StableHash.Unit(world.Seed, $"attr|{request.FaultKey}") < 0.5,
             LoneItemAsObject: fault == SandboxFaultKind.LoneItemAsObject);
-        var body = method.Write(world, user, request, shape);
+        var body = method.Write(world, user, request, shape, new ItemWriters(new HostileValues(hostile)));
         await LateFaultAsync(context, fault, body, method.ContentType ?? JsonUtf8, ct);
-        return (null, fault, page);
+        return new(null, fault, page, HostileAnswer.DataKinds(hostile));
     }
 
     /// Faults that replace the answer. Returns the Last.fm error code written, -1 for a bare HTTP fault, 0 for none.
@@ -163,6 +172,15 @@ internal sealed class LastfmEndpoint(SandboxWorld world, SandboxOptions options,
         context.Response.ContentType = contentType;
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, ct);
+    }
+
+    /// How a request was answered, for the log.
+    private readonly record struct Outcome(int? Error, SandboxFaultKind? Fault, int? Page, IReadOnlyList<HostileFaultKind> Hostile)
+    {
+        public Outcome(int? error, SandboxFaultKind? fault = null, int? page = null)
+            : this(error, fault, page, [])
+        {
+        }
     }
 
     private static string HashKey(string apiKey) =>

@@ -6,26 +6,26 @@ namespace Tastebuds.Sandbox.Api;
 /// Whole response bodies, one per method, written from the world.
 internal static class ResponseBodies
 {
-    public static byte[] UserInfo(SandboxUser u) => Write(
+    /// What a server repeating its pages claims: 1000 full pages.
+    public const int RepeatedPages = 1000;
+
+    public static byte[] UserInfo(SandboxUser u, HostileValues values) => Write(
         w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("user");
-            w.WriteString("name", u.Name);
+            w.WriteString("name", values.Owner(u.Name));
             w.WriteString("age", "0");
             w.WriteString("subscriber", "0");
-            w.WriteString("realname", u.RealName ?? "");
+            values.Name(w, "realname", u.RealName ?? "");
             w.WriteString("bootstrap", "0");
-            w.WriteNumber("playcount", u.Playcount); // a JSON number here, unlike everywhere else
+            values.ProfilePlaycount(w, u.Playcount); // a JSON number here, unlike everywhere else
             w.WriteString("artist_count", Str(u.TopArtists.Count));
             w.WriteString("playlists", "0");
             w.WriteString("track_count", Str(u.TopTracks.Count));
             w.WriteString("album_count", Str(u.TopAlbums.Count));
             Images(w, u.ImageUrlTemplate, sizeFirst: true);
-            w.WriteStartObject("registered");
-            w.WriteNumber("unixtime", u.Registered.ToUnixTimeSeconds());
-            w.WriteNumber("#text", u.Registered.ToUnixTimeSeconds());
-            w.WriteEndObject();
+            values.Registered(w, u.Registered);
             w.WriteString("country", u.Country);
             w.WriteString("gender", "n");
             w.WriteString("url", u.Url);
@@ -35,12 +35,16 @@ internal static class ResponseBodies
         },
         escapeSlashes: true);
 
+    /// A page of a list. `attributes` gets (total, totalPages); a server repeating its pages serves page 1's items
+    /// under any page number and claims 1000 full pages.
     public static byte[] Paged<T>(
-        string root, string? inner, string itemName, IReadOnlyList<T> all, PageRequest paging, ListShape shape,
-        Action<System.Text.Json.Utf8JsonWriter, T, int> item, Func<int, (string, string)[]> attributes) => Write(w =>
+        string root, string? inner, string itemName, IReadOnlyList<T> all, PageRequest paging, ListShape shape, HostileValues values,
+        Action<System.Text.Json.Utf8JsonWriter, T, int> item, Func<int, int, (string, string)[]> attributes) => Write(w =>
     {
-        var (items, firstRank, totalPages) = paging.Slice(all);
-        var attrs = ListShape.Attributes(attributes(totalPages));
+        var (items, firstRank, totalPages) = (values.RepeatsPages ? paging with { Page = 1 } : paging).Slice(all);
+        var attrs = ListShape.Attributes(values.RepeatsPages
+            ? attributes(RepeatedPages * paging.Limit, RepeatedPages)
+            : attributes(all.Count, totalPages));
         w.WriteStartObject();
         w.WriteStartObject(root);
         if (inner is null)
@@ -69,18 +73,18 @@ internal static class ResponseBodies
         w.WriteEndObject();
     });
 
-    public static (string, string)[] PagingAttributes(string userKey, string user, PageRequest paging, int total, int totalPages) =>
+    public static Func<int, int, (string, string)[]> PagingAttributes(string userKey, string user, PageRequest paging) => (total, totalPages) =>
     [
         (userKey, user), ("page", Str(paging.Page)), ("perPage", Str(paging.Limit)), ("totalPages", Str(totalPages)), ("total", Str(total)),
     ];
 
-    public static byte[] TopTags(SandboxUser u, PageRequest paging, ListShape shape) => Write(w =>
+    public static byte[] TopTags(SandboxUser u, PageRequest paging, ListShape shape, ItemWriters writers) => Write(w =>
     {
         // getTopTags takes a limit but no page, and its @attr holds only the user.
         var tags = u.TopTags.Take(paging.Limit).ToArray();
         w.WriteStartObject();
         w.WriteStartObject("toptags");
-        shape.Write(w, "tag", tags, 1, ItemWriters.Tag, ListShape.Attributes(("user", u.Name)));
+        shape.Write(w, "tag", tags, 1, ItemWriters.Tag, ListShape.Attributes(("user", writers.Values.Owner(u.Name))));
         w.WriteEndObject();
         w.WriteEndObject();
     });

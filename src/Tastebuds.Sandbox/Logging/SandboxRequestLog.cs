@@ -13,6 +13,9 @@ public enum SandboxOutcome
 
     /// <summary>An injected fault (see <see cref="SandboxRequestRecord.Fault"/>).</summary>
     Fault,
+
+    /// <summary>A hostile fault shaped the answer (see <see cref="SandboxRequestRecord.Hostile"/>); an injected fault wins over it.</summary>
+    Hostile,
 }
 
 /// <summary>One served request.</summary>
@@ -25,9 +28,14 @@ public enum SandboxOutcome
 /// <param name="Outcome">Success, error or fault.</param>
 /// <param name="Fault">The injected fault or quirk, if any (a <c>LoneItemAsObject</c> quirk has outcome Success).</param>
 /// <param name="Page">The page served (1-based) for paged methods, else null.</param>
+/// <param name="Host">The request's Host header, e.g. <c>127.0.0.1:8090</c>, or <c>localhost:8090</c> for a followed
+/// <see cref="Faults.HostileFaultKind.RedirectOffHost"/> redirect.</param>
+/// <param name="Hostile">The hostile faults applied: the one that replaced the answer (redirect, echoing error), or every
+/// data-bending one aimed at the user when data was served, even where the method has no such value; empty when none
+/// applied (e.g. an unknown user's error 6).</param>
 public sealed record SandboxRequestRecord(
     DateTimeOffset Timestamp, string Method, string? User, string ApiKeyHash, int Status, int? ErrorCode,
-    SandboxOutcome Outcome, Faults.SandboxFaultKind? Fault, int? Page);
+    SandboxOutcome Outcome, Faults.SandboxFaultKind? Fault, int? Page, string Host, IReadOnlyList<Faults.HostileFaultKind> Hostile);
 
 /// <summary>Every request the server handled, in arrival order; thread-safe.</summary>
 public sealed class SandboxRequestLog
