@@ -24,6 +24,10 @@ public sealed class ConstraintTests
 
     [TestCase("negative play count", PostgresErrorCodes.CheckViolation,
         "INSERT INTO user_track_interactions (user_id, track_id, play_count) SELECT 1, id, -1 FROM tracks")]
+    [TestCase("play count over 10^9", PostgresErrorCodes.CheckViolation,
+        "INSERT INTO user_track_interactions (user_id, track_id, play_count) SELECT 1, id, 1000000001 FROM tracks")]
+    [TestCase("total play count over 10^9", PostgresErrorCodes.CheckViolation,
+        "UPDATE lastfm_users SET total_playcount = 9223372036854775807 WHERE username = 'alice'")]
     [TestCase("zero plays and no love", PostgresErrorCodes.CheckViolation,
         "INSERT INTO user_track_interactions (user_id, track_id, play_count, is_loved) SELECT 1, id, 0, false FROM tracks")]
     [TestCase("unknown status", PostgresErrorCodes.CheckViolation,
@@ -83,5 +87,29 @@ public sealed class ConstraintTests
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM collaborative_recommendations"), Is.Zero);
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs"), Is.EqualTo(2), "logs are history: kept");
         }
+    }
+
+    [Test]
+    public async Task Two_maximal_play_counts_of_one_track_sum_in_the_popularity_view_without_overflow()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await db.ExecuteAsync(
+            """
+            INSERT INTO lastfm_users (username) VALUES ('alice'), ('bob');
+            INSERT INTO artists (name, name_key) VALUES ('Nightwish', 'nightwish');
+            INSERT INTO tracks (artist_id, name, name_key) SELECT id, 'Stargazers', 'stargazers' FROM artists;
+            INSERT INTO user_track_interactions (user_id, track_id, play_count) SELECT u.id, t.id, 1000000000 FROM lastfm_users u, tracks t;
+            """);
+
+        Assert.That(await db.ScalarAsync<long>("SELECT total_plays::bigint FROM track_popularity_across_users WHERE track_name = 'Stargazers'"),
+            Is.EqualTo(2_000_000_000));
+    }
+
+    [Test]
+    public async Task A_partial_run_is_a_status_the_log_accepts()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await db.ExecuteAsync("INSERT INTO data_fetch_logs (run_id, job_type, status, finished_at) VALUES (gen_random_uuid(), 'fetch_users', 'partial', now())");
+        Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE status = 'partial'"), Is.EqualTo(1));
     }
 }
