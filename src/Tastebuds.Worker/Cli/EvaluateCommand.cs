@@ -49,7 +49,7 @@ internal static class EvaluateCommand
             if (parse.GetValue(source) == EvaluationSources.HetRec && !File.Exists(Path.Combine(hetRec, "user_artists.dat")))
             {
                 Console.Error.WriteLine(
-                    $"--path {hetRec} has no user_artists.dat: point it at the HetRec 2011 Last.fm 2K folder (hetrec2011-lastfm-2k).");
+                    $"--path {TerminalText.Escape(hetRec)} has no user_artists.dat: point it at the HetRec 2011 Last.fm 2K folder (hetrec2011-lastfm-2k).");
                 return ExitCodes.ConfigurationError;
             }
 
@@ -76,7 +76,7 @@ internal static class EvaluateCommand
     private static void Print(EvaluationData data, EvaluationReport report, int k, bool markdown)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"Source: {data.Description}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
+        Console.WriteLine(string.Create(c, $"Source: {TerminalText.Escape(data.Description)}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
         if (markdown)
         {
             Console.Write(report.ToMarkdown(k));

@@ -32,18 +32,18 @@ internal static class RecommendCommand
         var stored = await queries.FindUserAsync(name, ct);
         if (stored is null)
         {
-            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            Console.Error.WriteLine($"Unknown user '{TerminalText.Escape(name)}': not in lastfm_users (fetch them first).");
             return ExitCodes.Failed;
         }
 
         var rows = await queries.RecommendAsync(stored, Math.Max(0, limit), metric, ct);
         if (rows.Count == 0)
         {
-            Console.WriteLine($"No recommendations for {stored} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
+            Console.WriteLine($"No recommendations for {TerminalText.Escape(stored)} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
             return ExitCodes.Ok;
         }
 
-        Console.WriteLine($"Recommendations for {stored} ({rows[0].Metric}):");
+        Console.WriteLine($"Recommendations for {TerminalText.Escape(stored)} ({rows[0].Metric}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
             .Column("neighbours", right: true).Column("because of");
         foreach (var r in rows)

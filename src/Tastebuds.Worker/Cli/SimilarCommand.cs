@@ -34,7 +34,7 @@ internal static class SimilarCommand
         var stored = await queries.FindUserAsync(name, ct);
         if (stored is null)
         {
-            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            Console.Error.WriteLine($"Unknown user '{TerminalText.Escape(name)}': not in lastfm_users (fetch them first).");
             return ExitCodes.Failed;
         }
 
@@ -43,11 +43,11 @@ internal static class SimilarCommand
         var rows = await queries.SimilarAsync(stored, chosen, Math.Max(0, limit), ct);
         if (rows.Count == 0)
         {
-            Console.WriteLine($"No {chosen} neighbours stored for {stored}: run 'similarities' first, or the user shares too little with others.");
+            Console.WriteLine($"No {chosen} neighbours stored for {TerminalText.Escape(stored)}: run 'similarities' first, or the user shares too little with others.");
             return ExitCodes.Ok;
         }
 
-        Console.WriteLine($"Users most similar to {stored} ({chosen}):");
+        Console.WriteLine($"Users most similar to {TerminalText.Escape(stored)} ({chosen}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("user").Column("score", right: true)
             .Column("tracks", right: true).Column("albums", right: true).Column("artists", right: true).Column("shared items", right: true);
         foreach (var r in rows)

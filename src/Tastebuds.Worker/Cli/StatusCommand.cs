@@ -27,7 +27,7 @@ internal static class StatusCommand
                     return age;
                 }
 
-                r.AddError($"--stale-after: '{r.Tokens[0].Value}' is not an age such as 14d, 36h, 90m, 30s or 14.00:00:00.");
+                r.AddError($"--stale-after: '{TerminalText.Escape(r.Tokens[0].Value)}' is not an age such as 14d, 36h, 90m, 30s or 14.00:00:00.");
                 return default;
             },
         };
@@ -48,7 +48,7 @@ internal static class StatusCommand
     {
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        Console.WriteLine($"Database  {services.GetRequiredService<DatabaseEndpoint>().Describe()}");
+        Console.WriteLine($"Database  {TerminalText.Escape(services.GetRequiredService<DatabaseEndpoint>().Describe())}");
         Console.WriteLine($"Now       {Time(now.UtcDateTime)} UTC");
 
         Console.WriteLine();
