@@ -10,8 +10,12 @@ internal static class RecommendCommand
 {
     public static Command Create()
     {
-        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive).", Required = true };
-        var limit = new Option<int>("--limit") { Description = "Most recommendations to show.", DefaultValueFactory = _ => 10 };
+        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive; not empty).", Required = true }.NotBlank();
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Most recommendations to show, 1 to {OptionRules.MaxLimit}.",
+            DefaultValueFactory = _ => 10,
+        }.InRange(1, OptionRules.MaxLimit);
         var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default: the metric generated most recently for the user." };
         metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
         var command = new Command("recommend",
@@ -21,7 +25,7 @@ internal static class RecommendCommand
             user, limit, metric,
         };
         command.SetAction((parse, _) => Verb.RunAsync((host, ct) =>
-            ShowAsync(host.Services, parse.GetValue(user)!, parse.GetValue(limit), parse.GetValue(metric), ct)));
+            ShowAsync(host.Services, parse.GetValue(user)!.Trim(), parse.GetValue(limit), parse.GetValue(metric), ct)));
         return command;
     }
 
