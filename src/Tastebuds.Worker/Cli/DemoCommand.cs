@@ -25,7 +25,7 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(IServiceProvider services, CancellationToken ct)
     {
         var endpoint = services.GetRequiredService<DatabaseEndpoint>();
-        Console.WriteLine($"Database  {endpoint.Describe()}");
+        Console.WriteLine($"Database  {TerminalText.Escape(endpoint.Describe())}");
 
         var migration = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
         Console.WriteLine($"Schema    {migration.Version} ({migration.Applied.Count} script(s) applied now)");
@@ -53,7 +53,7 @@ internal static class DemoCommand
             Console.WriteLine();
             await SimilarCommand.ShowAsync(services, showcase, null, 5, ct);
             Console.WriteLine();
-            Console.WriteLine($"Try: dotnet run --project src/Tastebuds.Worker -- recommend --user {showcase}");
+            Console.WriteLine($"Try: dotnet run --project src/Tastebuds.Worker -- recommend --user {TerminalText.Escape(showcase)}");
         }
 
         return FetchProgressDisplay.ExitCode(fetch);

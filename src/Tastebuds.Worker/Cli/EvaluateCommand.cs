@@ -18,6 +18,12 @@ internal static class EvaluateCommand
 {
     public const string DefaultHetRecPath = "../shared/data/hetrec2011-lastfm-2k";
 
+    /// <summary>
+    /// Largest generated world: HetRec's 1,892 users and then some. The neighbour pass grows with the square of the
+    /// users: 5,000 took 13 s and 0.9 GB on 2 cores, 20,000 took 133 s and 3.6 GB.
+    /// </summary>
+    public const int MaxUsers = 5_000;
+
     public static Command Create()
     {
         var source = new Option<string>("--source")
@@ -27,14 +33,20 @@ internal static class EvaluateCommand
         };
         source.AcceptOnlyFromAmong(EvaluationSources.All);
         var path = new Option<string>("--path") { Description = "HetRec folder (hetrec source).", DefaultValueFactory = _ => DefaultHetRecPath };
-        var users = new Option<int>("--users") { Description = "Users of the generated world (sandbox source).", DefaultValueFactory = _ => 500 };
+        var users = new Option<int>("--users")
+        {
+            Description = $"Users of the generated world (sandbox source), 1 to {MaxUsers}.",
+            DefaultValueFactory = _ => 500,
+        }.InRange(1, MaxUsers);
         var seed = new Option<int>("--seed") { Description = "Seed of the generated world and of the holdout split.", DefaultValueFactory = _ => 42 };
-        var holdout = new Option<double>("--holdout") { Description = "Share of each user's items hidden as the test set.", DefaultValueFactory = _ => 0.2 };
-        var k = new Option<int>("--k") { Description = "Cut-off of the ranking metrics.", DefaultValueFactory = _ => 10 };
+        var holdout = new Option<double>("--holdout")
+        {
+            Description = "Share of each user's items hidden as the test set, between 0 and 1 (exclusive).",
+            DefaultValueFactory = _ => 0.2,
+        }.Between(0, 1);
+        var k = new Option<int>("--k") { Description = $"Cut-off of the ranking metrics, 1 to {OptionRules.MaxLimit}.", DefaultValueFactory = _ => 10 }
+            .InRange(1, OptionRules.MaxLimit);
         var markdown = new Option<bool>("--markdown") { Description = "Print the result as a Markdown table (for docs/evaluation.md)." };
-        users.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--users must be at least 1."); } });
-        holdout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or >= 1) { r.AddError("--holdout must be between 0 and 1 (exclusive)."); } });
-        k.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--k must be at least 1."); } });
 
         var command = new Command("evaluate",
             "Offline evaluation with the configured Algorithm settings: hide a share of each user's items, recommend from the rest, and print "
@@ -49,7 +61,7 @@ internal static class EvaluateCommand
             if (parse.GetValue(source) == EvaluationSources.HetRec && !File.Exists(Path.Combine(hetRec, "user_artists.dat")))
             {
                 Console.Error.WriteLine(
-                    $"--path {hetRec} has no user_artists.dat: point it at the HetRec 2011 Last.fm 2K folder (hetrec2011-lastfm-2k).");
+                    $"--path {TerminalText.Escape(hetRec)} has no user_artists.dat: point it at the HetRec 2011 Last.fm 2K folder (hetrec2011-lastfm-2k).");
                 return ExitCodes.ConfigurationError;
             }
 
@@ -76,7 +88,7 @@ internal static class EvaluateCommand
     private static void Print(EvaluationData data, EvaluationReport report, int k, bool markdown)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"Source: {data.Description}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
+        Console.WriteLine(string.Create(c, $"Source: {TerminalText.Escape(data.Description)}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
         if (markdown)
         {
             Console.Write(report.ToMarkdown(k));

@@ -11,9 +11,10 @@ internal static class FetchCommand
     {
         var user = new Option<string[]>("--user")
         {
-            Description = "Fetch only this user (repeatable); default: Lastfm:Users plus the active rows of lastfm_users.",
+            Description = "Fetch only this user (repeatable; not empty, surrounding white space ignored); default: Lastfm:Users plus the active rows of lastfm_users.",
             AllowMultipleArgumentsPerToken = false,
         };
+        user.NotBlank();
         var command = new Command("fetch",
             "Apply pending migrations, fetch users from Last.fm into the database, print one summary line "
             + "('Fetched N user(s): S succeeded, K skipped, F failed; R requests, T retries (run ID)') and exit. "
@@ -24,7 +25,8 @@ internal static class FetchCommand
         };
         command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
         {
-            var users = parse.GetValue(user) ?? [];
+            // Trimmed as the configured users are (FetchUserDirectory).
+            var users = (parse.GetValue(user) ?? []).Select(u => u.Trim()).ToArray();
             var runner = host.Services.GetRequiredService<FetchRunner>();
             var result = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(users, progress, ct));
             FetchProgressDisplay.PrintSummary(result);

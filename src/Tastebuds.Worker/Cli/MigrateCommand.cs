@@ -14,7 +14,7 @@ internal static class MigrateCommand
         {
             var endpoint = host.Services.GetRequiredService<DatabaseEndpoint>();
             var result = await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
-            Console.WriteLine($"Database: {endpoint.Describe()}");
+            Console.WriteLine($"Database: {TerminalText.Escape(endpoint.Describe())}");
             Console.WriteLine(result.Applied.Count == 0
                 ? "No script to apply: the schema is up to date."
                 : $"Applied {result.Applied.Count} script(s):");

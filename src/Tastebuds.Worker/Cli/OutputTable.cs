@@ -14,9 +14,12 @@ internal static class OutputTable
         return table.AddColumn(right ? column.RightAligned() : column);
     }
 
-    /// <summary>Cells are plain text: names from Last.fm may contain Spectre markup characters.</summary>
+    /// <summary>
+    /// Cells are plain text, control characters escaped: names from Last.fm may contain Spectre markup characters,
+    /// terminal escape sequences or newlines.
+    /// </summary>
     public static Table Row(this Table table, params string[] cells) =>
-        table.AddRow(cells.Select(c => (IRenderable)new Text(c)).ToArray());
+        table.AddRow(cells.Select(c => (IRenderable)new Text(TerminalText.Escape(c))).ToArray());
 
     public static void Print(Table table)
     {

@@ -10,8 +10,12 @@ internal static class RecommendCommand
 {
     public static Command Create()
     {
-        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive).", Required = true };
-        var limit = new Option<int>("--limit") { Description = "Most recommendations to show.", DefaultValueFactory = _ => 10 };
+        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive; not empty).", Required = true }.NotBlank();
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Most recommendations to show, 1 to {OptionRules.MaxLimit}.",
+            DefaultValueFactory = _ => 10,
+        }.InRange(1, OptionRules.MaxLimit);
         var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default: the metric generated most recently for the user." };
         metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
         var command = new Command("recommend",
@@ -21,7 +25,7 @@ internal static class RecommendCommand
             user, limit, metric,
         };
         command.SetAction((parse, _) => Verb.RunAsync((host, ct) =>
-            ShowAsync(host.Services, parse.GetValue(user)!, parse.GetValue(limit), parse.GetValue(metric), ct)));
+            ShowAsync(host.Services, parse.GetValue(user)!.Trim(), parse.GetValue(limit), parse.GetValue(metric), ct)));
         return command;
     }
 
@@ -32,18 +36,18 @@ internal static class RecommendCommand
         var stored = await queries.FindUserAsync(name, ct);
         if (stored is null)
         {
-            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            Console.Error.WriteLine($"Unknown user '{TerminalText.Escape(name)}': not in lastfm_users (fetch them first).");
             return ExitCodes.Failed;
         }
 
         var rows = await queries.RecommendAsync(stored, Math.Max(0, limit), metric, ct);
         if (rows.Count == 0)
         {
-            Console.WriteLine($"No recommendations for {stored} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
+            Console.WriteLine($"No recommendations for {TerminalText.Escape(stored)} yet: run 'similarities' then 'recommendations', or the user has no neighbours.");
             return ExitCodes.Ok;
         }
 
-        Console.WriteLine($"Recommendations for {stored} ({rows[0].Metric}):");
+        Console.WriteLine($"Recommendations for {TerminalText.Escape(stored)} ({rows[0].Metric}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
             .Column("neighbours", right: true).Column("because of");
         foreach (var r in rows)

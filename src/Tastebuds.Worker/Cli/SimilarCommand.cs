@@ -12,10 +12,14 @@ internal static class SimilarCommand
 {
     public static Command Create()
     {
-        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive).", Required = true };
+        var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive; not empty).", Required = true }.NotBlank();
         var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default Algorithm:PrimaryMetric (cosine when it is all)." };
         metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
-        var limit = new Option<int>("--limit") { Description = "Most neighbours to show.", DefaultValueFactory = _ => 10 };
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Most neighbours to show, 1 to {OptionRules.MaxLimit}.",
+            DefaultValueFactory = _ => 10,
+        }.InRange(1, OptionRules.MaxLimit);
         var command = new Command("similar",
             "Show a user's most similar users from user_similarities: rank, user, combined score, per-kind scores, shared items. "
             + "Exit code 1 when the user is unknown.")
@@ -23,7 +27,7 @@ internal static class SimilarCommand
             user, metric, limit,
         };
         command.SetAction((parse, _) => Verb.RunAsync((host, ct) =>
-            ShowAsync(host.Services, parse.GetValue(user)!, parse.GetValue(metric), parse.GetValue(limit), ct)));
+            ShowAsync(host.Services, parse.GetValue(user)!.Trim(), parse.GetValue(metric), parse.GetValue(limit), ct)));
         return command;
     }
 
@@ -34,7 +38,7 @@ internal static class SimilarCommand
         var stored = await queries.FindUserAsync(name, ct);
         if (stored is null)
         {
-            Console.Error.WriteLine($"Unknown user '{name}': not in lastfm_users (fetch them first).");
+            Console.Error.WriteLine($"Unknown user '{TerminalText.Escape(name)}': not in lastfm_users (fetch them first).");
             return ExitCodes.Failed;
         }
 
@@ -43,11 +47,11 @@ internal static class SimilarCommand
         var rows = await queries.SimilarAsync(stored, chosen, Math.Max(0, limit), ct);
         if (rows.Count == 0)
         {
-            Console.WriteLine($"No {chosen} neighbours stored for {stored}: run 'similarities' first, or the user shares too little with others.");
+            Console.WriteLine($"No {chosen} neighbours stored for {TerminalText.Escape(stored)}: run 'similarities' first, or the user shares too little with others.");
             return ExitCodes.Ok;
         }
 
-        Console.WriteLine($"Users most similar to {stored} ({chosen}):");
+        Console.WriteLine($"Users most similar to {TerminalText.Escape(stored)} ({chosen}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("user").Column("score", right: true)
             .Column("tracks", right: true).Column("albums", right: true).Column("artists", right: true).Column("shared items", right: true);
         foreach (var r in rows)

@@ -38,27 +38,34 @@ internal static class StaleUsers
                 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0} minutes")
                 : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} seconds");
 
-    /// <summary><c>14d</c>, <c>36h</c>, <c>90m</c>, <c>30s</c>, or a TimeSpan (<c>14.00:00:00</c>, as durations in the settings).</summary>
+    /// <summary>The longest <c>--stale-after</c>: ten years is "never fetched" in all but name.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(3650);
+
+    /// <summary>
+    /// <c>14d</c>, <c>36h</c>, <c>90m</c>, <c>30s</c>, or a TimeSpan (<c>14.00:00:00</c>, as durations in the settings),
+    /// from 0 to <see cref="MaxAge"/>.
+    /// </summary>
     public static bool TryParseAge(string text, out TimeSpan age)
     {
         var t = text.Trim();
-        if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+        if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
         {
-            TimeSpan? parsed = char.ToLowerInvariant(t[^1]) switch
+            var unit = char.ToLowerInvariant(t[^1]) switch
             {
-                'd' => TimeSpan.FromDays(n),
-                'h' => TimeSpan.FromHours(n),
-                'm' => TimeSpan.FromMinutes(n),
-                's' => TimeSpan.FromSeconds(n),
-                _ => null,
+                'd' => TimeSpan.FromDays(1),
+                'h' => TimeSpan.FromHours(1),
+                'm' => TimeSpan.FromMinutes(1),
+                's' => TimeSpan.FromSeconds(1),
+                _ => TimeSpan.Zero,
             };
-            if (parsed is { } value)
+            // Compared before the multiplication: 1e300d or Infinityd would overflow TimeSpan (an exception out of the parse).
+            if (unit > TimeSpan.Zero && n >= 0 && n <= MaxAge / unit)
             {
-                age = value;
+                age = unit * n;
                 return true;
             }
         }
 
-        return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out age) && age >= TimeSpan.Zero;
+        return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out age) && age >= TimeSpan.Zero && age <= MaxAge;
     }
 }

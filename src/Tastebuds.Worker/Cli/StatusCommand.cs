@@ -14,11 +14,15 @@ internal static class StatusCommand
 
     public static Command Create()
     {
-        var limit = new Option<int>("--limit") { Description = "Most users to list in the users table (most plays first).", DefaultValueFactory = _ => 20 };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--limit must be 0 or more."); } });
+        // 0 is allowed here: it leaves the users table empty and keeps the other two (docs/operations.md).
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Most users to list in the users table (most plays first), 0 to {OptionRules.MaxLimit}; 0 lists none.",
+            DefaultValueFactory = _ => 20,
+        }.InRange(0, OptionRules.MaxLimit);
         var staleAfter = new Option<TimeSpan>("--stale-after")
         {
-            Description = "A user not fetched successfully for longer than this is stale: 14d, 36h, 90m, 30s or 14.00:00:00.",
+            Description = "A user not fetched successfully for longer than this is stale: 14d, 36h, 90m, 30s or 14.00:00:00; at most 3650d.",
             DefaultValueFactory = _ => DefaultStaleAfter,
             CustomParser = r =>
             {
@@ -27,7 +31,7 @@ internal static class StatusCommand
                     return age;
                 }
 
-                r.AddError($"--stale-after: '{r.Tokens[0].Value}' is not an age such as 14d, 36h, 90m, 30s or 14.00:00:00.");
+                r.AddError($"--stale-after: '{TerminalText.Escape(r.Tokens[0].Value)}' is not an age such as 14d, 36h, 90m, 30s or 14.00:00:00, of at most 3650d.");
                 return default;
             },
         };
@@ -48,7 +52,7 @@ internal static class StatusCommand
     {
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        Console.WriteLine($"Database  {services.GetRequiredService<DatabaseEndpoint>().Describe()}");
+        Console.WriteLine($"Database  {TerminalText.Escape(services.GetRequiredService<DatabaseEndpoint>().Describe())}");
         Console.WriteLine($"Now       {Time(now.UtcDateTime)} UTC");
 
         Console.WriteLine();

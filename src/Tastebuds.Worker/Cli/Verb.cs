@@ -94,7 +94,10 @@ internal static class Verb
         await services.GetRequiredService<Scheduling.AbandonedRuns>().MarkAsync(daemonStart: false, ct);
     }
 
-    /// <summary>One line (or one per bad setting) on stderr, and the exit code for what went wrong.</summary>
+    /// <summary>
+    /// One line (or one per bad setting) on stderr, and the exit code for what went wrong. Messages quote outside text
+    /// (setting values, PostgreSQL's errors), so they are printed with control characters escaped.
+    /// </summary>
     public static int Report(Exception e)
     {
         switch (e)
@@ -102,32 +105,32 @@ internal static class Verb
             case OptionsValidationException invalid:
                 foreach (var failure in invalid.Failures)
                 {
-                    Console.Error.WriteLine($"Configuration error: {failure}");
+                    Console.Error.WriteLine($"Configuration error: {TerminalText.Escape(failure)}");
                 }
 
                 return ExitCodes.ConfigurationError;
             case AggregateException aggregate when aggregate.InnerExceptions.All(i => i is OptionsValidationException):
                 foreach (var failure in aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures))
                 {
-                    Console.Error.WriteLine($"Configuration error: {failure}");
+                    Console.Error.WriteLine($"Configuration error: {TerminalText.Escape(failure)}");
                 }
 
                 return ExitCodes.ConfigurationError;
             case EmbeddedPostgresException embedded:
-                Console.Error.WriteLine($"Database error: {embedded.Message}");
+                Console.Error.WriteLine($"Database error: {TerminalText.EscapeLines(embedded.Message)}");
                 return ExitCodes.DatabaseUnavailable;
             case MigrationFailedException migration:
-                Console.Error.WriteLine(migration.Message);
+                Console.Error.WriteLine(TerminalText.EscapeLines(migration.Message));
                 return ExitCodes.DatabaseUnavailable;
             case PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedFunction } missing:
                 // A read-only verb against a database that was never migrated.
-                Console.Error.WriteLine($"Database not migrated ({missing.MessageText}): run 'migrate' first.");
+                Console.Error.WriteLine($"Database not migrated ({TerminalText.Escape(missing.MessageText)}): run 'migrate' first.");
                 return ExitCodes.DatabaseUnavailable;
             case DatabaseOutageException outage:
-                Console.Error.WriteLine(Configuration.Secrets.Redact(outage.Message));
+                Console.Error.WriteLine(TerminalText.EscapeLines(Configuration.Secrets.Redact(outage.Message)));
                 return ExitCodes.DatabaseUnavailable;
             case NpgsqlException or System.Net.Sockets.SocketException:
-                Console.Error.WriteLine($"Database unreachable: {Configuration.Secrets.Redact(e.Message)}");
+                Console.Error.WriteLine($"Database unreachable: {TerminalText.EscapeLines(Configuration.Secrets.Redact(e.Message))}");
                 return ExitCodes.DatabaseUnavailable;
             case Fetching.FetchRunInProgressException busy:
                 Console.Error.WriteLine(busy.Message);
@@ -136,7 +139,7 @@ internal static class Verb
                 Console.Error.WriteLine("Cancelled.");
                 return ExitCodes.Cancelled;
             default:
-                Console.Error.WriteLine($"Failed: {e.GetType().Name}: {Configuration.Secrets.Redact(e.Message)}");
+                Console.Error.WriteLine($"Failed: {e.GetType().Name}: {TerminalText.EscapeLines(Configuration.Secrets.Redact(e.Message))}");
                 return ExitCodes.Failed;
         }
     }

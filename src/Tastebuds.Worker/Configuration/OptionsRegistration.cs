@@ -18,8 +18,11 @@ internal static class OptionsRegistration
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
         where TOptions : class
     {
-        services.AddOptionsWithValidateOnStart<TOptions>().Bind(configuration.GetSection(sectionName));
-        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(sectionName));
+        var section = configuration.GetSection(sectionName);
+        // Not OptionsBuilder.Bind: it throws at the first value of the wrong type, before any validator can report it.
+        services.AddOptionsWithValidateOnStart<TOptions>().Configure(options => SectionBinding.Bind(section, options));
+        services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(section));
+        services.AddSingleton<IValidateOptions<TOptions>>(sp => new SectionValidator<TOptions>(sectionName, section, sp));
         return services;
     }
 }

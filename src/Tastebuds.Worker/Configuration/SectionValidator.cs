@@ -1,29 +1,40 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Tastebuds.Worker.Configuration;
 
 /// <summary>
-/// Validates an options section with its DataAnnotations and reports each failure as one line that names
-/// the setting, the bad value and the rule: <c>Algorithm:SimilarityThreshold = -3: must be between 0 and 1</c>.
-/// Cross-field rules go in <see cref="IValidatableObject"/> on the options class and use the same format.
+/// Validates an options section and reports each failure as one line that names the setting, the bad value and the
+/// rule: <c>Algorithm:SimilarityThreshold = -3: must be between 0 and 1</c>. First the values the binder could not
+/// convert (<c>Lastfm:MaxRetries = 'abc': must be a whole number between 0 and 20</c>, shown as written), then the
+/// DataAnnotations of the rest. Cross-field rules go in <see cref="IValidatableObject"/> on the options class and use
+/// the same format; they may ask the <see cref="ValidationContext"/> for services such as <see cref="TimeProvider"/>.
 /// </summary>
-internal sealed class SectionValidator<TOptions>(string sectionName) : IValidateOptions<TOptions>
+internal sealed class SectionValidator<TOptions>(string sectionName, IConfiguration section, IServiceProvider? services = null)
+    : IValidateOptions<TOptions>
     where TOptions : class
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         var failures = new List<string>();
-        Collect(options, sectionName, failures);
+        var unconverted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var failure in SectionBinding.Failures(typeof(TOptions), section))
+        {
+            var path = $"{sectionName}:{failure.Key}";
+            unconverted.Add(path);
+            failures.Add($"{path} = {(failure.Secret ? "***" : SettingValue.Show(failure.Raw))}: {failure.Rule}");
+        }
+
+        Collect(options, sectionName, unconverted, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>Validates one object and, recursively, its nested settings objects (e.g. Database:Embedded).</summary>
-    private static void Collect(object options, string path, List<string> failures)
+    private void Collect(object options, string path, HashSet<string> unconverted, List<string> failures)
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        Validator.TryValidateObject(options, new ValidationContext(options, services, null), results, validateAllProperties: true);
         foreach (var result in results)
         {
             var rule = result.ErrorMessage ?? "is invalid";
@@ -32,7 +43,8 @@ internal sealed class SectionValidator<TOptions>(string sectionName) : IValidate
                 failures.Add($"{path}: {rule}");
             }
 
-            foreach (var member in result.MemberNames)
+            // A value that did not convert kept its default; the conversion line already says what is wrong with it.
+            foreach (var member in result.MemberNames.Where(m => !unconverted.Contains($"{path}:{m}")))
             {
                 var property = options.GetType().GetProperty(member);
                 var shown = property?.IsDefined(typeof(SecretAttribute), inherit: true) == true
@@ -48,7 +60,7 @@ internal sealed class SectionValidator<TOptions>(string sectionName) : IValidate
                 && property.PropertyType.Namespace?.StartsWith("Tastebuds", StringComparison.Ordinal) == true
                 && property.GetValue(options) is { } nested)
             {
-                Collect(nested, $"{path}:{property.Name}", failures);
+                Collect(nested, $"{path}:{property.Name}", unconverted, failures);
             }
         }
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tastebuds.Worker.Configuration;
@@ -11,8 +10,8 @@ public static class HostingRegistration
     public static IHostApplicationBuilder AddGracefulShutdown(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<ShutdownOptions>(ShutdownOptions.SectionName);
-        var grace = builder.Configuration.GetSection(ShutdownOptions.SectionName).Get<ShutdownOptions>()?.GracePeriod
-                    ?? new ShutdownOptions().GracePeriod;
+        // Read here, not bound: a value of the wrong type keeps the default and is reported by the validation.
+        var grace = SectionBinding.Read<ShutdownOptions>(builder.Configuration, ShutdownOptions.SectionName).GracePeriod;
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton<ShutdownSignal>();
         return builder;

@@ -22,6 +22,8 @@ public sealed class SchedulesOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        var zoneFound = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone);
+        var now = (validationContext.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System).GetUtcNow();
         foreach (var (name, expression) in Jobs())
         {
             if (string.IsNullOrWhiteSpace(expression) || !CronExpression.TryParse(expression, out _))
@@ -29,9 +31,14 @@ public sealed class SchedulesOptions : IValidatableObject
                 yield return new ValidationResult(
                     "must be a Quartz cron expression with seconds first, e.g. '0 0 3 ? * MON'", [name]);
             }
+            else if (new CronExpression(expression, zone ?? TimeZoneInfo.Utc).GetNextValidTimeAfter(now) is null)
+            {
+                // Valid syntax, no date (e.g. the 31st of February, or a past year): Quartz refuses the trigger at start.
+                yield return new ValidationResult("never fires: no date from now on matches it", [name]);
+            }
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        if (!zoneFound)
         {
             yield return new ValidationResult("must be a time zone id such as UTC or Europe/London", [nameof(TimeZone)]);
         }

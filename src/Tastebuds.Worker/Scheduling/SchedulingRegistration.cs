@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -24,8 +23,9 @@ public static class SchedulingRegistration
         builder.AddValidatedOptions<SchedulerOptions>(SchedulerOptions.SectionName);
         JobChain.Link(FetchUsersJob.Key, RecalculateSimilaritiesJob.Key);
         JobChain.Link(RecalculateSimilaritiesJob.Key, GenerateRecommendationsJob.Key);
-        var schedules = builder.Configuration.GetSection(SchedulesOptions.SectionName).Get<SchedulesOptions>() ?? new SchedulesOptions();
-        var scheduler = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        // Read here, not bound: a value of the wrong type keeps the default and is reported by the validation.
+        var schedules = SectionBinding.Read<SchedulesOptions>(builder.Configuration, SchedulesOptions.SectionName);
+        var scheduler = SectionBinding.Read<SchedulerOptions>(builder.Configuration, SchedulerOptions.SectionName);
         builder.Services.AddSingleton<AbandonedRuns>();
 
         builder.Services.AddQuartz(SchedulerName, q =>

@@ -105,6 +105,25 @@ public sealed class RecommendationVerbTests
         }
     }
 
+    [Test]
+    public async Task A_limit_below_1_is_a_bad_command_line_even_for_a_user_with_recommendations()
+    {
+        var user = await _scenario.Database.ScalarAsync<string>("SELECT username FROM lastfm_users ORDER BY username LIMIT 1");
+
+        var recommend = await WorkerProcess.RunAsync(["recommend", "--user", user!, "--limit", "0"], _environment);
+        var similar = await WorkerProcess.RunAsync(["similar", "--user", user!, "--limit", "-5"], _environment);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(recommend.ExitCode, Is.EqualTo(2), recommend.Stdout);
+            Assert.That(recommend.Stderr, Does.Contain("--limit must be between 1 and 1000, not 0."));
+            Assert.That(recommend.Stdout, Does.Contain("Usage:").And.Not.Contain("No recommendations"));
+            Assert.That(similar.ExitCode, Is.EqualTo(2), similar.Stdout);
+            Assert.That(similar.Stderr, Does.Contain("--limit must be between 1 and 1000, not -5."));
+            Assert.That(similar.Stdout, Does.Contain("Usage:").And.Not.Contain("neighbours stored"));
+        }
+    }
+
     /// <summary>Rows of a Spectre table: lines between the header rule and the bottom border.</summary>
     private static int DataRows(string output) =>
         output.Split('\n').SkipWhile(l => !l.StartsWith('├')).Skip(1).TakeWhile(l => l.StartsWith('│')).Count();

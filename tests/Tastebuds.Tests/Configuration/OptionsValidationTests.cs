@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tastebuds.Worker.Cli;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Tests.Configuration;
 
@@ -33,6 +35,70 @@ public sealed class OptionsValidationTests
         var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
 
         Assert.That(failures, Has.Some.StartsWith(expected));
+    }
+
+    [TestCase("Lastfm:MaxRetries", "abc", "Lastfm:MaxRetries = 'abc': must be a whole number between 0 and 20")]
+    [TestCase("Telemetry:Enabled", "maybe", "Telemetry:Enabled = 'maybe': must be true or false")]
+    [TestCase("Algorithm:MaxSimilarUsers", "2147483648", "Algorithm:MaxSimilarUsers = '2147483648': must be a whole number between 1 and 1000")]
+    [TestCase("Lastfm:RequestTimeout", "99999999.00:00:00",
+        "Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss, or d.hh:mm:ss for days (at most 10675199 days)")]
+    [TestCase("Database:Embedded:StartTimeout", "soon", "Database:Embedded:StartTimeout = 'soon': must be a duration hh:mm:ss between 00:00:05 and 00:10:00")]
+    [TestCase("Algorithm:SimilarityThreshold", "0,5", "Algorithm:SimilarityThreshold = '0,5': must be a number between 0 and 1, written with a '.' decimal point")]
+    [TestCase("Scheduler:Clustered", "yes", "Scheduler:Clustered = 'yes': must be true or false")]
+    [TestCase("Shutdown:GracePeriod", "30s", "Shutdown:GracePeriod = '30s': must be a duration hh:mm:ss between 00:00:01 and 00:10:00")]
+    public void A_value_of_the_wrong_type_is_a_configuration_error_showing_the_value_as_written_and_the_rule(string key, string value, string expected)
+    {
+        // Scheduler and Shutdown are read while the host is built: that must not throw either.
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
+
+        Assert.That(failures, Is.EqualTo(new[] { expected }));
+    }
+
+    [TestCase("0 0 0 31 2 ?")]
+    [TestCase("0 0 0 30 2 ?")]
+    [TestCase("0 0 0 1 1 ? 2001")]
+    public void A_cron_that_never_fires_is_rejected(string cron)
+    {
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?> { ["Schedules:FetchUsers"] = cron }).Build();
+
+        var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
+
+        Assert.That(failures, Is.EqualTo(new[] { $"Schedules:FetchUsers = '{cron}': never fires: no date from now on matches it" }));
+    }
+
+    [Test]
+    public void A_value_of_the_wrong_type_is_reported_with_every_other_bad_setting_of_every_section()
+    {
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["Lastfm:MaxRetries"] = "abc",
+            ["Telemetry:Enabled"] = "maybe",
+            ["Algorithm:SimilarityThreshold"] = "-3",
+            ["Schedules:RecalculateSimilarities"] = "0 0 0 31 2 ?",
+        }).Build();
+
+        var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
+
+        Assert.That(failures, Is.EquivalentTo(new[]
+        {
+            "Lastfm:MaxRetries = 'abc': must be a whole number between 0 and 20",
+            "Telemetry:Enabled = 'maybe': must be true or false",
+            "Algorithm:SimilarityThreshold = -3: must be between 0 and 1",
+            "Schedules:RecalculateSimilarities = '0 0 0 31 2 ?': never fires: no date from now on matches it",
+        }));
+    }
+
+    [Test]
+    public void A_secret_setting_of_the_wrong_type_is_shown_as_stars()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Vault:Pin"] = "s3cr3t" }).Build();
+        var validator = new SectionValidator<SecretNumberOptions>("Vault", configuration.GetSection("Vault"));
+
+        var result = validator.Validate(null, new SecretNumberOptions());
+
+        Assert.That(result.Failures, Is.EqualTo(new[] { "Vault:Pin = ***: must be a whole number between -2147483648 and 2147483647" }));
     }
 
     [Test]
@@ -76,6 +142,12 @@ public sealed class OptionsValidationTests
         var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
 
         Assert.That(failures, Has.Some.Contains("at least one kind weight must be above 0"));
+    }
+
+    private sealed class SecretNumberOptions
+    {
+        [Secret]
+        public int Pin { get; set; }
     }
 
     private static List<string> Failures(Action validate)
