@@ -28,10 +28,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The worker's real host, pointed at this database; settings may be overridden.</summary>
     public IHost BuildHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = ConnectionString,
-        };
+        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        // A test may route the worker through something of its own (e.g. a TcpGate) by setting the connection string.
+        overrides.TryAdd($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", ConnectionString);
         overrides.TryAdd("Logging:LogLevel:Default", "Warning");
         // A started host must not collide with another on the operations port 9464.
         overrides.TryAdd("Telemetry:Port", "0");
