@@ -1,0 +1,29 @@
+using System.Text.Json;
+using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Lastfm;
+
+namespace Tastebuds.Tests.Lastfm;
+
+/// <summary>
+/// What the fuzz found, each pinned by a small body: before these fixes, 181 of the 6,000 cases of seed 20251130 threw
+/// something other than JsonException (InvalidOperationException from the parser and the inspector, ArgumentException
+/// from the merge).
+/// </summary>
+public sealed partial class ParserFuzzTests
+{
+    /// <summary>raw-invalid-utf8: the parser threw InvalidOperationException (GetString, then GetRawText, refuse invalid UTF-8).</summary>
+    [Test]
+    public void A_string_with_bytes_that_are_not_UTF8_reads_with_replacement_characters()
+    {
+        byte[] body = [.. """{"toptags":{"tag":[{"name":"ro"""u8, 0xFF, .. """ck","count":"2"""u8, 0xC3, .. "\"}]}}"u8];
+
+        var inspection = LastfmBodyInspector.Inspect(body);
+        var page = LastfmParser.Parse(body, LastfmParser.TopTags);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(inspection, Is.EqualTo(new LastfmBodyInspection(true, null, null, null)), "the reader lets invalid UTF-8 through inside strings");
+            Assert.That(page.Items, Is.EqualTo(new[] { new TagCount("ro\uFFFDck", 0) }), "the count \"2\\xC3\" is not a number");
+        }
+    }
+}
