@@ -26,4 +26,12 @@ public sealed partial class ParserFuzzTests
             Assert.That(page.Items, Is.EqualTo(new[] { new TagCount("ro\uFFFDck", 0) }), "the count \"2\\xC3\" is not a number");
         }
     }
+
+    /// <summary>duplicate-key/nasty-string on the container: Container called GetString, which threw InvalidOperationException.</summary>
+    [TestCase("""{"toptracks":"\ud800"}""")]
+    [TestCase("""{"toptracks":"\udfff\ud800 "}""")]
+    public void A_container_that_is_a_string_with_a_lone_surrogate_is_an_unexpected_shape(string body)
+    {
+        Assert.That(() => LastfmParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), LastfmParser.TopTracks), Throws.TypeOf<JsonException>());
+    }
 }
