@@ -34,4 +34,12 @@ public sealed partial class ParserFuzzTests
     {
         Assert.That(() => LastfmParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), LastfmParser.TopTracks), Throws.TypeOf<JsonException>());
     }
+
+    /// <summary>root with "error":"\ud800": the inspector's ReadInt called GetString, which threw InvalidOperationException.</summary>
+    [Test]
+    public void An_error_code_string_with_a_lone_surrogate_is_an_unknown_code()
+    {
+        Assert.That(LastfmBodyInspector.Inspect("""{"error":"\ud800","message":"x"}"""u8),
+            Is.EqualTo(new LastfmBodyInspection(true, (LastfmErrorCode)(-1), "x", null)));
+    }
 }
