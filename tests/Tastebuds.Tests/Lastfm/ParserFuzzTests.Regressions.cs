@@ -42,4 +42,23 @@ public sealed partial class ParserFuzzTests
         Assert.That(LastfmBodyInspector.Inspect("""{"error":"\ud800","message":"x"}"""u8),
             Is.EqualTo(new LastfmBodyInspection(true, (LastfmErrorCode)(-1), "x", null)));
     }
+
+    /// <summary>nasty-string "\ufffe" in a name: string.Normalize (ICU) threw ArgumentException out of MergedSnapshot.From.</summary>
+    [Test]
+    public void A_name_with_the_non_character_U_FFFE_merges_under_its_own_key()
+    {
+        var profile = new LastfmUserProfile("RJ", null, null, 10, null, null, null);
+        var snapshot = new UserSnapshot(profile, "7day", [new TopTrack("Fire\uFFFE", "The Black Seeds\uFFFE", null, null, 3, 1, null)], [],
+            [new TopArtist("Brian Deady\uFFFE", null, 2, 1, null)], [], [new PersonalTag("funk", new TaggedItem(TaggingType.Artist, "Brian Deady\uFFFE", null, null, null))]);
+
+        var merged = MergedSnapshot.From(snapshot);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CatalogKey.Normalise(" Brian  Deady\uFFFE "), Is.EqualTo("brian deady\uFFFE"));
+            Assert.That(merged.Artists.Select(a => a.Key), Is.EquivalentTo(new[] { "the black seeds\uFFFE", "brian deady\uFFFE" }));
+            Assert.That(merged.TrackRows.Single().PlayCount, Is.EqualTo(3));
+            Assert.That(merged.ArtistRows.Single(r => r.Key == "brian deady\uFFFE").Tags.ToArray(), Is.EqualTo(new[] { "funk" }));
+        }
+    }
 }
