@@ -10,7 +10,7 @@ public static class CatalogKey
 {
     public static string Normalise(string name)
     {
-        var text = name.Normalize(NormalizationForm.FormC).Trim();
+        var text = Nfc(name).Trim();
         var builder = new StringBuilder(text.Length);
         var space = false;
         foreach (var c in text)
@@ -35,4 +35,20 @@ public static class CatalogKey
 
     /// <summary>True when the name has something left after trimming: blank names are not catalog entries.</summary>
     public static bool IsUsable(string? name) => !string.IsNullOrWhiteSpace(name);
+
+    /// <summary>
+    /// NFC, or the name as it is when .NET refuses to normalise it: ICU rejects the non-character U+FFFE, which a
+    /// Last.fm name can carry (<c>"\ufffe"</c> is valid JSON) and PostgreSQL text stores.
+    /// </summary>
+    private static string Nfc(string name)
+    {
+        try
+        {
+            return name.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return name;
+        }
+    }
 }

@@ -89,7 +89,8 @@ internal static class LastfmBodyInspector
             return n;
         }
 
-        return int.TryParse(reader.TokenType == JsonTokenType.String ? reader.GetString() : Encoding.UTF8.GetString(reader.ValueSpan),
+        // ReadString, not GetString: "error": "\ud800" must not throw out of the inspector.
+        return int.TryParse(reader.TokenType == JsonTokenType.String ? ReadString(ref reader) : Encoding.UTF8.GetString(reader.ValueSpan),
             System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : -1;

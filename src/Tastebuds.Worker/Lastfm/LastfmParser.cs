@@ -112,8 +112,8 @@ internal static class LastfmParser
         return container.ValueKind switch
         {
             JsonValueKind.Object => container,
-            // Seen for empty results in old responses: "topartists": "" or "\n".
-            JsonValueKind.String when string.IsNullOrWhiteSpace(container.GetString()) => default,
+            // Seen for empty results in old responses: "topartists": "" or "\n". Text, not GetString: it throws on a lone surrogate.
+            JsonValueKind.String when string.IsNullOrWhiteSpace(Text(container)) => default,
             _ => throw new JsonException($"The body has no '{name}' object."),
         };
     }

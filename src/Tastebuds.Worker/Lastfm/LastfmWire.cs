@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Tastebuds.Worker.Lastfm;
@@ -7,8 +9,8 @@ namespace Tastebuds.Worker.Lastfm;
 /// Reading Last.fm's JSON as it really is: numbers as strings or numbers, values as strings or
 /// <c>{"#text": …}</c> objects, a lone item as an object instead of an array, empty lists as
 /// <c>[]</c>, a missing key or a whitespace string, <c>""</c> for unknown mbids. And dirty: a lone
-/// surrogate escape (<c>"\ud800"</c>) becomes U+FFFD and NUL characters are removed (PostgreSQL text holds
-/// neither); a count that is not a number reads as null; a timestamp outside 2002 (Last.fm's first year)
+/// surrogate escape (<c>"\ud800"</c>) or a byte that is not UTF-8 becomes U+FFFD and NUL characters are removed
+/// (PostgreSQL text holds neither); a count that is not a number reads as null; a timestamp outside 2002 (Last.fm's first year)
 /// to tomorrow reads as null.
 /// </summary>
 internal static class LastfmWire
@@ -89,8 +91,9 @@ internal static class LastfmWire
     }
 
     /// <summary>
-    /// A string value, made storable: <see cref="JsonElement.GetString"/> refuses a lone surrogate escape, so such a
-    /// value is unescaped here with U+FFFD in its place; NUL characters are removed.
+    /// A string value, made storable: <see cref="JsonElement.GetString"/> refuses a lone surrogate escape and bytes that
+    /// are not UTF-8 (which the reader lets through inside strings), so such a value is decoded and unescaped here with
+    /// U+FFFD in their place; NUL characters are removed.
     /// </summary>
     private static string? CleanString(JsonElement value)
     {
@@ -101,7 +104,8 @@ internal static class LastfmWire
         }
         catch (InvalidOperationException)
         {
-            text = JsonStringRepair.Unescape(value.GetRawText());
+            // Not GetRawText: it transcodes the same bytes and throws again on invalid UTF-8.
+            text = JsonStringRepair.Unescape(Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(value)));
         }
 
         return JsonStringRepair.Storable(text);
