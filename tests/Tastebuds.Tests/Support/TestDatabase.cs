@@ -19,6 +19,26 @@ public sealed class TestDatabase : IAsyncDisposable
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
+    /// <summary>A new empty database on the cluster of <paramref name="adminConnectionString"/>; migrated with the worker's real migrator unless <paramref name="migrate"/> is false.</summary>
+    internal static async Task<TestDatabase> CreateAsync(string adminConnectionString, bool migrate)
+    {
+        var name = $"tb_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var database = new TestDatabase(adminConnectionString, name);
+        if (migrate)
+        {
+            await database.MigrateAsync();
+        }
+
+        return database;
+    }
+
     public string Name { get; }
 
     public string ConnectionString { get; }
