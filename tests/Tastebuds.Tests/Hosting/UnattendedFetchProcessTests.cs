@@ -38,7 +38,7 @@ public sealed class UnattendedFetchProcessTests
 
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
             "SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'succeeded'") >= 2,
-            TimeSpan.FromSeconds(120), $"two users fetched (the run was due at {fire:HH:mm:ss} UTC); stderr: {worker.StandardError}");
+            TimeSpan.FromSeconds(120), () => $"two users fetched (the run was due at {fire:HH:mm:ss} UTC); stderr: {worker.StandardError}");
         var doneBefore = await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'succeeded'");
         var inFlight = await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'running'");
         var stopping = Stopwatch.StartNew();
@@ -55,7 +55,7 @@ public sealed class UnattendedFetchProcessTests
 
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
             "SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_users' AND status <> 'running'") == 1,
-            TimeSpan.FromSeconds(180), $"the run finished; stderr: {worker.StandardError}");
+            TimeSpan.FromSeconds(180), () => $"the run finished; stderr: {worker.StandardError}");
         // The run chains similarities and recommendations: let them end too before looking for rows left running.
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
             "SELECT count(*) FROM data_fetch_logs WHERE status = 'running'") == 0, TimeSpan.FromSeconds(120), "every step finished");
@@ -106,7 +106,7 @@ public sealed class UnattendedFetchProcessTests
         {
             await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
                 $"SELECT count(DISTINCT job_type) FROM data_fetch_logs WHERE status = 'running' AND host = '{pid1}'") == 2,
-                TimeSpan.FromSeconds(120), $"a run and a user in flight as PID 1; stderr: {first.StandardError}");
+                TimeSpan.FromSeconds(120), () => $"a run and a user in flight as PID 1; stderr: {first.StandardError}");
             // unshare --kill-child: the worker inside dies with it.
             first.Signal(SigKill);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -122,7 +122,7 @@ public sealed class UnattendedFetchProcessTests
         await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
             $"SELECT count(*) FROM data_fetch_logs WHERE id = ANY(ARRAY[{string.Join(',', old.Select(r => r.Id))}]) AND status = 'running'") == 0
             && await db.ScalarAsync<long>($"SELECT count(*) FROM data_fetch_logs WHERE host = '{pid1}' AND instance_id <> '{old[0].Instance}'") > 0,
-            TimeSpan.FromSeconds(120), $"the old rows cleared and a new run started; stderr: {second.StandardError}");
+            TimeSpan.FromSeconds(120), () => $"the old rows cleared and a new run started; stderr: {second.StandardError}");
         second.Signal(SigKill);
         await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
 

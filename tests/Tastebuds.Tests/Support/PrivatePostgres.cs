@@ -32,9 +32,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return new PrivatePostgres(options, await StartServerAsync(options));
     }
 
-    /// <summary>A new database on this cluster, migrated unless <paramref name="migrate"/> is false.</summary>
+    /// <summary>
+    /// A new database on this cluster, migrated unless <paramref name="migrate"/> is false. Not dropped on dispose: the
+    /// cluster goes whole, and may be stopped by then (a test that failed during an outage).
+    /// </summary>
     public async Task<TestDatabase> CreateDatabaseAsync(bool migrate = true) =>
-        await TestDatabase.CreateAsync(Server.Build("postgres"), migrate);
+        await TestDatabase.CreateAsync(Server.Build("postgres"), migrate, dropOnDispose: false);
 
     /// <summary><c>pg_ctl stop -m fast</c>: sessions are ended and active transactions roll back, as in a server restart.</summary>
     public async Task StopAsync()
