@@ -31,7 +31,8 @@ public sealed class UnattendedFetchProcessTests
         await using var db = await postgres.CreateDatabaseAsync();
         // One fire, at a second far enough ahead for the daemon to start (the schema is migrated already): a cron
         // repeating every few seconds would start a second run once the first ends. 3 s between users: 15 users
-        // take about 45 s, so the run spans the outage.
+        // take about 45 s, so the run spans the outage. (Not a low request rate: the limiter's sliding window lets a
+        // minute's budget through at once, then nothing for a minute; the pause spreads the run evenly.)
         var fire = TimeProvider.System.GetUtcNow().AddSeconds(20);
         var settings = Settings(db, sandbox, requestsPerMinute: 6000, Cron(fire), delayBetweenUsers: "00:00:03");
         using var worker = WorkerProcess.Start([], settings);
