@@ -6,17 +6,43 @@ using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Tests.Support;
 
-/// <summary>One database of the test cluster, dropped on dispose.</summary>
+/// <summary>One database of the test cluster, dropped on dispose (unless its cluster is thrown away whole).</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _admin;
+    private readonly bool _drop;
 
-    internal TestDatabase(string adminConnectionString, string name)
+    internal TestDatabase(string adminConnectionString, string name, bool dropOnDispose = true)
     {
         _admin = adminConnectionString;
+        _drop = dropOnDispose;
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    /// <summary>
+    /// A new empty database on the cluster of <paramref name="adminConnectionString"/>; migrated with the worker's real
+    /// migrator unless <paramref name="migrate"/> is false. <paramref name="dropOnDispose"/> is false on a cluster that is
+    /// deleted whole (and may be stopped when the database is disposed).
+    /// </summary>
+    internal static async Task<TestDatabase> CreateAsync(string adminConnectionString, bool migrate, bool dropOnDispose = true)
+    {
+        var name = $"tb_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var database = new TestDatabase(adminConnectionString, name, dropOnDispose);
+        if (migrate)
+        {
+            await database.MigrateAsync();
+        }
+
+        return database;
     }
 
     public string Name { get; }
@@ -64,6 +90,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await DataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        if (!_drop)
+        {
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);

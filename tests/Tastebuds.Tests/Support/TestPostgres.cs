@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Tests.Support;
@@ -15,6 +14,15 @@ public static class TestPostgres
     private static string? _adminConnectionString;
     private static EmbeddedPostgres? _cluster;
     private static string? _clusterDirectory;
+
+    /// <summary>Server settings of a throwaway cluster: durability buys nothing here and costs seconds.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ThrowawaySettings = new Dictionary<string, string>
+    {
+        ["fsync"] = "off",
+        ["synchronous_commit"] = "off",
+        ["full_page_writes"] = "off",
+        ["max_connections"] = "300",
+    };
 
     public static async Task<string> AdminConnectionStringAsync()
     {
@@ -38,14 +46,7 @@ public static class TestPostgres
                 new EmbeddedPostgresOptions { DataDirectory = _clusterDirectory },
                 NullLogger.Instance,
                 CancellationToken.None,
-                // A throwaway cluster: durability buys nothing here and costs seconds.
-                new Dictionary<string, string>
-                {
-                    ["fsync"] = "off",
-                    ["synchronous_commit"] = "off",
-                    ["full_page_writes"] = "off",
-                    ["max_connections"] = "300",
-                });
+                ThrowawaySettings);
             _adminConnectionString = _cluster.Build("postgres");
             return _adminConnectionString;
         }
@@ -56,25 +57,8 @@ public static class TestPostgres
     }
 
     /// <summary>A new empty database; migrated with the worker's real migrator unless <paramref name="migrate"/> is false.</summary>
-    public static async Task<TestDatabase> CreateDatabaseAsync(bool migrate = true)
-    {
-        var admin = await AdminConnectionStringAsync();
-        var name = $"tb_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var database = new TestDatabase(admin, name);
-        if (migrate)
-        {
-            await database.MigrateAsync();
-        }
-
-        return database;
-    }
+    public static async Task<TestDatabase> CreateDatabaseAsync(bool migrate = true) =>
+        await TestDatabase.CreateAsync(await AdminConnectionStringAsync(), migrate);
 
     internal static async Task StopAsync()
     {

@@ -25,9 +25,17 @@ public sealed class WorkerProcess : IDisposable
 
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
-    public static WorkerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    public static WorkerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        Start(arguments, environment, wrapper: []);
+
+    /// <summary>
+    /// Starts the worker under <paramref name="wrapper"/> (a command and its arguments, e.g. <c>unshare --pid --fork</c>),
+    /// which runs the worker binary as its last argument. <see cref="Id"/> and <see cref="Signal"/> are then the wrapper's.
+    /// </summary>
+    public static WorkerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment, IReadOnlyList<string> wrapper)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Tastebuds.Worker"))
+        var worker = Path.Combine(AppContext.BaseDirectory, "Tastebuds.Worker");
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : worker)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -35,6 +43,16 @@ public sealed class WorkerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (wrapper.Count > 0)
+        {
+            foreach (var argument in wrapper.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.ArgumentList.Add(worker);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
