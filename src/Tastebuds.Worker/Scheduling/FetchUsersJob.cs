@@ -82,7 +82,8 @@ internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown,
             .StartAt(time.GetUtcNow().Add(delay))
             .Build();
         await scheduler.ScheduleJob(trigger, cancellationToken: ct);
-        SchedulingLog.FetchRetryScheduled(logger, attempt, delay, users?.Count);
+        SchedulingLog.FetchRetryScheduled(logger, attempt, delay,
+            users is null ? "all of them" : users.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string? Text(JobDataMap data, string key) => data.TryGetValue(key, out var value) ? value?.ToString() : null;

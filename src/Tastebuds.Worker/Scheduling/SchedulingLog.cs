@@ -13,6 +13,6 @@ internal static partial class SchedulingLog
     [LoggerMessage(6003, LogLevel.Error, "The scheduled fetch could not run: {Reason}")]
     public static partial void FetchCutShort(ILogger logger, string reason);
 
-    [LoggerMessage(6004, LogLevel.Warning, "Fetch retry {Attempt} of this cycle scheduled in {Delay} for {Users} user(s) not fetched yet (null = all)")]
-    public static partial void FetchRetryScheduled(ILogger logger, int attempt, TimeSpan delay, int? users);
+    [LoggerMessage(6004, LogLevel.Warning, "Fetch retry {Attempt} of this cycle scheduled in {Delay} for the users not fetched yet: {Users}")]
+    public static partial void FetchRetryScheduled(ILogger logger, int attempt, TimeSpan delay, string users);
 }
