@@ -19,6 +19,7 @@ public sealed class DatabaseOutage
     private readonly TimeSpan _tolerance;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _pipeline;
+    private long _interruptions;
 
     public DatabaseOutage(IOptions<DatabaseOptions> options, TimeProvider time, ILogger<DatabaseOutage> logger)
     {
@@ -35,6 +36,7 @@ public sealed class DatabaseOutage
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e) && WithinTolerance(args.Context)),
                 OnRetry = args =>
                 {
+                    Interlocked.Increment(ref _interruptions);
                     DatabaseLog.WaitingForDatabase(logger, Describe(args.Outcome.Exception!), args.RetryDelay.TotalSeconds,
                         (_time.GetUtcNow().UtcTicks - args.Context.Properties.GetValue(FirstFailure, 0)) / (double)TimeSpan.TicksPerSecond,
                         _tolerance);
@@ -43,6 +45,9 @@ public sealed class DatabaseOutage
             })
             .Build();
     }
+
+    /// <summary>How many failed attempts were waited out so far: a change tells a caller that sessions may have been lost.</summary>
+    public long Interruptions => Interlocked.Read(ref _interruptions);
 
     /// <summary>The tolerance in force (for messages).</summary>
     public TimeSpan Tolerance => _tolerance;

@@ -22,7 +22,7 @@ public sealed class FetchLock(NpgsqlDataSource dataSource, IOptions<LastfmOption
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("tastebuds/fetch/" + apiKey)));
 
     /// <summary>Takes the lock; when another run holds it, waits (<paramref name="wait"/>) or throws <see cref="FetchRunInProgressException"/>.</summary>
-    public async Task<IAsyncDisposable> AcquireAsync(bool wait, CancellationToken ct)
+    public async Task<Lease> AcquireAsync(bool wait, CancellationToken ct)
     {
         var key = KeyFor(lastfm.Value.ApiKey);
         var connection = await dataSource.OpenConnectionAsync(ct);
@@ -44,7 +44,7 @@ public sealed class FetchLock(NpgsqlDataSource dataSource, IOptions<LastfmOption
                 await blocking.ExecuteNonQueryAsync(ct);
             }
 
-            return new Held(connection, key);
+            return new Lease(dataSource, connection, key);
         }
         catch
         {
@@ -62,8 +62,31 @@ public sealed class FetchLock(NpgsqlDataSource dataSource, IOptions<LastfmOption
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private sealed class Held(NpgsqlConnection connection, long key) : IAsyncDisposable
+    /// <summary>The lock while a run holds it. A database restart ends the session and the lock with it: see <see cref="RenewAsync"/>.</summary>
+    public sealed class Lease(NpgsqlDataSource dataSource, NpgsqlConnection connection, long key) : IAsyncDisposable
     {
+        /// <summary>
+        /// After a database outage: true when the lock is still held, or was taken again on a new session (nobody took it
+        /// meanwhile); false when another run holds it now. A transient failure is thrown, for the caller's outage policy.
+        /// </summary>
+        public async Task<bool> RenewAsync(CancellationToken ct)
+        {
+            try
+            {
+                await using var probe = new NpgsqlCommand("SELECT 1", connection);
+                await probe.ExecuteScalarAsync(ct);
+                return true;
+            }
+            catch (NpgsqlException e) when (Database.DatabaseOutage.IsTransient(e) || connection.State != System.Data.ConnectionState.Open)
+            {
+                // The session is gone, and the lock with it.
+            }
+
+            await connection.DisposeAsync();
+            connection = await dataSource.OpenConnectionAsync(ct);
+            return await TryLockAsync(connection, key, ct);
+        }
+
         public async ValueTask DisposeAsync()
         {
             try
@@ -74,7 +97,7 @@ public sealed class FetchLock(NpgsqlDataSource dataSource, IOptions<LastfmOption
                 };
                 await unlock.ExecuteNonQueryAsync(CancellationToken.None);
             }
-            catch (NpgsqlException)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
                 // The connection is gone, and with it the lock.
             }

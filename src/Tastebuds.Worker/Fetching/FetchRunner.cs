@@ -58,12 +58,14 @@ public sealed class FetchRunner(
         var tally = new FetchProgress(users.Count);
         using var runStats = LastfmCallStats.Begin();
         var keyRejected = false;
+        var lockWatch = new LockWatch(held, outage.Interruptions);
+        var lockLost = false;
         var cancelled = false;
         DatabaseOutageException? lost = null;
         var next = 0;
         try
         {
-            for (; next < users.Count && !keyRejected; next++)
+            for (; next < users.Count && !keyRejected && !lockLost; next++)
             {
                 if (next > 0 && rateLimiting.Value.DelayBetweenUsers > TimeSpan.Zero)
                 {
@@ -73,7 +75,14 @@ public sealed class FetchRunner(
                 // No new user after SIGTERM; the run ends as cancelled with what it completed.
                 shutdown.Stopping.ThrowIfCancellationRequested();
 
-                var outcome = await FetchOneAsync(runId, users[next], ct);
+                var outcome = await FetchOneAsync(runId, users[next], lockWatch, ct);
+                if (outcome.Result == UserOutcome.Kind.LockLost)
+                {
+                    lockLost = true;
+                    FetchingLog.FetchLockLost(logger, runId, users.Count - next);
+                    break;
+                }
+
                 tally = tally.With(outcome, runStats, step.Elapsed);
                 keyRejected = outcome.Result == UserOutcome.Kind.KeyRejected;
                 progress?.Report(tally);
@@ -93,7 +102,7 @@ public sealed class FetchRunner(
         finally
         {
             var status = cancelled ? StepStatus.Cancelled
-                : lost is not null || keyRejected ? StepStatus.Failed
+                : lost is not null || keyRejected || lockLost ? StepStatus.Failed
                 : tally.Failed == 0 ? StepStatus.Succeeded
                 : tally.Succeeded > 0 ? StepStatus.Partial
                 : StepStatus.Failed;
@@ -104,6 +113,7 @@ public sealed class FetchRunner(
                 ItemsWritten = tally.ItemsWritten,
                 ErrorMessage = keyRejected ? "Last.fm rejected the API key"
                     : lost is not null ? lost.Message
+                    : lockLost ? "another fetch run with the same API key took the fetch lock while the database was away; this run stopped"
                     : tally.Failed > 0 ? FormattableString.Invariant($"{tally.Failed} of {users.Count} user(s) failed; see their fetch_user rows")
                     : null,
                 Details = new Dictionary<string, object?>
@@ -113,7 +123,7 @@ public sealed class FetchRunner(
                     ["succeeded"] = tally.Succeeded,
                     ["skipped"] = tally.Skipped,
                     ["failed"] = tally.Failed,
-                    ["unfinished"] = cancelled || lost is not null ? users.Count - tally.Done : 0,
+                    ["unfinished"] = users.Count - tally.Done,
                     ["key_rejected"] = keyRejected,
                     ["database_lost"] = lost is not null,
                     ["data_warnings"] = tally.Warnings,
@@ -129,9 +139,14 @@ public sealed class FetchRunner(
         };
     }
 
-    private async Task<UserOutcome> FetchOneAsync(Guid runId, string username, CancellationToken ct)
+    private async Task<UserOutcome> FetchOneAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
     {
-        var outcome = await FetchAndLogAsync(runId, username, ct);
+        var outcome = await FetchAndLogAsync(runId, username, lockWatch, ct);
+        if (outcome.Result == UserOutcome.Kind.LockLost)
+        {
+            return outcome;
+        }
+
         metrics.RecordUserFetched(outcome.Result switch
         {
             UserOutcome.Kind.Succeeded => StepStatus.Succeeded,
@@ -141,12 +156,21 @@ public sealed class FetchRunner(
         return outcome;
     }
 
-    private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, CancellationToken ct)
+    private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
     {
         using var activity = TastebudsActivity.Source.StartActivity("fetch_user");
         activity?.SetTag("lastfm.user", username);
         // Before any request: while the database is away no Last.fm request is spent.
         var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobTypes.FetchUser, username, c), ct);
+        if (!await StillHoldsLockAsync(lockWatch, ct))
+        {
+            await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
+            {
+                ErrorMessage = "not fetched: another fetch run took the API key's fetch lock while the database was away",
+            }), ct);
+            return new UserOutcome(UserOutcome.Kind.LockLost, 0);
+        }
+
         using var stats = LastfmCallStats.Begin();
         LogCompletion completion;
         UserOutcome outcome;
@@ -223,6 +247,29 @@ public sealed class FetchRunner(
         return outcome;
     }
 
+    /// <summary>
+    /// The fetch lock lives in a database session: an outage that was waited out may have ended it. Then it is taken
+    /// again, unless another run (a 'fetch' verb, another replica) took it meanwhile: two runs would exceed the key's budget.
+    /// </summary>
+    private async Task<bool> StillHoldsLockAsync(LockWatch watch, CancellationToken ct)
+    {
+        var interruptions = outage.Interruptions;
+        if (interruptions == watch.Seen)
+        {
+            return true;
+        }
+
+        watch.Seen = interruptions;
+        return await outage.ExecuteAsync("taking the fetch lock again", watch.Lease.RenewAsync, ct);
+    }
+
+    private sealed class LockWatch(FetchLock.Lease lease, long seen)
+    {
+        public FetchLock.Lease Lease { get; } = lease;
+
+        public long Seen { get; set; } = seen;
+    }
+
     private static LogCompletion Failure(string status, Exception? e, LastfmCallStats stats) => new(status)
     {
         RequestsMade = stats.Requests,
@@ -242,6 +289,9 @@ public readonly record struct UserOutcome(UserOutcome.Kind Result, long ItemsWri
         Skipped,
         Failed,
         KeyRejected,
+
+        /// <summary>Not fetched: another run holds the API key's fetch lock since a database outage.</summary>
+        LockLost,
     }
 
     /// <summary>Values dropped or clamped while the user's data was merged.</summary>

@@ -33,4 +33,7 @@ internal static partial class FetchingLog
 
     [LoggerMessage(3010, LogLevel.Error, "Fetch run {RunId} ends failed with {Unfinished} user(s) not fetched: {Reason}")]
     public static partial void DatabaseLost(ILogger logger, Guid runId, int unfinished, string reason);
+
+    [LoggerMessage(3011, LogLevel.Error, "Fetch run {RunId} stops with {Unfinished} user(s) not fetched: after a database outage another run holds the API key's fetch lock")]
+    public static partial void FetchLockLost(ILogger logger, Guid runId, int unfinished);
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Tastebuds.Sandbox;
 using Tastebuds.Tests.Fetching;
+using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Fetching;
 
 namespace Tastebuds.Tests.Scheduling;
@@ -41,5 +43,56 @@ public sealed class FetchLockTests
             Assert.That(FetchLock.KeyFor(string.Concat("key-", "a")), Is.EqualTo(first));
             Assert.That(FetchLock.KeyFor("key-a"), Is.Not.EqualTo(FetchLock.KeyFor("key-b")));
         }
+    }
+
+    [Test]
+    public async Task A_run_whose_lock_went_with_a_database_outage_stops_before_a_request_when_another_run_took_it()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var gate = TcpGate.Start("127.0.0.1", new NpgsqlConnectionStringBuilder(db.ConnectionString).Port);
+        await using var scenario = await FetchScenario.StartAsync(
+            new SandboxOptions { Users = 6, Seed = 44, PrivateUserFraction = 0, MissingUsernames = 0 },
+            settings: new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Host = "127.0.0.1", Port = gate.Port }.ConnectionString,
+                ["Database:OutageTolerance"] = "00:01:00",
+            }, database: db);
+        // The other run: a session of its own, straight to the server, that takes the key's lock once the outage freed it.
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        var taken = DateTimeOffset.MaxValue;
+        var progress = new Inline(p =>
+        {
+            if (p.Done == 2)
+            {
+                gate.Close();
+                _ = Task.Run(async () =>
+                {
+                    await Eventually.WaitUntilAsync(async () =>
+                    {
+                        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", other) { Parameters = { new() { Value = FetchLock.KeyFor(FetchScenario.ApiKey) } } };
+                        return (bool)(await command.ExecuteScalarAsync())!;
+                    }, TimeSpan.FromSeconds(30), "the cut session's lock released");
+                    taken = TimeProvider.System.GetUtcNow();
+                    gate.Open();
+                });
+            }
+        });
+
+        var result = await scenario.Runner.RunAsync(null, progress, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Succeeded, Is.EqualTo(2));
+            Assert.That(await db.ScalarAsync<string>("SELECT status FROM data_fetch_logs WHERE job_type = 'fetch_users'"), Is.EqualTo("failed"));
+            Assert.That(await db.ScalarAsync<string>("SELECT error_message FROM data_fetch_logs WHERE job_type = 'fetch_users'"), Does.Contain("took the fetch lock"));
+            Assert.That(scenario.Sandbox.RequestLog.Snapshot().Where(r => r.Timestamp > taken), Is.Empty, "no request once the other run holds the key");
+            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE status = 'running'"), Is.Zero);
+        }
+    }
+
+    /// <summary>Reports at once, on the runner's own flow.</summary>
+    private sealed class Inline(Action<FetchProgress> report) : IProgress<FetchProgress>
+    {
+        public void Report(FetchProgress value) => report(value);
     }
 }

@@ -48,7 +48,8 @@ internal sealed class TcpGate : IAsyncDisposable
         _listener = null;
         foreach (var connection in _connections.Keys)
         {
-            connection.Client.Close(0);
+            // A reset, as a server that died would leave; a pipe may have disposed it already.
+            connection.Client?.Close(0);
             connection.Dispose();
         }
 
