@@ -4,7 +4,7 @@ using Tastebuds.Worker.Lastfm;
 
 namespace Tastebuds.Tests.Lastfm;
 
-/// <summary>Every recorded response in shared/data/lastfm-api-samples, parsed by the production code, values checked.</summary>
+/// <summary>Every recorded response in Fixtures/lastfm-api-samples, parsed by the production code, values checked.</summary>
 public sealed class LastfmContractTests
 {
     private static readonly string[] Covered =
@@ -12,16 +12,15 @@ public sealed class LastfmContractTests
         "error.17.login-required.http403.json", "error.29.rate-limit-exceeded.json", "error.3.invalid-method.http400.json",
         "error.6.invalid-parameters.json", "error.6.track-not-found.json", "legacy.error.6.no-user.json",
         "legacy.user.getRecentTracks.single-object.json", "legacy.user.getTopArtists.empty.json", "user.getFriends.json",
-        "user.getInfo.json", "user.getLovedTracks.json", "user.getRecentTracks.json", "user.getTopAlbums.json",
+        "user.getInfo.json", "user.getLovedTracks.json", "user.getPersonalTags.album.empty.json", "user.getPersonalTags.artist.json",
+        "user.getPersonalTags.track.json", "user.getRecentTracks.json", "user.getTopAlbums.json",
         "user.getTopArtists.json", "user.getTopTags.empty.json", "user.getTopTags.json", "user.getTopTracks.json",
         "user.getTopTracks.with-mbid.json",
     ];
 
-    private static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine(SharedData.ApiSamples, name));
-
     private static T Parse<T>(string name, Func<System.Text.Json.JsonElement, T> map)
     {
-        var body = Sample(name);
+        var body = Fixtures.ApiSample(name);
         var inspection = LastfmBodyInspector.Inspect(body);
         Assert.That(inspection, Is.EqualTo(new LastfmBodyInspection(true, null, null, null)), name + " is a clean success body");
         return LastfmParser.Parse(body, map);
@@ -30,7 +29,7 @@ public sealed class LastfmContractTests
     [Test]
     public void Every_sample_file_has_a_contract_test()
     {
-        var files = Directory.GetFiles(SharedData.ApiSamples, "*.json").Select(Path.GetFileName);
+        var files = Directory.GetFiles(Fixtures.ApiSamples, "*.json").Select(Path.GetFileName);
         Assert.That(files, Is.EquivalentTo(Covered));
     }
 
@@ -142,6 +141,42 @@ public sealed class LastfmContractTests
     }
 
     [Test]
+    public void Personal_tags_read_tracks_one_level_deeper_with_their_artists()
+    {
+        var page = Parse("user.getPersonalTags.track.json", LastfmParser.PersonalTags(TaggingType.Track));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(page.Items.Select(t => t.Artist), Is.EqualTo(new[] { "Steve Winwood", "Van Halen", "White Lion", "Led Zeppelin", "AC/DC" }));
+            Assert.That(page.Items[0], Is.EqualTo(new TaggedItem(TaggingType.Track, "Arc Of A Diver", "Steve Winwood",
+                "36130875-ed02-4be6-81fd-328001c6ccc4", "https://www.last.fm/music/Steve+Winwood/_/Arc+Of+A+Diver")));
+            Assert.That(page.Items[^1].Url, Is.EqualTo("https://www.last.fm/music/AC%2FDC/_/Hells+Bells"));
+            Assert.That((page.TotalPages, page.Total, page.User), Is.EqualTo((1, 5, "RJ")));
+        }
+    }
+
+    [Test]
+    public void Personal_tags_read_artists_with_no_artist_of_their_own()
+    {
+        var page = Parse("user.getPersonalTags.artist.json", LastfmParser.PersonalTags(TaggingType.Artist));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(page.Items, Has.Count.EqualTo(20));
+            Assert.That(page.Items[0], Is.EqualTo(new TaggedItem(TaggingType.Artist, "Jack Bruce", null,
+                "94a24504-3548-4bde-a89b-273d277d194e", "https://www.last.fm/music/Jack+Bruce")));
+            Assert.That(page.Items.Select(a => a.Artist), Is.All.Null);
+            Assert.That(page.Items.Single(a => a.Mbid is null).Name, Is.EqualTo("Big Wolf Pappa"));
+            Assert.That((page.TotalPages, page.Total), Is.EqualTo((1, 20)));
+        }
+    }
+
+    [Test]
+    public void Empty_personal_album_tags_give_no_items_and_no_pages()
+    {
+        var page = Parse("user.getPersonalTags.album.empty.json", LastfmParser.PersonalTags(TaggingType.Album));
+        Assert.That((page.Items.Count, page.TotalPages, page.Total, page.User), Is.EqualTo((0, 0, 0, "Zaratoustre")));
+    }
+
+    [Test]
     public void Friends_read_missing_real_names_and_non_ascii_text()
     {
         var page = Parse("user.getFriends.json", LastfmParser.Friends);
@@ -185,7 +220,7 @@ public sealed class LastfmContractTests
     [Test]
     public void Legacy_empty_shape_with_bom_is_zero_items_and_zero_pages()
     {
-        Assert.That(Sample("legacy.user.getTopArtists.empty.json")[..3], Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "the sample keeps its BOM");
+        Assert.That(Fixtures.ApiSample("legacy.user.getTopArtists.empty.json")[..3], Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "the sample keeps its BOM");
         var page = Parse("legacy.user.getTopArtists.empty.json", LastfmParser.TopArtists);
         Assert.That((page.Items.Count, page.TotalPages, page.Total), Is.EqualTo((0, 0, 0)));
     }
@@ -199,13 +234,13 @@ public sealed class LastfmContractTests
     [TestCase("legacy.error.6.no-user.json", LastfmErrorCode.InvalidParameters, "No user with that name")]
     public void Error_bodies_give_code_and_message_in_any_key_order(string file, LastfmErrorCode code, string message)
     {
-        Assert.That(LastfmBodyInspector.Inspect(Sample(file)), Is.EqualTo(new LastfmBodyInspection(true, code, message, null)));
+        Assert.That(LastfmBodyInspector.Inspect(Fixtures.ApiSample(file)), Is.EqualTo(new LastfmBodyInspection(true, code, message, null)));
     }
 
     [Test]
     public void Cut_off_bodies_are_not_well_formed()
     {
-        var body = Sample("user.getLovedTracks.json");
+        var body = Fixtures.ApiSample("user.getLovedTracks.json");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(LastfmBodyInspector.Inspect(body.AsSpan(0, body.Length / 2)).WellFormed, Is.False);
@@ -219,7 +254,7 @@ public sealed class LastfmContractTests
     [Test]
     public void Parsing_the_40_KB_loved_tracks_sample_is_fast()
     {
-        var body = Sample("user.getLovedTracks.json");
+        var body = Fixtures.ApiSample("user.getLovedTracks.json");
         for (var i = 0; i < 50; i++)
         {
             LastfmBodyInspector.Inspect(body);

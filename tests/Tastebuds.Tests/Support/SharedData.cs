@@ -12,8 +12,6 @@ public static class SharedData
 
     public static string HetRec => Path.Combine(Directory, "hetrec2011-lastfm-2k");
 
-    public static string ApiSamples => Path.Combine(Directory, "lastfm-api-samples");
-
     private static string Find()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("TASTEBUDS_SHARED_DATA");

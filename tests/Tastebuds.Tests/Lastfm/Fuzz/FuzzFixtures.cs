@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Lastfm;
 
 namespace Tastebuds.Tests.Lastfm.Fuzz;
@@ -23,11 +24,12 @@ internal sealed record FuzzBody(string File, FuzzSlot Slot, Func<JsonElement, ob
     public string AskedUser { get; init; } = "RJ";
 }
 
-/// <summary>The recorded bodies in <c>Fixtures/lastfm-api-samples</c> (copied to the test output), one entry per file.</summary>
+/// <summary>
+/// The recorded success bodies in <c>Fixtures/lastfm-api-samples</c>, one entry per file. The error bodies
+/// (<c>error.*</c>, <c>legacy.error.*</c>) are not mutated: no parser map reads them; the contract tests check them.
+/// </summary>
 internal static class FuzzFixtures
 {
-    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "lastfm-api-samples");
-
     public static IReadOnlyList<FuzzBody> Load() =>
     [
         Body("user.getInfo.json", FuzzSlot.Profile, r => LastfmParser.UserInfo(r)),
@@ -48,5 +50,5 @@ internal static class FuzzFixtures
     ];
 
     private static FuzzBody Body(string file, FuzzSlot slot, Func<JsonElement, object> map) =>
-        new(file, slot, map, File.ReadAllBytes(Path.Combine(Directory, file)));
+        new(file, slot, map, Fixtures.ApiSample(file));
 }
