@@ -12,7 +12,7 @@ public class HetRecTests
 {
     private static IReadOnlyList<HetRecUserArtist> UserArtists()
     {
-        using var reader = new StreamReader(Path.Combine(SharedData.HetRec, "user_artists.dat"));
+        using var reader = new StreamReader(Path.Combine(SharedData.RequireHetRec(), "user_artists.dat"));
         return HetRecReader.ReadUserArtists(reader);
     }
 
@@ -33,7 +33,7 @@ public class HetRecTests
     [Test]
     public void Reader_finds_every_artist()
     {
-        using var reader = new StreamReader(Path.Combine(SharedData.HetRec, "artists.dat"));
+        using var reader = new StreamReader(Path.Combine(SharedData.RequireHetRec(), "artists.dat"));
         var artists = HetRecReader.ReadArtists(reader);
         using (Assert.EnterMultipleScope())
         {

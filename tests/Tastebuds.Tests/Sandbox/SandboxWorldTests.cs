@@ -98,12 +98,13 @@ public sealed class SandboxWorldTests
     [Test]
     public void The_HetRec_world_loads_every_user_with_their_artists_and_friends()
     {
-        var world = SandboxWorld.LoadHetRec(SharedData.HetRec);
+        var hetRec = SharedData.RequireHetRec();
+        var world = SandboxWorld.LoadHetRec(hetRec);
 
         // Counted straight from the file, independently of the loader.
-        var rowsOfUser2 = File.ReadLines(Path.Combine(SharedData.HetRec, "user_artists.dat")).Skip(1)
+        var rowsOfUser2 = File.ReadLines(Path.Combine(hetRec, "user_artists.dat")).Skip(1)
             .Count(line => line.Split('\t')[0] == "2");
-        var friendsOfUser2 = File.ReadLines(Path.Combine(SharedData.HetRec, "user_friends.dat")).Skip(1)
+        var friendsOfUser2 = File.ReadLines(Path.Combine(hetRec, "user_friends.dat")).Skip(1)
             .Count(line => line.Split('\t')[0] == "2");
         var user = world.FindUser("hetrec_2")!;
 
