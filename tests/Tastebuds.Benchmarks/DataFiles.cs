@@ -3,11 +3,20 @@ using Tastebuds.Core.HetRec;
 
 namespace Tastebuds.Benchmarks;
 
-/// <summary>Loads HetRec from ../shared/data (or TASTEBUDS_SHARED_DATA), never from the repository.</summary>
+/// <summary>
+/// Loads HetRec from TASTEBUDS_HETREC (the folder itself), TASTEBUDS_SHARED_DATA or ../shared/data, never from the
+/// repository; the same search as the tests' SharedData.
+/// </summary>
 internal static class DataFiles
 {
     public static string HetRec()
     {
+        var hetRec = Environment.GetEnvironmentVariable("TASTEBUDS_HETREC");
+        if (!string.IsNullOrEmpty(hetRec))
+        {
+            return hetRec;
+        }
+
         var fromEnvironment = Environment.GetEnvironmentVariable("TASTEBUDS_SHARED_DATA");
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
@@ -23,7 +32,8 @@ internal static class DataFiles
             }
         }
 
-        throw new DirectoryNotFoundException("Set TASTEBUDS_SHARED_DATA to the shared/data folder.");
+        throw new DirectoryNotFoundException(
+            "HetRec 2011 Last.fm 2K was not found: put it in ../shared/data/hetrec2011-lastfm-2k or set TASTEBUDS_HETREC to its folder (README, Data).");
     }
 
     public static IReadOnlyList<Interaction> HetRecInteractions()
