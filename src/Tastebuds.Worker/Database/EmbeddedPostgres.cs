@@ -41,8 +41,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(StateDirectory, "data");
 
-    public string LogFile => Path.Combine(StateDirectory, "server.log");
-
     public int Port { get; }
 
     /// <summary>True when this process started the server; false when it found it already running.</summary>
