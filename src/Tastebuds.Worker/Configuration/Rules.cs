@@ -4,25 +4,11 @@ using System.Reflection;
 
 namespace Tastebuds.Worker.Configuration;
 
-/// <summary>A <see cref="TimeSpan"/> setting within bounds, written as the rule the operator reads.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-internal sealed class TimeSpanRangeAttribute(string minimum, string maximum) : ValidationAttribute
-{
-    public TimeSpan Minimum { get; } = TimeSpan.Parse(minimum, CultureInfo.InvariantCulture);
-
-    public TimeSpan Maximum { get; } = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
-
-    public override bool IsValid(object? value) => value is TimeSpan t && t >= Minimum && t <= Maximum;
-
-    public override string FormatErrorMessage(string name) => $"must be between {Minimum:c} and {Maximum:c}";
-}
-
 /// <summary>Messages in the house format ("must be ...") for the stock attributes.</summary>
 internal static class Rule
 {
     public const string Range = "must be between {1} and {2}";
     public const string Required = "is required";
-    public const string Url = "must be an absolute http or https URL";
 
     /// <summary>
     /// The rule of a value that is not of its setting's type, with the setting's bounds when it has any, so that one
@@ -52,7 +38,7 @@ internal static class Rule
         if (type == typeof(TimeSpan))
         {
             return property?.GetCustomAttribute<TimeSpanRangeAttribute>() is { } span
-                ? $"must be a duration hh:mm:ss between {span.Minimum:c} and {span.Maximum:c}"
+                ? $"must be a duration hh:mm:ss {span.Bounds}"
                 : "must be a duration hh:mm:ss, or d.hh:mm:ss for days (at most 10675199 days)";
         }
 

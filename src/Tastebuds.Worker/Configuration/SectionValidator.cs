@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,9 @@ namespace Tastebuds.Worker.Configuration;
 /// Validates an options section and reports each failure as one line that names the setting, the bad value and the
 /// rule: <c>Algorithm:SimilarityThreshold = -3: must be between 0 and 1</c>. First the values the binder could not
 /// convert (<c>Lastfm:MaxRetries = 'abc': must be a whole number between 0 and 20</c>, shown as written), then the
-/// DataAnnotations of the rest. Cross-field rules go in <see cref="IValidatableObject"/> on the options class and use
-/// the same format; they may ask the <see cref="ValidationContext"/> for services such as <see cref="TimeProvider"/>.
+/// DataAnnotations of the rest (rules on one value), then the options class's <see cref="IValidatableObject"/> rules
+/// (rules between values, or on list elements), always both. Those may ask the <see cref="ValidationContext"/> for
+/// services such as <see cref="TimeProvider"/>, and return a <see cref="SettingError"/> to show another value than the property's.
 /// </summary>
 internal sealed class SectionValidator<TOptions>(string sectionName, IConfiguration section, IServiceProvider? services = null)
     : IValidateOptions<TOptions>
@@ -34,7 +36,18 @@ internal sealed class SectionValidator<TOptions>(string sectionName, IConfigurat
     private void Collect(object options, string path, HashSet<string> unconverted, List<string> failures)
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options, services, null), results, validateAllProperties: true);
+        // Property by property rather than Validator.TryValidateObject, which skips IValidatableObject once an attribute
+        // failed: one start-up should show every bad setting.
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+        {
+            Validator.TryValidateProperty(property.GetValue(options), new ValidationContext(options, services, null) { MemberName = property.Name }, results);
+        }
+
+        if (options is IValidatableObject crossField)
+        {
+            results.AddRange(crossField.Validate(new ValidationContext(options, services, null)));
+        }
+
         foreach (var result in results)
         {
             var rule = result.ErrorMessage ?? "is invalid";
@@ -47,8 +60,8 @@ internal sealed class SectionValidator<TOptions>(string sectionName, IConfigurat
             foreach (var member in result.MemberNames.Where(m => !unconverted.Contains($"{path}:{m}")))
             {
                 var property = options.GetType().GetProperty(member);
-                var shown = property?.IsDefined(typeof(SecretAttribute), inherit: true) == true
-                    ? "***"
+                var shown = property?.IsDefined(typeof(SecretAttribute), inherit: true) == true ? "***"
+                    : result is SettingError error ? SettingValue.Show(error.Value)
                     : SettingValue.Show(property?.GetValue(options));
                 failures.Add($"{path}:{member} = {shown}: {rule}");
             }

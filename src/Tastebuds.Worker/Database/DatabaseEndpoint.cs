@@ -20,8 +20,6 @@ public sealed class DatabaseEndpoint(IConfiguration configuration, IOptions<Data
     public string ConnectionString =>
         _connectionString ?? throw new InvalidOperationException("The database endpoint is used before EnsureAsync resolved it.");
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
-
     public async Task EnsureAsync(CancellationToken ct)
     {
         if (_connectionString is not null)

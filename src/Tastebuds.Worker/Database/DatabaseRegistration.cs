@@ -12,7 +12,7 @@ public static class DatabaseRegistration
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DatabaseOptions>, ConnectionStringValidator>();
+        builder.AddValidatedOptions<ConnectionStringsOptions>(ConnectionStringsOptions.SectionName);
         builder.Services.AddSingleton<DatabaseEndpoint>();
         builder.Services.AddSingleton(sp =>
         {

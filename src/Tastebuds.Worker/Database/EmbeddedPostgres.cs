@@ -41,8 +41,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(StateDirectory, "data");
 
-    public string LogFile => Path.Combine(StateDirectory, "server.log");
-
     public int Port { get; }
 
     /// <summary>True when this process started the server; false when it found it already running.</summary>
@@ -155,6 +153,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task EnsureDatabaseAsync(CancellationToken ct)
     {
+        // Not the registered data source: it is built from the connection string this start produces, and points at
+        // the database created here; this is the maintenance database of a server that is only now up.
         await using var connection = new NpgsqlConnection(Build("postgres"));
         await connection.OpenAsync(ct);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)

@@ -263,9 +263,9 @@ public sealed class FetchRunner(
         return await outage.ExecuteAsync("taking the fetch lock again", watch.Lease.RenewAsync, ct);
     }
 
-    private sealed class LockWatch(FetchLock.Lease lease, long seen)
+    private sealed class LockWatch(AdvisoryLock lease, long seen)
     {
-        public FetchLock.Lease Lease { get; } = lease;
+        public AdvisoryLock Lease { get; } = lease;
 
         public long Seen { get; set; } = seen;
     }

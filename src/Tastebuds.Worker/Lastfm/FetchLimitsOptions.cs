@@ -4,7 +4,7 @@ using Tastebuds.Worker.Configuration;
 namespace Tastebuds.Worker.Lastfm;
 
 /// <summary>How much of each user's profile is fetched (section <c>FetchLimits</c>). 0 skips that kind.</summary>
-public sealed class FetchLimitsOptions
+public sealed class FetchLimitsOptions : IValidatableObject
 {
     public const string SectionName = "FetchLimits";
 
@@ -30,4 +30,15 @@ public sealed class FetchLimitsOptions
     /// <summary>Friends fetched per user when <c>Lastfm:DiscoverFriends</c> is on; they join lastfm_users as active users.</summary>
     [Range(0, 10_000, ErrorMessage = Rule.Range)]
     public int FriendsPerUser { get; set; } = 50;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TagsPerUser != 0 && TaggedItemsPerTag <= 0)
+        {
+            yield return new ValidationResult(
+                FormattableString.Invariant(
+                    $"must be greater than 0 when {nameof(TagsPerUser)} is {TagsPerUser} (set TagsPerUser to 0 to skip tags)"),
+                [nameof(TaggedItemsPerTag)]);
+        }
+    }
 }

@@ -190,10 +190,10 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
     }
 
     private static string CheckPeriod(string period) =>
-        LastfmOptionsValidator.Periods.Contains(period, StringComparer.Ordinal)
+        LastfmOptions.Periods.Contains(period, StringComparer.Ordinal)
             ? period
             : throw new ArgumentException(
-                $"Period '{period}' is not one of {string.Join(", ", LastfmOptionsValidator.Periods)}.", nameof(period));
+                $"Period '{period}' is not one of {string.Join(", ", LastfmOptions.Periods)}.", nameof(period));
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

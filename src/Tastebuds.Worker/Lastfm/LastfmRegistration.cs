@@ -38,15 +38,12 @@ public static class LastfmRegistration
 
     public static IServiceCollection AddLastfm(this IServiceCollection services, IConfiguration configuration)
     {
-        // DataAnnotations in the house format (Section:Key = value: rule), plus the cross-field rules below.
+        // DataAnnotations and cross-field rules of the options classes, in the house format (Section:Key = value: rule).
         services.AddValidatedOptions<LastfmOptions>(configuration, LastfmOptions.SectionName);
         // The key is a secret from the moment it is read: redacted from every outside text (Last.fm may echo it).
         services.PostConfigure<LastfmOptions>(o => Secrets.Register(o.ApiKey));
         services.AddValidatedOptions<FetchLimitsOptions>(configuration, FetchLimitsOptions.SectionName);
         services.AddValidatedOptions<RateLimitingOptions>(configuration, RateLimitingOptions.SectionName);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LastfmOptions>, LastfmOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchLimitsOptions>, FetchLimitsOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Quartz;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Scheduling;
 
@@ -18,11 +19,13 @@ public sealed class SchedulesOptions : IValidatableObject
     public string GenerateRecommendations { get; set; } = "0 30 4 * * ?";
 
     /// <summary>Time zone the cron expressions are read in (IANA id).</summary>
+    [TimeZoneId]
     public string TimeZone { get; set; } = "UTC";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var zoneFound = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone);
+        // Cron expressions are read in TimeZone; an unknown zone is reported by its attribute, and UTC stands in here.
+        TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone);
         var now = (validationContext.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System).GetUtcNow();
         foreach (var (name, expression) in Jobs())
         {
@@ -36,11 +39,6 @@ public sealed class SchedulesOptions : IValidatableObject
                 // Valid syntax, no date (e.g. the 31st of February, or a past year): Quartz refuses the trigger at start.
                 yield return new ValidationResult("never fires: no date from now on matches it", [name]);
             }
-        }
-
-        if (!zoneFound)
-        {
-            yield return new ValidationResult("must be a time zone id such as UTC or Europe/London", [nameof(TimeZone)]);
         }
     }
 

@@ -11,8 +11,6 @@ public sealed class AlgorithmOptions : IValidatableObject
 {
     public const string SectionName = "Algorithm";
 
-    public static readonly string[] Metrics = ["cosine", "jaccard", "pearson", "all"];
-
     /// <summary>Lowest combined similarity for a neighbour.</summary>
     [Range(0.0, 1.0, ErrorMessage = Rule.Range)]
     public double SimilarityThreshold { get; set; } = 0.05;
@@ -44,6 +42,7 @@ public sealed class AlgorithmOptions : IValidatableObject
 
     /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
     [Required(ErrorMessage = Rule.Required)]
+    [OneOf("cosine", "jaccard", "pearson", "all", IgnoreCase = true)]
     public string PrimaryMetric { get; set; } = "cosine";
 
     [Range(1, 1000, ErrorMessage = Rule.Range)]
@@ -93,11 +92,6 @@ public sealed class AlgorithmOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Metrics.Contains(PrimaryMetric, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return new ValidationResult($"must be one of {string.Join(", ", Metrics)}", [nameof(PrimaryMetric)]);
-        }
-
         if (TrackWeight + AlbumWeight + ArtistWeight <= 0)
         {
             yield return new ValidationResult(

@@ -11,7 +11,7 @@ namespace Tastebuds.Worker.Telemetry;
 /// <see cref="TastebudsInstruments.All"/> and docs/operations.md). Other code records through these
 /// methods and never touches an instrument, so names, units and tag vocabularies stay in one place.
 /// </summary>
-public sealed class TastebudsMetrics
+public sealed partial class TastebudsMetrics
 {
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSuccess = new(StringComparer.Ordinal);

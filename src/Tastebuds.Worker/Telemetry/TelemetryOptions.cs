@@ -1,11 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Telemetry;
 
 /// <summary>Settings of the <c>Telemetry</c> section: the operations listener (<c>/metrics</c>, <c>/health/live</c>, <c>/health/ready</c>).</summary>
-public sealed class TelemetryOptions : IValidatableObject
+public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
@@ -13,6 +12,7 @@ public sealed class TelemetryOptions : IValidatableObject
     public bool Enabled { get; set; } = true;
 
     /// <summary>IP address to listen on: 0.0.0.0 (every IPv4 interface), :: or 127.0.0.1.</summary>
+    [IpAddress]
     public string BindAddress { get; set; } = "0.0.0.0";
 
     /// <summary>TCP port; 0 = an ephemeral port (tests), read back from <see cref="TelemetryListener.Port"/>.</summary>
@@ -26,12 +26,4 @@ public sealed class TelemetryOptions : IValidatableObject
     /// <summary>Liveness fails when the heartbeat (every 5 s) is older than this: the process is wedged.</summary>
     [TimeSpanRange("00:00:10", "00:10:00")]
     public TimeSpan LivenessThreshold { get; set; } = TimeSpan.FromSeconds(30);
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!IPAddress.TryParse(BindAddress, out _))
-        {
-            yield return new ValidationResult("must be an IP address such as 0.0.0.0, :: or 127.0.0.1", [nameof(BindAddress)]);
-        }
-    }
 }

@@ -81,6 +81,7 @@ public static class TelemetryRegistration
         });
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
 
+        builder.Services.AddHostedService<MetricsPreregistration>();
         builder.Services.AddSingleton<TelemetryListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryListener>());
         builder.Services.AddHostedService<LastSuccessSeeder>();

@@ -41,7 +41,7 @@ public sealed class OptionsValidationTests
     [TestCase("Telemetry:Enabled", "maybe", "Telemetry:Enabled = 'maybe': must be true or false")]
     [TestCase("Algorithm:MaxSimilarUsers", "2147483648", "Algorithm:MaxSimilarUsers = '2147483648': must be a whole number between 1 and 1000")]
     [TestCase("Lastfm:RequestTimeout", "99999999.00:00:00",
-        "Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss, or d.hh:mm:ss for days (at most 10675199 days)")]
+        "Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss greater than 00:00:00 and at most 00:05:00")]
     [TestCase("Database:Embedded:StartTimeout", "soon", "Database:Embedded:StartTimeout = 'soon': must be a duration hh:mm:ss between 00:00:05 and 00:10:00")]
     [TestCase("Algorithm:SimilarityThreshold", "0,5", "Algorithm:SimilarityThreshold = '0,5': must be a number between 0 and 1, written with a '.' decimal point")]
     [TestCase("Scheduler:Clustered", "yes", "Scheduler:Clustered = 'yes': must be true or false")]
@@ -102,6 +102,38 @@ public sealed class OptionsValidationTests
     }
 
     [Test]
+    public void A_duration_without_declared_bounds_that_does_not_fit_names_the_longest_duration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Test:Pause"] = "99999999.00:00:00" }).Build();
+        var validator = new SectionValidator<UnboundedDurationOptions>("Test", configuration.GetSection("Test"));
+
+        var result = validator.Validate(null, new UnboundedDurationOptions());
+
+        Assert.That(result.Failures, Is.EqualTo(new[]
+        {
+            "Test:Pause = '99999999.00:00:00': must be a duration hh:mm:ss, or d.hh:mm:ss for days (at most 10675199 days)",
+        }));
+    }
+
+    [Test]
+    public void Attribute_rules_and_cross_field_rules_of_one_section_are_reported_together()
+    {
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["Algorithm:SimilarityThreshold"] = "-3",
+            ["Algorithm:TrackWeight"] = "0", ["Algorithm:AlbumWeight"] = "0", ["Algorithm:ArtistWeight"] = "0",
+        }).Build();
+
+        var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
+
+        Assert.That(failures, Is.EquivalentTo(new[]
+        {
+            "Algorithm:SimilarityThreshold = -3: must be between 0 and 1",
+            "Algorithm: TrackWeight + AlbumWeight + ArtistWeight = 0: at least one kind weight must be above 0",
+        }));
+    }
+
+    [Test]
     public void Every_bad_setting_is_reported_not_only_the_first()
     {
         using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?>
@@ -126,7 +158,7 @@ public sealed class OptionsValidationTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(failures, Has.One.StartsWith("ConnectionStrings:Postgres = (not shown"));
+            Assert.That(failures, Has.One.StartsWith("ConnectionStrings:Postgres = ***: must be Npgsql Key=Value pairs"));
             Assert.That(failures, Has.None.Contains("s3cr3t"));
         }
     }
@@ -142,6 +174,11 @@ public sealed class OptionsValidationTests
         var failures = Failures(() => WorkerHost.ValidateConfiguration(host.Services));
 
         Assert.That(failures, Has.Some.Contains("at least one kind weight must be above 0"));
+    }
+
+    private sealed class UnboundedDurationOptions
+    {
+        public TimeSpan Pause { get; set; }
     }
 
     private sealed class SecretNumberOptions

@@ -55,7 +55,7 @@ public sealed class LastfmOptionsTests
         Assert.That(ex.Failures, Is.SupersetOf(new[]
         {
             "Lastfm:Period = 'weekly': must be one of overall, 7day, 1month, 3month, 6month, 12month",
-            "Lastfm:ApiKey = '***': must not contain white space",
+            "Lastfm:ApiKey = ***: must not contain white space",
             "Lastfm:BaseUrl = 'ftp://example.org/': must be an absolute http or https URL without a query",
             "Lastfm:RetryBaseDelay = 00:02:00: must not exceed RetryMaxDelay (00:01:00)",
             "Lastfm:RequestTimeout = 00:00:00: must be greater than 00:00:00 and at most 00:05:00",

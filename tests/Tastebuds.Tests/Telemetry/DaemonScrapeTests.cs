@@ -51,7 +51,9 @@ public sealed partial class DaemonScrapeTests
         await Eventually.WaitUntilAsync(async () =>
         {
             scrape = PrometheusText.Parse(await http.GetStringAsync("metrics"));
-            return documented.All(scrape.Types.ContainsKey) && Jobs.All(j => HasSeries(scrape, "tastebuds_job_last_success_age_seconds", ("job", j)));
+            // The health gauge is there from the start at 0; 1 once the periodic checks ran (5 s after start).
+            return documented.All(scrape.Types.ContainsKey) && Jobs.All(j => HasSeries(scrape, "tastebuds_job_last_success_age_seconds", ("job", j)))
+                && Sum(scrape, "tastebuds_health_status", ("check", "heartbeat")) == 1;
         }, TimeSpan.FromSeconds(30), "every documented instrument in /metrics");
         var emitted = scrape.Samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var libraries = string.Join(", ", scrape.Types.Keys.Where(k => !k.StartsWith("tastebuds_", StringComparison.Ordinal)).Order());

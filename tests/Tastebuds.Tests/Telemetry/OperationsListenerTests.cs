@@ -77,9 +77,10 @@ public sealed class OperationsListenerTests
         _metrics.RecordSimilarityNeighbours("cosine", 10);
         _metrics.RecordRecommendationsWritten("cosine", 50);
 
-        // Every documented family, the health gauge included (first published 5 s after start).
+        // Every documented family, and the health gauge's first periodic result (5 s after start; 0 until then).
         var expected = TastebudsInstruments.All.Select(i => i.PrometheusName).ToList();
-        var scrape = await ScrapeUntilAsync(s => expected.All(s.Types.ContainsKey));
+        var scrape = await ScrapeUntilAsync(s => expected.All(s.Types.ContainsKey)
+            && s.Named("tastebuds_health_status").Any(h => h.Labels["check"] == "heartbeat" && h.Value == 1));
 
         var durationSum = scrape.Value("tastebuds_lastfm_request_duration_seconds_sum", ("method", "user.getTopTracks"));
         using (Assert.EnterMultipleScope())

@@ -1,0 +1,28 @@
+namespace Tastebuds.Worker.Telemetry;
+
+/// <summary>
+/// The documented values of the closed tags of the <c>Tastebuds</c> meter (docs/operations.md, "Metrics"): every
+/// combination is on the first scrape at 0 (<see cref="TastebudsMetrics.Preregister"/>), so that <c>absent()</c> and
+/// <c>increase()</c> see a series from the start rather than from the first event.
+/// </summary>
+public static class DocumentedTags
+{
+    public static IReadOnlyList<string> LastfmOutcomes { get; } =
+        [TastebudsInstruments.Outcome.Success, TastebudsInstruments.Outcome.Error, TastebudsInstruments.Outcome.Transient, TastebudsInstruments.Outcome.Timeout];
+
+    public static IReadOnlyList<string> UserStatuses { get; } = ["succeeded", "skipped", "failed"];
+
+    public static IReadOnlyList<string> ItemKinds { get; } = ["track", "album", "artist"];
+
+    /// <summary>The jobs counted by <c>tastebuds.job.runs</c> (single users are counted by <c>tastebuds.users.fetched</c>).</summary>
+    public static IReadOnlyList<string> RunJobs { get; } =
+        [TastebudsInstruments.Jobs.FetchUsers, TastebudsInstruments.Jobs.RecalculateSimilarities, TastebudsInstruments.Jobs.GenerateRecommendations];
+
+    /// <summary>A run's final status; <c>partial</c> only ends a fetch run.</summary>
+    public static IReadOnlyList<string> RunStatuses { get; } = ["succeeded", "partial", "failed", "cancelled"];
+
+    public static IReadOnlyList<string> SimilarityMetrics { get; } = ["cosine", "jaccard", "pearson"];
+
+    /// <summary>The health checks, as registered in <see cref="TelemetryRegistration"/>.</summary>
+    public static IReadOnlyList<string> HealthChecks { get; } = ["heartbeat", "database", "migrations", "scheduler"];
+}
