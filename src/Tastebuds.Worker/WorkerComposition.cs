@@ -8,6 +8,7 @@ using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 using Tastebuds.Worker.Telemetry;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker;
 
@@ -21,6 +22,7 @@ public static class WorkerComposition
         builder.AddTelemetry();
         builder.AddDatabase();
         builder.AddLastfm();
+        builder.AddRuns();
         builder.AddFetching();
         builder.AddSimilarity();
         builder.AddRecommendations();

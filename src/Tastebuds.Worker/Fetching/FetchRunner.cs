@@ -5,6 +5,7 @@ using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Telemetry;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Fetching;
 
@@ -22,7 +23,7 @@ public sealed class FetchRunner(
     FetchUserDirectory directory,
     UserFetcher fetcher,
     SnapshotStore store,
-    FetchLogStore logs,
+    RunLog logs,
     FetchLock fetchLock,
     DatabaseOutage outage,
     IOptions<RateLimitingOptions> rateLimiting,
@@ -47,10 +48,10 @@ public sealed class FetchRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
         var ct = linked.Token;
         await using var held = await outage.ExecuteAsync("taking the fetch lock", c => fetchLock.AcquireAsync(waitForOtherRun, c), ct);
-        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.FetchUsers);
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUsers));
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await outage.ExecuteAsync("listing the users to fetch", directory.ListAsync, ct);
         await using var step = await outage.ExecuteAsync("starting the run's log row",
-            c => JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, c), ct);
+            c => JobStep.StartAsync(logs, metrics, time, JobType.FetchUsers, c), ct);
         var runId = step.RunId;
         activity?.SetTag("tastebuds.run_id", runId);
         FetchingLog.RunStarted(logger, runId, users.Count);
@@ -158,10 +159,10 @@ public sealed class FetchRunner(
 
     private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
     {
-        using var activity = TastebudsActivity.Source.StartActivity("fetch_user");
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUser));
         activity?.SetTag("lastfm.user", username);
         // Before any request: while the database is away no Last.fm request is spent.
-        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobTypes.FetchUser, username, c), ct);
+        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobType.FetchUser, username, c), ct);
         if (!await StillHoldsLockAsync(lockWatch, ct))
         {
             await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
@@ -208,7 +209,7 @@ public sealed class FetchRunner(
                 },
             };
             outcome = new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists) { Warnings = merged.Warnings.Count };
-            metrics.RecordLastSuccess(JobTypes.FetchUser, time.GetUtcNow());
+            metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
             metrics.RecordItemsStored("track", stored.Tracks);
             metrics.RecordItemsStored("album", stored.Albums);
             metrics.RecordItemsStored("artist", stored.Artists);
@@ -270,7 +271,7 @@ public sealed class FetchRunner(
         public long Seen { get; set; } = seen;
     }
 
-    private static LogCompletion Failure(string status, Exception? e, LastfmCallStats stats) => new(status)
+    private static LogCompletion Failure(StepStatus status, Exception? e, LastfmCallStats stats) => new(status)
     {
         RequestsMade = stats.Requests,
         Retries = stats.Retries,

@@ -6,8 +6,8 @@ using Npgsql;
 using Tastebuds.Core;
 using Tastebuds.Core.Recommendations;
 using Tastebuds.Worker.Database;
-using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Similarity;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Recommendations;
 
@@ -20,7 +20,7 @@ namespace Tastebuds.Worker.Recommendations;
 /// </summary>
 public sealed class RecommendationGenerator(
     NpgsqlDataSource dataSource,
-    FetchLogStore logs,
+    RunLog logs,
     IOptions<AlgorithmOptions> algorithm,
     IOptions<DatabaseOptions> database,
     TastebudsMetrics telemetry,
@@ -29,11 +29,11 @@ public sealed class RecommendationGenerator(
 {
     public async Task<RecommendationResult> GenerateAsync(CancellationToken ct)
     {
-        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.GenerateRecommendations);
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.GenerateRecommendations));
         var settings = algorithm.Value;
         var metrics = settings.RecommendationMetrics();
         var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
-        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.GenerateRecommendations, ct);
+        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobType.GenerateRecommendations, ct);
         step.Describe(new Dictionary<string, object?> { ["metrics"] = metricNames });
         var runId = step.RunId;
         RecommendationsLog.Started(logger, runId);

@@ -5,7 +5,7 @@ using Npgsql;
 using Tastebuds.Core;
 using Tastebuds.Core.Similarity;
 using Tastebuds.Worker.Database;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Similarity;
 
@@ -17,7 +17,7 @@ namespace Tastebuds.Worker.Similarity;
 /// </summary>
 public sealed class SimilarityRecalculator(
     NpgsqlDataSource dataSource,
-    FetchLogStore logs,
+    RunLog logs,
     IOptions<AlgorithmOptions> algorithm,
     IOptions<DatabaseOptions> database,
     TastebudsMetrics telemetry,
@@ -26,9 +26,9 @@ public sealed class SimilarityRecalculator(
 {
     public async Task<SimilarityResult> RecalculateAsync(CancellationToken ct)
     {
-        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.RecalculateSimilarities);
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.RecalculateSimilarities));
         var settings = algorithm.Value;
-        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.RecalculateSimilarities, ct);
+        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobType.RecalculateSimilarities, ct);
         var runId = step.RunId;
         SimilarityLog.Started(logger, runId);
         try

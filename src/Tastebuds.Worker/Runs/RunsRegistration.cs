@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Tastebuds.Worker.Runs;
+
+public static class RunsRegistration
+{
+    /// <summary>Run and step bookkeeping (<c>data_fetch_logs</c>) shared by every stage.</summary>
+    public static IHostApplicationBuilder AddRuns(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RunLog>();
+        return builder;
+    }
+}
