@@ -9,6 +9,7 @@ public static class RunsRegistration
     public static IHostApplicationBuilder AddRuns(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RunLog>();
+        builder.Services.AddSingleton<StageRun>();
         return builder;
     }
 }
