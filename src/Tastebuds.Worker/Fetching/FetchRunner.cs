@@ -17,7 +17,8 @@ namespace Tastebuds.Worker.Fetching;
 /// (<see cref="DatabaseOutage"/>) without spending Last.fm requests, and the run goes on from the user it was on.
 /// On shutdown no new user starts; the user in flight finishes within the grace period or rolls back. The run's
 /// row is <c>succeeded</c> only when no user failed, <c>partial</c> when some failed, <c>failed</c> when all did or
-/// the run was cut short. The FetchUsers job and the <c>fetch</c> verb both call this.
+/// the run was cut short. Called through <see cref="Runs.Pipeline"/> (the FetchUsers job, <c>fetch</c>, <c>run-once</c>,
+/// <c>demo</c>), which links the token to the end of the shutdown grace period; this run itself only stops starting users on SIGTERM.
 /// </summary>
 public sealed class FetchRunner(
     FetchUserDirectory directory,
@@ -42,11 +43,9 @@ public sealed class FetchRunner(
     /// operators (and the cluster tests) can tell one run per fire.
     /// </summary>
     public async Task<FetchRunResult> RunAsync(
-        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken cancellationToken,
+        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken ct,
         DateTimeOffset? scheduledFireTime = null)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
-        var ct = linked.Token;
         await using var held = await outage.ExecuteAsync("taking the fetch lock", c => fetchLock.AcquireAsync(waitForOtherRun, c), ct);
         using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUsers));
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await outage.ExecuteAsync("listing the users to fetch", directory.ListAsync, ct);
