@@ -5,10 +5,10 @@ using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 using Tastebuds.Worker.Telemetry;
-using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker;
 

@@ -4,8 +4,8 @@ using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
-using Tastebuds.Worker.Telemetry;
 using Tastebuds.Worker.Runs;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Fetching;
 

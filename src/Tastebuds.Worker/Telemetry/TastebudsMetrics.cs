@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using static Tastebuds.Worker.Telemetry.TastebudsInstruments;
 using Tastebuds.Worker.Runs;
+using static Tastebuds.Worker.Telemetry.TastebudsInstruments;
 
 namespace Tastebuds.Worker.Telemetry;
 
