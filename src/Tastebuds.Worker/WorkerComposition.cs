@@ -5,6 +5,7 @@ using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
 using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Scheduling;
 using Tastebuds.Worker.Similarity;
 using Tastebuds.Worker.Telemetry;
@@ -21,6 +22,7 @@ public static class WorkerComposition
         builder.AddTelemetry();
         builder.AddDatabase();
         builder.AddLastfm();
+        builder.AddRuns();
         builder.AddFetching();
         builder.AddSimilarity();
         builder.AddRecommendations();

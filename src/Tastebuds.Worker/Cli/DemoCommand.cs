@@ -3,11 +3,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Spectre.Console;
 using Tastebuds.Worker.Database;
-using Tastebuds.Worker.Fetching;
-using Tastebuds.Worker.Recommendations;
-using Tastebuds.Worker.Similarity;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -30,18 +26,12 @@ internal static class DemoCommand
         var migration = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
         Console.WriteLine($"Schema    {migration.Version} ({migration.Applied.Count} script(s) applied now)");
 
-        var runner = services.GetRequiredService<FetchRunner>();
-        var fetch = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(null, progress, ct));
-        FetchProgressDisplay.PrintSummary(fetch);
-        if (fetch.KeyRejected)
+        var (exitCode, run) = await RunOnceCommand.RunPipelineAsync(services, ct);
+        if (run.Recommendations is null)
         {
-            return ExitCodes.LastfmKeyRejected;
+            // The chain stopped (the key was rejected, nobody was fetched): nothing new to show.
+            return exitCode;
         }
-
-        var similarities = await services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
-        Console.WriteLine(StageSummary.Of(similarities));
-        var recommendations = await services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
-        Console.WriteLine(StageSummary.Of(recommendations));
 
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         await PrintTablesAsync(dataSource, ct);
@@ -56,7 +46,7 @@ internal static class DemoCommand
             Console.WriteLine($"Try: dotnet run --project src/Tastebuds.Worker -- recommend --user {TerminalText.Escape(showcase)}");
         }
 
-        return FetchProgressDisplay.ExitCode(fetch);
+        return exitCode;
     }
 
     /// <summary>The user with the most recommendations (then the strongest), to show what the run produced.</summary>
@@ -76,14 +66,14 @@ internal static class DemoCommand
     private static async Task PrintTablesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var table = new Table().AddColumn("table").AddColumn(new TableColumn("rows").RightAligned());
+        var table = OutputTable.Create().Column("table").Column("rows", right: true);
         foreach (var name in (string[])["lastfm_users", "artists", "albums", "tracks", "user_track_interactions",
                      "user_album_interactions", "user_artist_interactions", "user_similarities", "collaborative_recommendations", "data_fetch_logs"])
         {
             var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {name}", cancellationToken: ct));
-            table.AddRow(name, rows.ToString("N0", CultureInfo.InvariantCulture));
+            table.Row(name, rows.ToString("N0", CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(table);
+        OutputTable.Print(table);
     }
 }

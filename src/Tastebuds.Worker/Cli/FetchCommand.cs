@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -27,8 +27,8 @@ internal static class FetchCommand
         {
             // Trimmed as the configured users are (FetchUserDirectory).
             var users = (parse.GetValue(user) ?? []).Select(u => u.Trim()).ToArray();
-            var runner = host.Services.GetRequiredService<FetchRunner>();
-            var result = await FetchProgressDisplay.RunAsync(progress => runner.RunAsync(users, progress, ct));
+            var pipeline = host.Services.GetRequiredService<Pipeline>();
+            var result = await FetchProgressDisplay.RunAsync(progress => pipeline.FetchAsync(users, progress, waitForOtherRun: false, ct));
             FetchProgressDisplay.PrintSummary(result);
             return FetchProgressDisplay.ExitCode(result);
         }, migrate: true, showsProgress: true));

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -38,12 +39,9 @@ internal static class FetchProgressDisplay
 
     public static void PrintSummary(FetchRunResult result)
     {
-        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Fetched {result.Users} user(s): {result.Succeeded} succeeded, {result.Skipped} skipped, {result.Failed} failed; {result.Requests} requests, {result.Retries} retries (run {result.RunId})"));
-        if (result.DatabaseError is { } error)
+        foreach (var line in StageSummary.Of(result))
         {
-            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"Stopped: {error}; {result.Unfinished.Count} user(s) not fetched."));
+            Console.WriteLine(line);
         }
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Similarity;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -17,7 +18,7 @@ internal static class RecommendCommand
             DefaultValueFactory = _ => 10,
         }.InRange(1, OptionRules.MaxLimit);
         var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default: the metric generated most recently for the user." };
-        metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
+        metric.AcceptOnlyFromAmong(MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson);
         var command = new Command("recommend",
             "Show a user's recommendations as the read API get_collaborative_recommendations returns them: rank, track, artist, "
             + "score, supporting neighbours and the top contributing neighbours. Exit code 1 when the user is unknown.")

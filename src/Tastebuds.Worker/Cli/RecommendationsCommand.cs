@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Tastebuds.Worker.Recommendations;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -15,7 +15,7 @@ internal static class RecommendationsCommand
             + "('Recommendations: R written for U of N users (metric; ...)') and exit 0.");
         command.SetAction((_, _) => Verb.RunAsync(async (host, ct) =>
         {
-            var result = await host.Services.GetRequiredService<RecommendationGenerator>().GenerateAsync(ct);
+            var result = await host.Services.GetRequiredService<Pipeline>().GenerateAsync(ct);
             Console.WriteLine(StageSummary.Of(result));
             return ExitCodes.Ok;
         }, migrate: true));

@@ -14,7 +14,7 @@ internal static class SimilarCommand
     {
         var user = new Option<string>("--user") { Description = "Last.fm username (case-insensitive; not empty).", Required = true }.NotBlank();
         var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default Algorithm:PrimaryMetric (cosine when it is all)." };
-        metric.AcceptOnlyFromAmong("cosine", "jaccard", "pearson");
+        metric.AcceptOnlyFromAmong(MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson);
         var limit = new Option<int>("--limit")
         {
             Description = $"Most neighbours to show, 1 to {OptionRules.MaxLimit}.",

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Tastebuds.Worker.Similarity;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -15,7 +15,7 @@ internal static class SimilaritiesCommand
             + "('Similarities: N users, P pairs evaluated, R neighbours written (cosine C, jaccard J, pearson P) ...') and exit 0.");
         command.SetAction((_, _) => Verb.RunAsync(async (host, ct) =>
         {
-            var result = await host.Services.GetRequiredService<SimilarityRecalculator>().RecalculateAsync(ct);
+            var result = await host.Services.GetRequiredService<Pipeline>().RecalculateAsync(ct);
             Console.WriteLine(StageSummary.Of(result));
             return ExitCodes.Ok;
         }, migrate: true));

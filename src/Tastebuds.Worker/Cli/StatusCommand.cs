@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -64,7 +65,7 @@ internal static class StatusCommand
             var run = runs.FirstOrDefault(r => r.Job == job);
             table.Row(run is null
                 ? [job, "never run", "-", "-", "-", ""]
-                : [job, run.IsAbandoned ? "abandoned" : run.Status, Time(run.StartedAt), Duration(run, now), StatusCounts.Of(run), Error(run.ErrorCode, run.ErrorMessage)]);
+                : [job, run.IsAbandoned ? RunNames.ToSql(StepStatus.Abandoned) : run.Status, Time(run.StartedAt), Duration(run, now), StatusCounts.Of(run), Error(run.ErrorCode, run.ErrorMessage)]);
         }
 
         OutputTable.Print(table);
@@ -108,7 +109,8 @@ internal static class StatusCommand
     }
 
     /// <summary>Pipeline order, so the table reads like the chain the daemon runs.</summary>
-    private static readonly string[] JobOrder = [JobTypes.FetchUsers, JobTypes.FetchUser, JobTypes.RecalculateSimilarities, JobTypes.GenerateRecommendations];
+    private static readonly string[] JobOrder =
+        [.. new[] { JobType.FetchUsers, JobType.FetchUser, JobType.RecalculateSimilarities, JobType.GenerateRecommendations }.Select(RunNames.ToSql)];
 
     private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -12,15 +12,20 @@ internal static class StatusCounts
         using var details = JsonDocument.Parse(string.IsNullOrWhiteSpace(run.Details) ? "{}" : run.Details);
         var d = details.RootElement;
         var c = CultureInfo.InvariantCulture;
-        return run.Job switch
+        if (!RunNames.TryParse(run.Job, out var job))
         {
-            JobTypes.FetchUsers => string.Create(c,
+            return string.Create(c, $"{run.ItemsWritten:N0} items");
+        }
+
+        return job switch
+        {
+            JobType.FetchUsers => string.Create(c,
                 $"users {Int(d, "users")}: {Int(d, "succeeded")} ok, {Int(d, "skipped")} skipped, {Int(d, "failed")} failed; {run.Requests:N0} requests, {run.Retries:N0} retries"),
-            JobTypes.FetchUser => string.Create(c,
+            JobType.FetchUser => string.Create(c,
                 $"{run.Username}: {run.Tracks} tracks, {run.Albums} albums, {run.Artists} artists; {run.Requests:N0} requests"),
-            JobTypes.RecalculateSimilarities => string.Create(c,
+            JobType.RecalculateSimilarities => string.Create(c,
                 $"{Int(d, "users")} users, {Int(d, "pairs_evaluated")} pairs, {run.ItemsWritten:N0} neighbours"),
-            JobTypes.GenerateRecommendations => string.Create(c,
+            JobType.GenerateRecommendations => string.Create(c,
                 $"{run.ItemsWritten:N0} recommendations for {Int(d, "users_with_recommendations")} users ({Text(d, "metrics")})"),
             _ => string.Create(c, $"{run.ItemsWritten:N0} items"),
         };

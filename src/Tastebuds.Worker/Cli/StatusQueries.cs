@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Cli;
 
@@ -52,13 +53,13 @@ internal static class StatusQueries
         var rows = await connection.QueryAsync<UserFetchState>(new CommandDefinition(
             """
             WITH last_run AS (
-                SELECT run_id FROM data_fetch_logs WHERE job_type = 'fetch_users' ORDER BY started_at DESC, id DESC LIMIT 1
+                SELECT run_id FROM data_fetch_logs WHERE job_type = @fetchUsers ORDER BY started_at DESC, id DESC LIMIT 1
             ), names AS (
                 SELECT DISTINCT ON (lower(name)) name
                 FROM (SELECT unnest(@configured::text[]) AS name
                       UNION ALL
                       SELECT l.username FROM data_fetch_logs l JOIN last_run r ON r.run_id = l.run_id
-                      WHERE l.job_type = 'fetch_user' AND l.username IS NOT NULL) all_names
+                      WHERE l.job_type = @fetchUser AND l.username IS NOT NULL) all_names
                 ORDER BY lower(name), name
             )
             SELECT n.name AS Username, u.last_fetched_at AS LastFetchedAt,
@@ -67,10 +68,18 @@ internal static class StatusQueries
             LEFT JOIN LATERAL (SELECT last_fetched_at FROM lastfm_users WHERE lower(username) = lower(n.name)
                                ORDER BY last_fetched_at DESC NULLS LAST LIMIT 1) u ON true
             LEFT JOIN LATERAL (SELECT status, started_at, error_code, error_message FROM data_fetch_logs
-                               WHERE job_type = 'fetch_user' AND lower(username) = lower(n.name) AND status <> 'running'
+                               WHERE job_type = @fetchUser AND lower(username) = lower(n.name) AND status <> @running
                                ORDER BY started_at DESC, id DESC LIMIT 1) f ON true
             ORDER BY lower(n.name)
-            """, new { configured = configured.ToArray() }, cancellationToken: ct));
+            """,
+            new
+            {
+                configured = configured.ToArray(),
+                fetchUsers = RunNames.ToSql(JobType.FetchUsers),
+                fetchUser = RunNames.ToSql(JobType.FetchUser),
+                running = RunNames.ToSql(StepStatus.Running),
+            },
+            cancellationToken: ct));
         return rows.AsList();
     }
 }
@@ -99,7 +108,7 @@ internal sealed record JobRun
     /// True for a row still <c>running</c> whose process on this machine is gone (killed before it could finish):
     /// shown as abandoned, as the next daemon start or writing verb will mark it. Rows of other machines are left as they are.
     /// </summary>
-    public bool IsAbandoned => Status == "running"
+    public bool IsAbandoned => Status == RunNames.ToSql(StepStatus.Running)
         && Hosting.ProcessInstance.IsGone(Host, InstanceId, Database.StoredTime.Utc(InstanceStartedAt), _ => false);
 }
 

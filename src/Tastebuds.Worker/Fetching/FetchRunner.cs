@@ -4,6 +4,7 @@ using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Fetching;
@@ -16,13 +17,14 @@ namespace Tastebuds.Worker.Fetching;
 /// (<see cref="DatabaseOutage"/>) without spending Last.fm requests, and the run goes on from the user it was on.
 /// On shutdown no new user starts; the user in flight finishes within the grace period or rolls back. The run's
 /// row is <c>succeeded</c> only when no user failed, <c>partial</c> when some failed, <c>failed</c> when all did or
-/// the run was cut short. The FetchUsers job and the <c>fetch</c> verb both call this.
+/// the run was cut short. Called through <see cref="Runs.Pipeline"/> (the FetchUsers job, <c>fetch</c>, <c>run-once</c>,
+/// <c>demo</c>), which links the token to the end of the shutdown grace period; this run itself only stops starting users on SIGTERM.
 /// </summary>
 public sealed class FetchRunner(
     FetchUserDirectory directory,
     UserFetcher fetcher,
     SnapshotStore store,
-    FetchLogStore logs,
+    RunLog logs,
     FetchLock fetchLock,
     DatabaseOutage outage,
     IOptions<RateLimitingOptions> rateLimiting,
@@ -41,16 +43,14 @@ public sealed class FetchRunner(
     /// operators (and the cluster tests) can tell one run per fire.
     /// </summary>
     public async Task<FetchRunResult> RunAsync(
-        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken cancellationToken,
+        IReadOnlyList<string>? onlyUsers, IProgress<FetchProgress>? progress, bool waitForOtherRun, CancellationToken ct,
         DateTimeOffset? scheduledFireTime = null)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceExpired);
-        var ct = linked.Token;
         await using var held = await outage.ExecuteAsync("taking the fetch lock", c => fetchLock.AcquireAsync(waitForOtherRun, c), ct);
-        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.FetchUsers);
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUsers));
         var users = onlyUsers is { Count: > 0 } ? onlyUsers : await outage.ExecuteAsync("listing the users to fetch", directory.ListAsync, ct);
         await using var step = await outage.ExecuteAsync("starting the run's log row",
-            c => JobStep.StartAsync(logs, metrics, time, JobTypes.FetchUsers, c), ct);
+            c => JobStep.StartAsync(logs, metrics, time, JobType.FetchUsers, c), ct);
         var runId = step.RunId;
         activity?.SetTag("tastebuds.run_id", runId);
         FetchingLog.RunStarted(logger, runId, users.Count);
@@ -158,10 +158,10 @@ public sealed class FetchRunner(
 
     private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
     {
-        using var activity = TastebudsActivity.Source.StartActivity("fetch_user");
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUser));
         activity?.SetTag("lastfm.user", username);
         // Before any request: while the database is away no Last.fm request is spent.
-        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobTypes.FetchUser, username, c), ct);
+        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobType.FetchUser, username, c), ct);
         if (!await StillHoldsLockAsync(lockWatch, ct))
         {
             await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
@@ -208,7 +208,7 @@ public sealed class FetchRunner(
                 },
             };
             outcome = new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists) { Warnings = merged.Warnings.Count };
-            metrics.RecordLastSuccess(JobTypes.FetchUser, time.GetUtcNow());
+            metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
             metrics.RecordItemsStored("track", stored.Tracks);
             metrics.RecordItemsStored("album", stored.Albums);
             metrics.RecordItemsStored("artist", stored.Artists);
@@ -270,7 +270,7 @@ public sealed class FetchRunner(
         public long Seen { get; set; } = seen;
     }
 
-    private static LogCompletion Failure(string status, Exception? e, LastfmCallStats stats) => new(status)
+    private static LogCompletion Failure(StepStatus status, Exception? e, LastfmCallStats stats) => new(status)
     {
         RequestsMade = stats.Requests,
         Retries = stats.Retries,

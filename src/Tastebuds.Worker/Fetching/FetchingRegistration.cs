@@ -10,7 +10,6 @@ public static class FetchingRegistration
         builder.Services.AddSingleton<FetchUserDirectory>();
         builder.Services.AddTransient<UserFetcher>();
         builder.Services.AddSingleton<SnapshotStore>();
-        builder.Services.AddSingleton<FetchLogStore>();
         builder.Services.AddSingleton<FetchLock>();
         builder.Services.AddTransient<FetchRunner>();
         return builder;

@@ -15,15 +15,13 @@ public sealed class ShutdownSignal : IDisposable
     public ShutdownSignal(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options)
     {
         Stopping = lifetime.ApplicationStopping;
-        GracePeriod = options.Value.GracePeriod;
-        _registration = Stopping.Register(() => _grace.CancelAfter(GracePeriod));
+        var gracePeriod = options.Value.GracePeriod;
+        _registration = Stopping.Register(() => _grace.CancelAfter(gracePeriod));
     }
 
     public CancellationToken Stopping { get; }
 
     public CancellationToken GraceExpired => _grace.Token;
-
-    public TimeSpan GracePeriod { get; }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using Tastebuds.Worker.Telemetry;
 using System.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,8 +5,9 @@ using Npgsql;
 using Tastebuds.Core;
 using Tastebuds.Core.Recommendations;
 using Tastebuds.Worker.Database;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Similarity;
+using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Worker.Recommendations;
 
@@ -20,88 +20,74 @@ namespace Tastebuds.Worker.Recommendations;
 /// </summary>
 public sealed class RecommendationGenerator(
     NpgsqlDataSource dataSource,
-    FetchLogStore logs,
+    StageRun stage,
     IOptions<AlgorithmOptions> algorithm,
     IOptions<DatabaseOptions> database,
     TastebudsMetrics telemetry,
     TimeProvider time,
     ILogger<RecommendationGenerator> logger)
 {
-    public async Task<RecommendationResult> GenerateAsync(CancellationToken ct)
+    public Task<RecommendationResult> GenerateAsync(CancellationToken ct) =>
+        stage.RunAsync(JobType.GenerateRecommendations, RecommendationsLog.Events(logger), GenerateAsync, ct);
+
+    private async Task<RecommendationResult> GenerateAsync(JobStep step, CancellationToken ct)
     {
-        using var activity = TastebudsActivity.Source.StartActivity(JobTypes.GenerateRecommendations);
         var settings = algorithm.Value;
         var metrics = settings.RecommendationMetrics();
         var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
-        await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.GenerateRecommendations, ct);
+        // Kept by the row even when the run fails: which metrics it was for.
         step.Describe(new Dictionary<string, object?> { ["metrics"] = metricNames });
         var runId = step.RunId;
-        RecommendationsLog.Started(logger, runId);
-        try
+        var input = await ReadInputAsync(metrics, settings, ct);
+        var loaded = step.Elapsed;
+        if (input.Neighbours.Stats.NeighboursKept == 0)
         {
-            var input = await ReadInputAsync(metrics, settings, ct);
-            var loaded = step.Elapsed;
-            if (input.Neighbours.Stats.NeighboursKept == 0)
-            {
-                RecommendationsLog.NoNeighbours(logger, runId, metricNames);
-            }
-
-            var options = settings.ToRecommendationOptions();
-            var artistOfTrack = input.Matrix.ArtistOfTrack(track => input.Artists.TryGetValue(track, out var artist) ? artist : -track);
-            var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
-            var computed = step.Elapsed;
-
-            var generatedAt = StoredTime.Of(time);
-            long written;
-            await using (var connection = await dataSource.OpenConnectionAsync(ct))
-            {
-                written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight, input.Usernames,
-                    generatedAt, database.Value.CommandTimeout, ct);
-            }
-
-            var usersServed = Enumerable.Range(0, input.Matrix.UserCount).Count(u => sets.Any(s => s.For(u).Count > 0));
-            var result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),
-                input.Neighbours.Stats.NeighboursKept, input.NeighboursComputedAt, input.SkippedNeighbours, written, generatedAt,
-                loaded, computed - loaded, step.Elapsed - computed, step.Elapsed);
-            for (var i = 0; i < metrics.Count; i++)
-            {
-                var set = sets[i];
-                telemetry.RecordRecommendationsWritten(MetricNames.Of(metrics[i]),
-                    Enumerable.Range(0, input.Matrix.UserCount).Sum(u => (long)set.For(u).Count));
-            }
-
-            step.Succeed(new LogCompletion(StepStatus.Succeeded)
-            {
-                ItemsWritten = result.RowsWritten,
-                Details = new Dictionary<string, object?>
-                {
-                    ["metrics"] = metricNames,
-                    ["users"] = result.Users,
-                    ["users_with_recommendations"] = result.UsersWithRecommendations,
-                    ["neighbours_used"] = result.NeighboursUsed,
-                    ["neighbours_skipped"] = result.NeighboursSkipped,
-                    ["neighbours_computed_at"] = result.NeighboursComputedAt,
-                    ["generated_at"] = result.GeneratedAt,
-                    ["load_ms"] = (long)result.LoadTime.TotalMilliseconds,
-                    ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
-                    ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
-                },
-            });
-            RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, step.Elapsed.TotalSeconds);
-            return result;
+            RecommendationsLog.NoNeighbours(logger, runId, metricNames);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+
+        var options = settings.ToRecommendationOptions();
+        var artistOfTrack = input.Matrix.ArtistOfTrack(track => input.Artists.TryGetValue(track, out var artist) ? artist : -track);
+        var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
+        var computed = step.Elapsed;
+
+        var generatedAt = StoredTime.Of(time);
+        long written;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            step.Cancel("cancelled: previous recommendations kept");
-            RecommendationsLog.Cancelled(logger, runId);
-            throw;
+            written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight, input.Usernames,
+                generatedAt, database.Value.CommandTimeout, ct);
         }
-        catch (Exception e)
+
+        var usersServed = Enumerable.Range(0, input.Matrix.UserCount).Count(u => sets.Any(s => s.For(u).Count > 0));
+        var result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),
+            input.Neighbours.Stats.NeighboursKept, input.NeighboursComputedAt, input.SkippedNeighbours, written, generatedAt,
+            loaded, computed - loaded, step.Elapsed - computed, step.Elapsed);
+        for (var i = 0; i < metrics.Count; i++)
         {
-            step.Fail(e.Message);
-            RecommendationsLog.Failed(logger, runId, e);
-            throw;
+            var set = sets[i];
+            telemetry.RecordRecommendationsWritten(MetricNames.Of(metrics[i]),
+                Enumerable.Range(0, input.Matrix.UserCount).Sum(u => (long)set.For(u).Count));
         }
+
+        step.Succeed(new LogCompletion(StepStatus.Succeeded)
+        {
+            ItemsWritten = result.RowsWritten,
+            Details = new Dictionary<string, object?>
+            {
+                ["metrics"] = metricNames,
+                ["users"] = result.Users,
+                ["users_with_recommendations"] = result.UsersWithRecommendations,
+                ["neighbours_used"] = result.NeighboursUsed,
+                ["neighbours_skipped"] = result.NeighboursSkipped,
+                ["neighbours_computed_at"] = result.NeighboursComputedAt,
+                ["generated_at"] = result.GeneratedAt,
+                ["load_ms"] = (long)result.LoadTime.TotalMilliseconds,
+                ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
+                ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
+            },
+        });
+        RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, metricNames, step.Elapsed.TotalSeconds);
+        return result;
     }
 
     /// <summary>Everything read in ONE repeatable-read snapshot, so neighbours and interactions describe the same moment.</summary>
@@ -126,22 +112,3 @@ public sealed class RecommendationGenerator(
         Dictionary<long, long> Artists,
         Dictionary<long, string> Usernames);
 }
-
-/// <summary>
-/// What a recommendation run did. <see cref="NeighboursComputedAt"/> is the <c>computed_at</c> of the stored
-/// neighbours used (null when there were none); <see cref="RowsWritten"/> = the rows the table now holds.
-/// </summary>
-public sealed record RecommendationResult(
-    Guid RunId,
-    int Users,
-    int UsersWithRecommendations,
-    IReadOnlyList<string> Metrics,
-    long NeighboursUsed,
-    DateTimeOffset? NeighboursComputedAt,
-    int NeighboursSkipped,
-    long RowsWritten,
-    DateTimeOffset GeneratedAt,
-    TimeSpan LoadTime,
-    TimeSpan ComputeTime,
-    TimeSpan WriteTime,
-    TimeSpan Elapsed);

@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Recommendations;
 
 internal static partial class RecommendationsLog
 {
+    /// <summary>The stage's lines for <see cref="StageRun"/>; a cancelled or failed run keeps the previous recommendations.</summary>
+    public static StageEvents Events(ILogger logger) => new("cancelled: previous recommendations kept",
+        runId => Started(logger, runId), runId => Cancelled(logger, runId), (runId, e) => Failed(logger, runId, e));
+
     [LoggerMessage(5001, LogLevel.Information, "Recommendation run {RunId} started")]
     public static partial void Started(ILogger logger, Guid runId);
 

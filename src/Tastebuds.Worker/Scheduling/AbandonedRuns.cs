@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Tastebuds.Worker.Fetching;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Scheduling;
 
@@ -13,7 +13,7 @@ namespace Tastebuds.Worker.Scheduling;
 /// cluster member whose last check-in is within its check-in interval plus
 /// <see cref="SchedulerOptions.CheckinMisfireThreshold"/> (the same window after which Quartz recovers its jobs).
 /// </summary>
-public sealed class AbandonedRuns(FetchLogStore logs, NpgsqlDataSource dataSource, IOptions<SchedulerOptions> options, TimeProvider time)
+public sealed class AbandonedRuns(RunLog logs, NpgsqlDataSource dataSource, IOptions<SchedulerOptions> options, TimeProvider time)
 {
     /// <summary>Marks the rows of gone processes; <paramref name="daemonStart"/> is true when a daemon starts, false for a verb.</summary>
     public async Task<int> MarkAsync(bool daemonStart, CancellationToken ct)

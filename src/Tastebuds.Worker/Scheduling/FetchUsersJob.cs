@@ -3,6 +3,7 @@ using Quartz;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Scheduling;
 
@@ -10,10 +11,10 @@ namespace Tastebuds.Worker.Scheduling;
 /// The scheduled fetch run; one at a time per process (and per cluster when clustered). A run that the database cut
 /// short (an outage longer than <c>Database:OutageTolerance</c>) is retried soon, not at the next weekly fire: after 5,
 /// 15, then every 60 minutes, each retry fetching only the users this cycle has not fetched yet. The next cron fire
-/// starts a new cycle and drops any retry still pending.
+/// starts a new cycle and drops any retry still pending. A run that stored someone triggers the similarity stage.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown, TimeProvider time, ILogger<FetchUsersJob> logger) : IJob
+internal sealed class FetchUsersJob(Pipeline pipeline, ShutdownSignal shutdown, TimeProvider time, ILogger<FetchUsersJob> logger) : IJob
 {
     public static readonly JobKey Key = new("fetch-users", "tastebuds");
 
@@ -45,7 +46,7 @@ internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown,
         try
         {
             // A 'fetch' verb with the same API key may hold the fetch lock: wait for it rather than skip a week.
-            result = await runner.RunAsync(users, null, waitForOtherRun: true, cancellationToken, context.ScheduledFireTimeUtc);
+            result = await pipeline.FetchAsync(users, null, waitForOtherRun: true, cancellationToken, context.ScheduledFireTimeUtc);
         }
         catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)
         {
@@ -65,10 +66,7 @@ internal sealed class FetchUsersJob(FetchRunner runner, ShutdownSignal shutdown,
             await ScheduleRetryAsync(context.Scheduler, result.Unfinished, attempt + 1, cancellationToken);
         }
 
-        if (result.Succeeded > 0)
-        {
-            await JobChain.TriggerNextAsync(context, Key, cancellationToken);
-        }
+        await StageJobs.TriggerAsync(context.Scheduler, pipeline.NextAfter(result), cancellationToken);
     }
 
     private async Task ScheduleRetryAsync(IScheduler scheduler, IReadOnlyList<string>? users, int attempt, CancellationToken ct)

@@ -21,8 +21,6 @@ public static class SchedulingRegistration
     {
         builder.AddValidatedOptions<SchedulesOptions>(SchedulesOptions.SectionName);
         builder.AddValidatedOptions<SchedulerOptions>(SchedulerOptions.SectionName);
-        JobChain.Link(FetchUsersJob.Key, RecalculateSimilaritiesJob.Key);
-        JobChain.Link(RecalculateSimilaritiesJob.Key, GenerateRecommendationsJob.Key);
         // Read here, not bound: a value of the wrong type keeps the default and is reported by the validation.
         var schedules = SectionBinding.Read<SchedulesOptions>(builder.Configuration, SchedulesOptions.SectionName);
         var scheduler = SectionBinding.Read<SchedulerOptions>(builder.Configuration, SchedulerOptions.SectionName);
@@ -40,8 +38,8 @@ public static class SchedulingRegistration
             }
 
             AddCronJob<FetchUsersJob>(q, FetchUsersJob.Key, schedules.FetchUsers, schedules.TimeZone);
-            AddCronJob<RecalculateSimilaritiesJob>(q, RecalculateSimilaritiesJob.Key, schedules.RecalculateSimilarities, schedules.TimeZone);
-            AddCronJob<GenerateRecommendationsJob>(q, GenerateRecommendationsJob.Key, schedules.GenerateRecommendations, schedules.TimeZone);
+            AddCronJob<StageJob>(q, StageJobs.RecalculateSimilarities, schedules.RecalculateSimilarities, schedules.TimeZone);
+            AddCronJob<StageJob>(q, StageJobs.GenerateRecommendations, schedules.GenerateRecommendations, schedules.TimeZone);
         });
         builder.Services.AddQuartzHostedService(o =>
         {

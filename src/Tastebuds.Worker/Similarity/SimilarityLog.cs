@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Similarity;
 
 internal static partial class SimilarityLog
 {
+    /// <summary>The stage's lines for <see cref="StageRun"/>; a cancelled or failed run keeps the previous neighbours.</summary>
+    public static StageEvents Events(ILogger logger) => new("cancelled: previous neighbours kept",
+        runId => Started(logger, runId), runId => Cancelled(logger, runId), (runId, e) => Failed(logger, runId, e));
+
     [LoggerMessage(4001, LogLevel.Information, "Similarity run {RunId} started")]
     public static partial void Started(ILogger logger, Guid runId);
 

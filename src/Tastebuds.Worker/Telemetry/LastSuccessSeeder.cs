@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Runs;
 
 namespace Tastebuds.Worker.Telemetry;
 
@@ -18,7 +19,7 @@ internal sealed class LastSuccessSeeder(
     private const string Sql = """
         SELECT job_type AS Job, max(finished_at) AS FinishedAt
         FROM data_fetch_logs
-        WHERE status = 'succeeded' AND finished_at IS NOT NULL
+        WHERE status = @succeeded AND finished_at IS NOT NULL
         GROUP BY job_type
         """;
 
@@ -29,10 +30,14 @@ internal sealed class LastSuccessSeeder(
             await migrations.WaitAsync(stoppingToken);
             var dataSource = services.GetRequiredService<NpgsqlDataSource>();
             await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-            var rows = (await connection.QueryAsync<LastSuccessRow>(new CommandDefinition(Sql, cancellationToken: stoppingToken))).ToList();
+            var rows = (await connection.QueryAsync<LastSuccessRow>(new CommandDefinition(Sql, new { succeeded = RunNames.ToSql(StepStatus.Succeeded) }, cancellationToken: stoppingToken))).ToList();
             foreach (var row in rows)
             {
-                metrics.RecordLastSuccess(row.Job, new DateTimeOffset(DateTime.SpecifyKind(row.FinishedAt, DateTimeKind.Utc)));
+                // A job type this build does not know (written by a newer version) gets no gauge here.
+                if (RunNames.TryParse(row.Job, out var job))
+                {
+                    metrics.RecordLastSuccess(job, new DateTimeOffset(DateTime.SpecifyKind(row.FinishedAt, DateTimeKind.Utc)));
+                }
             }
 
             TelemetryLog.SeededLastSuccess(logger, rows.Count);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Tastebuds.Worker.Runs;
 using static Tastebuds.Worker.Telemetry.TastebudsInstruments;
 
 namespace Tastebuds.Worker.Telemetry;
@@ -65,34 +66,30 @@ public sealed partial class TastebudsMetrics
 
     public void RecordRateLimitWait(TimeSpan wait) => _lastfmRateLimitWait.Record(wait.TotalSeconds);
 
-    /// <summary><paramref name="status"/>: <c>succeeded</c>, <c>skipped</c> or <c>failed</c>.</summary>
-    public void RecordUserFetched(string status) => _usersFetched.Add(1, new KeyValuePair<string, object?>("status", status));
+    /// <summary><paramref name="status"/>: succeeded, skipped, failed or cancelled (tagged as <see cref="RunNames"/> spells it).</summary>
+    public void RecordUserFetched(StepStatus status) => _usersFetched.Add(1, new KeyValuePair<string, object?>("status", RunNames.ToSql(status)));
 
     /// <summary><paramref name="kind"/>: <c>track</c>, <c>album</c> or <c>artist</c>.</summary>
     public void RecordItemsStored(string kind, long count) => _itemsStored.Add(count, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>
-    /// A finished job run. <paramref name="job"/> is a <see cref="TastebudsInstruments.Jobs"/> value (the
-    /// <c>data_fetch_logs.job_type</c>), <paramref name="status"/> the run's status (<c>succeeded</c>, <c>failed</c>,
-    /// <c>cancelled</c>, ...). A <c>succeeded</c> run also resets the job's <c>last_success.age</c>.
+    /// A finished job run, tagged with the job type and status as <c>data_fetch_logs</c> spells them (<see cref="RunNames"/>).
+    /// A succeeded run also resets the job's <c>last_success.age</c>.
     /// </summary>
-    public void RecordJobRun(string job, string status, TimeSpan duration, DateTimeOffset finishedAt)
+    public void RecordJobRun(JobType job, StepStatus status, TimeSpan duration, DateTimeOffset finishedAt)
     {
-        var tags = new TagList { { "job", job }, { "status", status } };
+        var tags = new TagList { { "job", RunNames.ToSql(job) }, { "status", RunNames.ToSql(status) } };
         _jobRuns.Add(1, tags);
         _jobDuration.Record(duration.TotalSeconds, tags);
-        if (status == "succeeded")
+        if (status == StepStatus.Succeeded)
         {
             RecordLastSuccess(job, finishedAt);
         }
     }
 
     /// <summary>Remembers a successful run (keeps the latest); used by <see cref="RecordJobRun"/> and the start-up seed.</summary>
-    public void RecordLastSuccess(string job, DateTimeOffset finishedAt) =>
-        _lastSuccess.AddOrUpdate(job, finishedAt, (_, known) => finishedAt > known ? finishedAt : known);
-
-    /// <summary>When each job last succeeded, as far as this process knows.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> LastSuccesses => _lastSuccess;
+    public void RecordLastSuccess(JobType job, DateTimeOffset finishedAt) =>
+        _lastSuccess.AddOrUpdate(RunNames.ToSql(job), finishedAt, (_, known) => finishedAt > known ? finishedAt : known);
 
     public void RecordSimilarityPairs(long count) => _similarityPairs.Add(count);
 

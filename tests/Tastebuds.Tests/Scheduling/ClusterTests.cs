@@ -60,7 +60,7 @@ public sealed class ClusterTests
             Assert.That(runs.Select(r => r.Fire), Has.None.Null, "every run came from the cron trigger");
             Assert.That(runs.Select(r => r.Fire).Distinct().Count(), Is.EqualTo(runs.Count), "at most one run per fire");
             Assert.That(runs.Select(r => r.Host), Is.All.AnyOf(hosts));
-            // Their own crons never fire: these ran only through JobChain's TriggerJob on the clustered store.
+            // Their own crons never fire: these ran only through the chain's TriggerJob (StageJobs) on the clustered store.
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE job_type = 'recalculate_similarities'"), Is.Positive, "chained similarities");
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE job_type = 'generate_recommendations'"), Is.Positive, "chained recommendations");
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE status IN ('running', 'abandoned')"), Is.Zero);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Cli;
+using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Telemetry;
 
 namespace Tastebuds.Tests.Telemetry;
@@ -66,13 +67,13 @@ public sealed class OperationsListenerTests
         _metrics.RecordLastfmRequest("user.getInfo", TastebudsInstruments.Outcome.Success, null, TimeSpan.FromMilliseconds(50));
         _metrics.RecordLastfmRetry("user.getTopTracks");
         _metrics.RecordRateLimitWait(TimeSpan.FromSeconds(1.5));
-        _metrics.RecordUserFetched("succeeded");
-        _metrics.RecordUserFetched("succeeded");
-        _metrics.RecordUserFetched("failed");
+        _metrics.RecordUserFetched(StepStatus.Succeeded);
+        _metrics.RecordUserFetched(StepStatus.Succeeded);
+        _metrics.RecordUserFetched(StepStatus.Failed);
         _metrics.RecordItemsStored("track", 100);
         _metrics.RecordItemsStored("artist", 7);
-        _metrics.RecordJobRun(TastebudsInstruments.Jobs.FetchUsers, "succeeded", TimeSpan.FromSeconds(90), now);
-        _metrics.RecordJobRun(TastebudsInstruments.Jobs.RecalculateSimilarities, "failed", TimeSpan.FromSeconds(3), now);
+        _metrics.RecordJobRun(JobType.FetchUsers, StepStatus.Succeeded, TimeSpan.FromSeconds(90), now);
+        _metrics.RecordJobRun(JobType.RecalculateSimilarities, StepStatus.Failed, TimeSpan.FromSeconds(3), now);
         _metrics.RecordSimilarityPairs(45);
         _metrics.RecordSimilarityNeighbours("cosine", 10);
         _metrics.RecordRecommendationsWritten("cosine", 50);

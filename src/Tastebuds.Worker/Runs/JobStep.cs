@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using Tastebuds.Worker.Telemetry;
 
-namespace Tastebuds.Worker.Fetching;
+namespace Tastebuds.Worker.Runs;
 
 /// <summary>
 /// One job step from start to verdict: its <c>data_fetch_logs</c> row (inserted <c>running</c> at start,
 /// completed on dispose) and its job-run metrics. A step disposed without a verdict ends <c>failed</c>.
 /// <code>
-/// await using var step = await JobStep.StartAsync(logs, telemetry, time, JobTypes.X, ct);
+/// await using var step = await JobStep.StartAsync(logs, telemetry, time, JobType.X, ct);
 /// try { ...; step.Succeed(new LogCompletion(StepStatus.Succeeded) { ... }); }
 /// catch (OperationCanceledException) when (ct.IsCancellationRequested) { step.Cancel("why"); throw; }
 /// catch (Exception e) { step.Fail(e.Message); throw; }
@@ -15,14 +15,14 @@ namespace Tastebuds.Worker.Fetching;
 /// </summary>
 public sealed class JobStep : IAsyncDisposable
 {
-    private readonly FetchLogStore _logs;
+    private readonly RunLog _logs;
     private readonly TastebudsMetrics _telemetry;
     private readonly TimeProvider _time;
     private readonly long _logId;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private LogCompletion _completion = new(StepStatus.Failed);
 
-    private JobStep(FetchLogStore logs, TastebudsMetrics telemetry, TimeProvider time, string jobType, Guid runId, long logId)
+    private JobStep(RunLog logs, TastebudsMetrics telemetry, TimeProvider time, JobType jobType, Guid runId, long logId)
     {
         _logs = logs;
         _telemetry = telemetry;
@@ -32,13 +32,13 @@ public sealed class JobStep : IAsyncDisposable
         _logId = logId;
     }
 
-    public string JobType { get; }
+    public JobType JobType { get; }
 
     public Guid RunId { get; }
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public static async Task<JobStep> StartAsync(FetchLogStore logs, TastebudsMetrics telemetry, TimeProvider time, string jobType, CancellationToken ct)
+    public static async Task<JobStep> StartAsync(RunLog logs, TastebudsMetrics telemetry, TimeProvider time, JobType jobType, CancellationToken ct)
     {
         var runId = Guid.NewGuid();
         var logId = await logs.StartAsync(runId, jobType, null, ct);

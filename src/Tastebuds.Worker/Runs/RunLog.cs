@@ -6,16 +6,17 @@ using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Hosting;
 
-namespace Tastebuds.Worker.Fetching;
+namespace Tastebuds.Worker.Runs;
 
 /// <summary>
 /// Rows of <c>data_fetch_logs</c>: inserted <c>running</c> when a step starts, completed when it ends. Completion
 /// is written even when the step was cancelled (with its own short timeout), so no row is left <c>running</c>
 /// by a process that lived to see the end of its work.
 /// </summary>
-public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogStore> logger)
+public sealed class RunLog(NpgsqlDataSource dataSource, ILogger<RunLog> logger)
 {
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(15);
+    private static readonly string Running = RunNames.ToSql(StepStatus.Running);
 
     /// <summary>
     /// Marks <c>abandoned</c> the rows left <c>running</c> by processes that are gone (<see cref="ProcessInstance.IsGone"/>);
@@ -26,7 +27,7 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogS
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var running = await connection.QueryAsync<(long Id, string? Host, string? Instance, DateTime? InstanceStartedAt)>(new CommandDefinition(
-            "SELECT id, host, instance_id, instance_started_at FROM data_fetch_logs WHERE status = 'running'", cancellationToken: ct));
+            "SELECT id, host, instance_id, instance_started_at FROM data_fetch_logs WHERE status = @running", new { running = Running }, cancellationToken: ct));
         var gone = running.Where(r => ProcessInstance.IsGone(r.Host, r.Instance, StoredTime.Utc(r.InstanceStartedAt), otherMachineGone))
             .Select(r => r.Id).ToArray();
         if (gone.Length == 0)
@@ -37,23 +38,23 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogS
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE data_fetch_logs
-               SET status = 'abandoned', finished_at = clock_timestamp(),
+               SET status = @abandoned, finished_at = clock_timestamp(),
                    duration_ms = greatest(0, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint),
                    error_message = coalesce(error_message, 'the process running this step ended without finishing it')
-             WHERE id = ANY(@gone) AND status = 'running'
-            """, new { gone }, cancellationToken: ct));
+             WHERE id = ANY(@gone) AND status = @running
+            """, new { gone, running = Running, abandoned = RunNames.ToSql(StepStatus.Abandoned) }, cancellationToken: ct));
     }
 
-    public async Task<long> StartAsync(Guid runId, string jobType, string? username, CancellationToken ct)
+    public async Task<long> StartAsync(Guid runId, JobType jobType, string? username, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO data_fetch_logs (run_id, job_type, username, status, host, instance_id, instance_started_at)
-            VALUES (@runId, @jobType, @username, 'running', @host, @instance, @instanceStartedAt)
+            VALUES (@runId, @jobType, @username, @running, @host, @instance, @instanceStartedAt)
             RETURNING id
             """,
-            new { runId, jobType, username, host = ProcessInstance.Host, instance = ProcessInstance.Id, instanceStartedAt = ProcessInstance.StartedAt },
+            new { runId, jobType = RunNames.ToSql(jobType), username, running = Running, host = ProcessInstance.Host, instance = ProcessInstance.Id, instanceStartedAt = ProcessInstance.StartedAt },
             cancellationToken: ct));
     }
 
@@ -78,7 +79,7 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogS
             new
             {
                 Id = id,
-                completion.Status,
+                Status = RunNames.ToSql(completion.Status),
                 completion.UserId,
                 completion.TracksFetched,
                 completion.AlbumsFetched,
@@ -107,60 +108,10 @@ public sealed class FetchLogStore(NpgsqlDataSource dataSource, ILogger<FetchLogS
         }
         catch (Exception e) when (DatabaseOutage.IsTransient(e) || e is OperationCanceledException)
         {
-            DatabaseLog.LogCompletionLost(logger, id, completion.Status, e.Message);
+            DatabaseLog.LogCompletionLost(logger, id, RunNames.ToSql(completion.Status), e.Message);
         }
     }
 
     private static string? Truncate(string? message) =>
         message is { Length: > 2000 } ? message[..2000] + "…" : message;
-}
-
-/// <summary>How a step ended. Status is one of succeeded, partial, failed, skipped, cancelled.</summary>
-public sealed record LogCompletion(string Status)
-{
-    public long? UserId { get; init; }
-
-    public int TracksFetched { get; init; }
-
-    public int AlbumsFetched { get; init; }
-
-    public int ArtistsFetched { get; init; }
-
-    public int LovedTracksFetched { get; init; }
-
-    public int TagsFetched { get; init; }
-
-    public int RequestsMade { get; init; }
-
-    public int Retries { get; init; }
-
-    public long ItemsWritten { get; init; }
-
-    public int? ErrorCode { get; init; }
-
-    public string? ErrorMessage { get; init; }
-
-    public IReadOnlyDictionary<string, object?>? Details { get; init; }
-}
-
-/// <summary>The job types and statuses the schema accepts.</summary>
-public static class JobTypes
-{
-    public const string FetchUsers = "fetch_users";
-    public const string FetchUser = "fetch_user";
-    public const string RecalculateSimilarities = "recalculate_similarities";
-    public const string GenerateRecommendations = "generate_recommendations";
-}
-
-public static class StepStatus
-{
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-
-    /// <summary>A fetch run in which some users failed and some succeeded.</summary>
-    public const string Partial = "partial";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-    public const string Cancelled = "cancelled";
-    public const string Abandoned = "abandoned";
 }

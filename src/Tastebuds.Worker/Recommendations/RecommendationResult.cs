@@ -1,0 +1,20 @@
+namespace Tastebuds.Worker.Recommendations;
+
+/// <summary>
+/// What a recommendation run did. <see cref="NeighboursComputedAt"/> is the <c>computed_at</c> of the stored
+/// neighbours used (null when there were none); <see cref="RowsWritten"/> = the rows the table now holds.
+/// </summary>
+public sealed record RecommendationResult(
+    Guid RunId,
+    int Users,
+    int UsersWithRecommendations,
+    IReadOnlyList<string> Metrics,
+    long NeighboursUsed,
+    DateTimeOffset? NeighboursComputedAt,
+    int NeighboursSkipped,
+    long RowsWritten,
+    DateTimeOffset GeneratedAt,
+    TimeSpan LoadTime,
+    TimeSpan ComputeTime,
+    TimeSpan WriteTime,
+    TimeSpan Elapsed);
