@@ -13,7 +13,7 @@ public sealed class BadSettingTests
     [TestCase("Algorithm__MaxSimilarUsers", "2147483648",
         "Configuration error: Algorithm:MaxSimilarUsers = '2147483648': must be a whole number between 1 and 1000")]
     [TestCase("Lastfm__RequestTimeout", "99999999.00:00:00",
-        "Configuration error: Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss, or d.hh:mm:ss for days (at most 10675199 days)")]
+        "Configuration error: Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss greater than 00:00:00 and at most 00:05:00")]
     [TestCase("Schedules__FetchUsers", "0 0 0 31 2 ?", "Configuration error: Schedules:FetchUsers = '0 0 0 31 2 ?': never fires: no date from now on matches it")]
     public async Task Migrate_with_a_setting_the_worker_cannot_use_exits_2_with_the_line_naming_the_setting_the_value_and_the_rule(
         string variable, string value, string line)
