@@ -1,3 +1,6 @@
+using Tastebuds.Worker.Runs;
+using Tastebuds.Worker.Similarity;
+
 namespace Tastebuds.Worker.Telemetry;
 
 /// <summary>
@@ -7,21 +10,22 @@ namespace Tastebuds.Worker.Telemetry;
 /// </summary>
 public static class DocumentedTags
 {
+    private static string[] Names(params StepStatus[] statuses) => [.. statuses.Select(RunNames.ToSql)];
+
     public static IReadOnlyList<string> LastfmOutcomes { get; } =
         [TastebudsInstruments.Outcome.Success, TastebudsInstruments.Outcome.Error, TastebudsInstruments.Outcome.Transient, TastebudsInstruments.Outcome.Timeout];
 
-    public static IReadOnlyList<string> UserStatuses { get; } = ["succeeded", "skipped", "failed"];
+    public static IReadOnlyList<string> UserStatuses { get; } = Names(StepStatus.Succeeded, StepStatus.Skipped, StepStatus.Failed);
 
     public static IReadOnlyList<string> ItemKinds { get; } = ["track", "album", "artist"];
 
     /// <summary>The jobs counted by <c>tastebuds.job.runs</c> (single users are counted by <c>tastebuds.users.fetched</c>).</summary>
-    public static IReadOnlyList<string> RunJobs { get; } =
-        [TastebudsInstruments.Jobs.FetchUsers, TastebudsInstruments.Jobs.RecalculateSimilarities, TastebudsInstruments.Jobs.GenerateRecommendations];
+    public static IReadOnlyList<JobType> RunJobs { get; } = [JobType.FetchUsers, JobType.RecalculateSimilarities, JobType.GenerateRecommendations];
 
     /// <summary>A run's final status; <c>partial</c> only ends a fetch run.</summary>
-    public static IReadOnlyList<string> RunStatuses { get; } = ["succeeded", "partial", "failed", "cancelled"];
+    public static IReadOnlyList<StepStatus> RunStatuses { get; } = [StepStatus.Succeeded, StepStatus.Partial, StepStatus.Failed, StepStatus.Cancelled];
 
-    public static IReadOnlyList<string> SimilarityMetrics { get; } = ["cosine", "jaccard", "pearson"];
+    public static IReadOnlyList<string> SimilarityMetrics { get; } = [MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson];
 
     /// <summary>The health checks, as registered in <see cref="TelemetryRegistration"/>.</summary>
     public static IReadOnlyList<string> HealthChecks { get; } = ["heartbeat", "database", "migrations", "scheduler"];

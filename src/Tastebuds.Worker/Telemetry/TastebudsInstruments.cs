@@ -88,13 +88,4 @@ public static class TastebudsInstruments
         /// <summary>The attempt timed out (or was cancelled while in flight).</summary>
         public const string Timeout = "timeout";
     }
-
-    /// <summary>The <c>job</c> tag: the <c>data_fetch_logs.job_type</c> values.</summary>
-    public static class Jobs
-    {
-        public const string FetchUsers = "fetch_users";
-        public const string FetchUser = "fetch_user";
-        public const string RecalculateSimilarities = "recalculate_similarities";
-        public const string GenerateRecommendations = "generate_recommendations";
-    }
 }

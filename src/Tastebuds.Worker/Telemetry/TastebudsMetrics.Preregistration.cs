@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tastebuds.Worker.Runs;
 using static Tastebuds.Worker.Telemetry.DocumentedTags;
 
 namespace Tastebuds.Worker.Telemetry;
@@ -23,9 +24,9 @@ public sealed partial class TastebudsMetrics
         Touch(_itemsStored, "kind", ItemKinds);
         foreach (var job in RunJobs)
         {
-            foreach (var status in RunStatuses.Where(s => s != "partial" || job == TastebudsInstruments.Jobs.FetchUsers))
+            foreach (var status in RunStatuses.Where(s => s != StepStatus.Partial || job == JobType.FetchUsers))
             {
-                _jobRuns.Add(0, new TagList { { "job", job }, { "status", status } });
+                _jobRuns.Add(0, new TagList { { "job", RunNames.ToSql(job) }, { "status", RunNames.ToSql(status) } });
             }
         }
 

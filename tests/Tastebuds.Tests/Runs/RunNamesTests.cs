@@ -11,12 +11,12 @@ public sealed class RunNamesTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(RunNames.ToSql(JobType.FetchUsers), Is.EqualTo(TastebudsInstruments.Jobs.FetchUsers).And.EqualTo("fetch_users"));
-            Assert.That(RunNames.ToSql(JobType.FetchUser), Is.EqualTo(TastebudsInstruments.Jobs.FetchUser).And.EqualTo("fetch_user"));
+            Assert.That(RunNames.ToSql(JobType.FetchUsers), Is.EqualTo("fetch_users"));
+            Assert.That(RunNames.ToSql(JobType.FetchUser), Is.EqualTo("fetch_user"));
             Assert.That(RunNames.ToSql(JobType.RecalculateSimilarities),
-                Is.EqualTo(TastebudsInstruments.Jobs.RecalculateSimilarities).And.EqualTo("recalculate_similarities"));
+                Is.EqualTo("recalculate_similarities"));
             Assert.That(RunNames.ToSql(JobType.GenerateRecommendations),
-                Is.EqualTo(TastebudsInstruments.Jobs.GenerateRecommendations).And.EqualTo("generate_recommendations"));
+                Is.EqualTo("generate_recommendations"));
         }
     }
 

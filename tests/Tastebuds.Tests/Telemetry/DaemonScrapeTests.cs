@@ -21,7 +21,7 @@ namespace Tastebuds.Tests.Telemetry;
 public sealed partial class DaemonScrapeTests
 {
     private static readonly string[] Jobs =
-        [TastebudsInstruments.Jobs.FetchUsers, TastebudsInstruments.Jobs.RecalculateSimilarities, TastebudsInstruments.Jobs.GenerateRecommendations];
+        ["fetch_users", "recalculate_similarities", "generate_recommendations"];
 
     [Test]
     public async Task After_a_demo_sized_run_the_scrape_has_every_documented_instrument_every_dashboard_and_alert_metric_and_the_library_meters()
