@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,10 +92,7 @@ public static class LastfmRegistration
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                // Retry-After wins over the backoff (capped by RetryMaxDelay); null = exponential backoff.
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome) is { } after
-                    ? (TimeSpan?)(after < options.RetryMaxDelay ? after : options.RetryMaxDelay)
-                    : null),
+                DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome, options.RetryMaxDelay)),
                 OnRetry = args =>
                 {
                     LastfmCallStats.RecordRetry();
@@ -135,17 +131,15 @@ public static class LastfmRegistration
         pipeline.AddTimeout(options.RequestTimeout);
     }
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
-    {
-        LastfmTransientException or TimeoutRejectedException or HttpRequestException => true,
-        null => outcome.Result is { } response && ((int)response.StatusCode >= 500
-            || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout),
-        _ => false,
-    };
+    // LastfmResponseHandler has classified the attempt already: it returns clean 2xx responses only and throws
+    // LastfmTransientException for whatever is worth retrying (5xx, 429, 408, errors 8/11/16/29, cut-off bodies,
+    // transport failures). TimeoutRejectedException is the attempt timeout's own, which happens outside any handler.
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is LastfmTransientException or TimeoutRejectedException;
 
-    private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is LastfmTransientException { RetryAfter: { } after } && after > TimeSpan.Zero ? after
-        : outcome.Result?.Headers.RetryAfter?.Delta;
+    // Retry-After (parsed by the handler) wins over the backoff, capped by RetryMaxDelay; null = exponential backoff.
+    private static TimeSpan? ServerDelay(Outcome<HttpResponseMessage> outcome, TimeSpan cap) =>
+        outcome.Exception is LastfmTransientException { RetryAfter: { } after } ? (after < cap ? after : cap) : null;
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception?.Message ?? FormattableString.Invariant($"HTTP {(int?)outcome.Result?.StatusCode}");

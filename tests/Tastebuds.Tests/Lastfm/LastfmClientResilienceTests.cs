@@ -69,6 +69,24 @@ public sealed class LastfmClientResilienceTests
     }
 
     [Test]
+    public async Task A_refused_connection_ends_as_a_transient_exception_after_the_retries()
+    {
+        var server = await ScriptedLastfmServer.StartAsync(Reply.Json(WireBodies.UserInfo));
+        var closed = server.BaseUrl;
+        await server.DisposeAsync();
+        await using var host = new LastfmTestHost(closed, new Dictionary<string, string?> { ["Lastfm:MaxRetries"] = "2" });
+        using var stats = LastfmCallStats.Begin();
+
+        var ex = Assert.ThrowsAsync<LastfmTransientException>(() => host.Client.GetUserInfoAsync("RJ", CancellationToken.None));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex.InnerException, Is.InstanceOf<HttpRequestException>(), "the transport failure is kept as the cause");
+            Assert.That((stats.Requests, stats.Retries), Is.EqualTo((3, 2)));
+        }
+    }
+
+    [Test]
     public async Task Retry_After_is_honoured_over_the_short_backoff()
     {
         await using var server = await ScriptedLastfmServer.StartAsync(
