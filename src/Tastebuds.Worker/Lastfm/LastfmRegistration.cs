@@ -5,11 +5,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using PollyTelemetryOptions = Polly.Telemetry.TelemetryOptions;
 using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Telemetry;
 
@@ -81,6 +83,13 @@ public static class LastfmRegistration
         var limiter = services.GetRequiredService<LastfmRateLimiter>();
         var metrics = services.GetRequiredService<TastebudsMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LastfmClient).FullName!);
+
+        // Polly would log every retry twice more ("Execution attempt", "Resilience event occurred") beside our RetryScheduled
+        // line, at Warning. This pipeline's telemetry keeps the host's options (the Polly meter and its enrichers) but no logger.
+        pipeline.ConfigureTelemetry(new PollyTelemetryOptions(services.GetRequiredService<IOptions<PollyTelemetryOptions>>().Value)
+        {
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
 
         if (options.MaxRetries > 0)
         {
