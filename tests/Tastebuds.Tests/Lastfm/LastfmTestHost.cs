@@ -51,8 +51,6 @@ internal sealed class LastfmTestHost : IAsyncDisposable
 
     public LastfmClient Client => _services.GetRequiredService<LastfmClient>();
 
-    public LastfmRateLimiter Limiter => _services.GetRequiredService<LastfmRateLimiter>();
-
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
