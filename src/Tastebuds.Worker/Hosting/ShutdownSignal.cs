@@ -9,11 +9,14 @@ namespace Tastebuds.Worker.Hosting;
 /// </summary>
 public sealed class ShutdownSignal : IDisposable
 {
-    private readonly CancellationTokenSource _grace = new();
+    private readonly CancellationTokenSource _grace;
     private readonly CancellationTokenRegistration _registration;
 
-    public ShutdownSignal(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options)
+    /// <param name="time">The host's clock (a test's fake one); optional because the hosting registration does not add one.</param>
+    public ShutdownSignal(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options, TimeProvider? time = null)
     {
+        // A source made with a TimeProvider runs CancelAfter on that provider's timer.
+        _grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time ?? TimeProvider.System);
         Stopping = lifetime.ApplicationStopping;
         var gracePeriod = options.Value.GracePeriod;
         _registration = Stopping.Register(() => _grace.CancelAfter(gracePeriod));

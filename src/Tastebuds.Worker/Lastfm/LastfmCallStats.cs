@@ -30,8 +30,6 @@ public sealed class LastfmCallStats : IDisposable
     /// <summary>Time spent queued by the client-side rate limiter.</summary>
     public TimeSpan RateLimitWait => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
 
-    internal static LastfmCallStats? Current => CurrentScope.Value;
-
     /// <summary>Starts a scope; the caller must dispose it (in the same async method) to end it.</summary>
     public static LastfmCallStats Begin()
     {

@@ -153,12 +153,19 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
             throw new LastfmApiException($"Last.fm {method} answered an unexpected shape: {ex.Message}; {Redacted(request)}",
                 LastfmErrorCode.None, requestUri: Redacted(request), inner: ex);
         }
-        catch (Exception ex) when (ex is TimeoutRejectedException or BrokenCircuitException or RateLimiterRejectedException)
+        catch (Exception ex) when (IsForeignTransient(ex, cancellationToken))
         {
             throw new LastfmTransientException($"Last.fm {method} failed: {ex.Message}; {Redacted(request)}",
                 LastfmErrorCode.None, null, null, Redacted(request), inner: ex);
         }
     }
+
+    // Callers see Lastfm*Exceptions only. What reaches here unwrapped is the pipeline's own verdict (attempt timeouts
+    // spent, circuit open, permit queue full) or, should a failure ever bypass LastfmResponseHandler, a transport error
+    // or a cancellation nobody asked for. A cancellation the caller asked for stays an OperationCanceledException.
+    private static bool IsForeignTransient(Exception ex, CancellationToken cancellationToken) =>
+        ex is TimeoutRejectedException or BrokenCircuitException or RateLimiterRejectedException or HttpRequestException or IOException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static bool Failed(System.Diagnostics.Activity activity, Exception ex)
     {

@@ -22,8 +22,6 @@ public sealed class LastfmRateLimiter : IDisposable
     private readonly ILogger<LastfmRateLimiter> _logger;
     private readonly RateLimitingOptions _options;
     private readonly TastebudsMetrics _metrics;
-    private long _waitTicks;
-    private long _acquired;
 
     public LastfmRateLimiter(IOptions<RateLimitingOptions> options, TimeProvider time, TastebudsMetrics metrics, ILogger<LastfmRateLimiter> logger)
     {
@@ -42,23 +40,11 @@ public sealed class LastfmRateLimiter : IDisposable
         });
     }
 
-    /// <summary>Total time all callers spent waiting for a permit since start.</summary>
-    public TimeSpan TotalWaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
-
-    /// <summary>Permits granted since start (= attempts sent).</summary>
-    public long PermitsGranted => Interlocked.Read(ref _acquired);
-
     internal async ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var lease = await _limiter.AcquireAsync(1, cancellationToken);
         var waited = _time.GetElapsedTime(started);
-        if (lease.IsAcquired)
-        {
-            Interlocked.Increment(ref _acquired);
-        }
-
-        Interlocked.Add(ref _waitTicks, waited.Ticks);
         LastfmCallStats.RecordWait(waited);
         _metrics.RecordRateLimitWait(waited);
         if (waited >= TimeSpan.FromMilliseconds(1))

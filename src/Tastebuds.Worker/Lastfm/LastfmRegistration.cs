@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,11 +5,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using PollyTelemetryOptions = Polly.Telemetry.TelemetryOptions;
 using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Telemetry;
 
@@ -80,6 +81,13 @@ public static class LastfmRegistration
         var metrics = services.GetRequiredService<TastebudsMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LastfmClient).FullName!);
 
+        // Polly would log every retry twice more ("Execution attempt", "Resilience event occurred") beside our RetryScheduled
+        // line, at Warning. This pipeline's telemetry keeps the host's options (the Polly meter and its enrichers) but no logger.
+        pipeline.ConfigureTelemetry(new PollyTelemetryOptions(services.GetRequiredService<IOptions<PollyTelemetryOptions>>().Value)
+        {
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
+
         if (options.MaxRetries > 0)
         {
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -90,10 +98,7 @@ public static class LastfmRegistration
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                // Retry-After wins over the backoff (capped by RetryMaxDelay); null = exponential backoff.
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome) is { } after
-                    ? (TimeSpan?)(after < options.RetryMaxDelay ? after : options.RetryMaxDelay)
-                    : null),
+                DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome, options.RetryMaxDelay)),
                 OnRetry = args =>
                 {
                     LastfmCallStats.RecordRetry();
@@ -132,17 +137,15 @@ public static class LastfmRegistration
         pipeline.AddTimeout(options.RequestTimeout);
     }
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
-    {
-        LastfmTransientException or TimeoutRejectedException or HttpRequestException => true,
-        null => outcome.Result is { } response && ((int)response.StatusCode >= 500
-            || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout),
-        _ => false,
-    };
+    // LastfmResponseHandler has classified the attempt already: it returns clean 2xx responses only and throws
+    // LastfmTransientException for whatever is worth retrying (5xx, 429, 408, errors 8/11/16/29, cut-off bodies,
+    // transport failures). TimeoutRejectedException is the attempt timeout's own, which happens outside any handler.
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is LastfmTransientException or TimeoutRejectedException;
 
-    private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is LastfmTransientException { RetryAfter: { } after } && after > TimeSpan.Zero ? after
-        : outcome.Result?.Headers.RetryAfter?.Delta;
+    // Retry-After (parsed by the handler) wins over the backoff, capped by RetryMaxDelay; null = exponential backoff.
+    private static TimeSpan? ServerDelay(Outcome<HttpResponseMessage> outcome, TimeSpan cap) =>
+        outcome.Exception is LastfmTransientException { RetryAfter: { } after } ? (after < cap ? after : cap) : null;
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception?.Message ?? FormattableString.Invariant($"HTTP {(int?)outcome.Result?.StatusCode}");

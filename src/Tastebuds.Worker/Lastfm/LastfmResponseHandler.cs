@@ -168,15 +168,12 @@ internal sealed class LastfmResponseHandler(TimeProvider time, TastebudsMetrics 
     private static bool IsTransientStatus(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
 
+    /// <summary>The server's Retry-After as a delay from now; null when absent or already past (then the backoff decides).</summary>
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return header?.Date is { } date ? date - time.GetUtcNow() : null;
+        var after = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
+        return after > TimeSpan.Zero ? after : null;
     }
 
     private LastfmTransientException Transport(string method, string uri, Exception ex)

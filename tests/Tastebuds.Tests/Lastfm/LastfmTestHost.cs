@@ -6,14 +6,14 @@ using Tastebuds.Worker.Lastfm;
 
 namespace Tastebuds.Tests.Lastfm;
 
-/// <summary>The real registration (<see cref="LastfmRegistration"/>) pointed at a scripted server, with short delays.</summary>
+/// <summary>The real registration (<see cref="LastfmRegistration"/>) pointed at a scripted server, with short delays (or a fake clock).</summary>
 internal sealed class LastfmTestHost : IAsyncDisposable
 {
     public const string Secret = "0123456789abcdef0123456789abcdef";
 
     private readonly ServiceProvider _services;
 
-    public LastfmTestHost(Uri baseUrl, IDictionary<string, string?>? settings = null, TimeSpan? window = null)
+    public LastfmTestHost(Uri baseUrl, IDictionary<string, string?>? settings = null, TimeSpan? window = null, TimeProvider? time = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -32,6 +32,12 @@ internal sealed class LastfmTestHost : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        if (time is not null)
+        {
+            // Before AddLastfm, which adds the system clock only if none is there; the resilience pipeline takes it too.
+            services.AddSingleton(time);
+        }
+
         services.AddLastfm(configuration);
         if (window is { } w)
         {
@@ -44,8 +50,6 @@ internal sealed class LastfmTestHost : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; } = new();
 
     public LastfmClient Client => _services.GetRequiredService<LastfmClient>();
-
-    public LastfmRateLimiter Limiter => _services.GetRequiredService<LastfmRateLimiter>();
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
