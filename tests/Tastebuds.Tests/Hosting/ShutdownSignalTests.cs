@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Hosting;
 
 namespace Tastebuds.Tests.Hosting;
@@ -12,7 +13,7 @@ public sealed class ShutdownSignalTests
     public void The_work_in_flight_is_cancelled_exactly_one_grace_period_after_SIGTERM()
     {
         var time = new FakeTimeProvider();
-        using var lifetime = new Lifetime();
+        using var lifetime = new TestLifetime();
         using var signal = new ShutdownSignal(lifetime, Options.Create(new ShutdownOptions { GracePeriod = TimeSpan.FromSeconds(30) }), time);
 
         time.Advance(TimeSpan.FromMinutes(5));
@@ -29,20 +30,5 @@ public sealed class ShutdownSignalTests
             Assert.That(justBefore, Is.False, "a tick before the grace period ends");
             Assert.That(signal.GraceExpired.IsCancellationRequested, Is.True, "when it ends");
         }
-    }
-
-    private sealed class Lifetime : IHostApplicationLifetime, IDisposable
-    {
-        private readonly CancellationTokenSource _stopping = new();
-
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-
-        public CancellationToken ApplicationStopping => _stopping.Token;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication() => _stopping.Cancel();
-
-        public void Dispose() => _stopping.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Runs;
@@ -9,14 +10,14 @@ namespace Tastebuds.Tests.Runs;
 /// <summary>The chaining rule shared by the daemon, run-once and demo; the stages themselves are not needed to decide it.</summary>
 public sealed class PipelineRuleTests
 {
-    private Lifetime _lifetime = null!;
+    private TestLifetime _lifetime = null!;
     private ShutdownSignal _shutdown = null!;
     private Pipeline _pipeline = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _lifetime = new Lifetime();
+        _lifetime = new TestLifetime();
         _shutdown = new ShutdownSignal(_lifetime, Options.Create(new ShutdownOptions()));
         _pipeline = new Pipeline(null!, null!, null!, _shutdown);
     }
@@ -59,19 +60,4 @@ public sealed class PipelineRuleTests
 
     private static FetchRunResult Fetch(int succeeded, int skipped = 0, int failed = 0, bool keyRejected = false) =>
         new(Guid.NewGuid(), succeeded + skipped + failed, succeeded, skipped, failed, keyRejected, 10, 0);
-
-    private sealed class Lifetime : IHostApplicationLifetime, IDisposable
-    {
-        private readonly CancellationTokenSource _stopping = new();
-
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-
-        public CancellationToken ApplicationStopping => _stopping.Token;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication() => _stopping.Cancel();
-
-        public void Dispose() => _stopping.Dispose();
-    }
 }
