@@ -11,6 +11,7 @@ public static class FetchingRegistration
         builder.Services.AddTransient<UserFetcher>();
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<FetchLock>();
+        builder.Services.AddTransient<UserFetchStep>();
         builder.Services.AddTransient<FetchRunner>();
         return builder;
     }

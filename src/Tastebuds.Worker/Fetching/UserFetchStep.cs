@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Logging;
+using Tastebuds.Worker.Configuration;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.Runs;
+using Tastebuds.Worker.Telemetry;
+
+namespace Tastebuds.Worker.Fetching;
+
+/// <summary>
+/// One user of a fetch run: its <c>fetch_user</c> row (started before any request, so no request is spent while the
+/// database is away), the calls, the merge and the store (waited out through an outage with the snapshot in memory),
+/// and the verdict. Any failure of this user's data fails this user only; a rejected key, cancellation and an outage
+/// past the tolerance are the run's business (<see cref="FetchRunner"/>).
+/// </summary>
+public sealed class UserFetchStep(
+    UserFetcher fetcher,
+    SnapshotStore store,
+    RunLog logs,
+    DatabaseOutage outage,
+    TastebudsMetrics metrics,
+    TimeProvider time,
+    ILogger<FetchRunner> logger)
+{
+    public async Task<UserOutcome> RunAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
+    {
+        var outcome = await FetchAndLogAsync(runId, username, lockWatch, ct);
+        if (outcome.Result == UserOutcome.Kind.LockLost)
+        {
+            return outcome;
+        }
+
+        metrics.RecordUserFetched(outcome.Result switch
+        {
+            UserOutcome.Kind.Succeeded => StepStatus.Succeeded,
+            UserOutcome.Kind.Skipped => StepStatus.Skipped,
+            _ => StepStatus.Failed,
+        });
+        return outcome;
+    }
+
+    private async Task<UserOutcome> FetchAndLogAsync(Guid runId, string username, LockWatch lockWatch, CancellationToken ct)
+    {
+        using var activity = TastebudsActivity.Source.StartActivity(RunNames.ToSql(JobType.FetchUser));
+        activity?.SetTag("lastfm.user", username);
+        // Before any request: while the database is away no Last.fm request is spent.
+        var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobType.FetchUser, username, c), ct);
+        if (!await StillHoldsLockAsync(lockWatch, ct))
+        {
+            await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
+            {
+                ErrorMessage = "not fetched: another fetch run took the API key's fetch lock while the database was away",
+            }), ct);
+            return new UserOutcome(UserOutcome.Kind.LockLost, 0);
+        }
+
+        using var stats = LastfmCallStats.Begin();
+        LogCompletion completion;
+        UserOutcome outcome;
+        try
+        {
+            var snapshot = await fetcher.FetchAsync(username, ct);
+            var merged = MergedSnapshot.From(snapshot);
+            foreach (var warning in merged.Warnings)
+            {
+                FetchingLog.DataWarning(logger, username, warning);
+            }
+
+            // The snapshot is in memory: an outage while it is stored costs a wait, not a second fetch.
+            var stored = await outage.ExecuteAsync("storing a user's data", c => store.SaveAsync(merged, c), ct);
+            completion = new LogCompletion(StepStatus.Succeeded)
+            {
+                UserId = stored.UserId,
+                TracksFetched = snapshot.TopTracks.Count,
+                AlbumsFetched = snapshot.TopAlbums.Count,
+                ArtistsFetched = snapshot.TopArtists.Count,
+                LovedTracksFetched = snapshot.LovedTracks.Count,
+                TagsFetched = snapshot.Tags.Count,
+                RequestsMade = stats.Requests,
+                Retries = stats.Retries,
+                ItemsWritten = stored.Tracks + stored.Albums + stored.Artists,
+                Details = new Dictionary<string, object?>
+                {
+                    ["track_rows"] = stored.Tracks,
+                    ["album_rows"] = stored.Albums,
+                    ["artist_rows"] = stored.Artists,
+                    ["period"] = snapshot.Period,
+                    ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
+                    ["data_warnings"] = merged.Warnings.Count,
+                    ["warnings"] = merged.Warnings.Take(20).Select(Secrets.Redact).ToArray(),
+                },
+            };
+            outcome = new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists) { Warnings = merged.Warnings.Count };
+            metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
+            metrics.RecordItemsStored("track", stored.Tracks);
+            metrics.RecordItemsStored("album", stored.Albums);
+            metrics.RecordItemsStored("artist", stored.Artists);
+            FetchingLog.UserFetched(logger, username, stored.Tracks, stored.Albums, stored.Artists, stats.Requests);
+        }
+        catch (LastfmUserUnavailableException e)
+        {
+            FetchingLog.UserSkipped(logger, username, (int)e.ErrorCode, e.ApiMessage ?? e.Message);
+            (completion, outcome) = (Failure(StepStatus.Skipped, e, stats), UserOutcome.Skipped);
+        }
+        catch (LastfmKeyRejectedException e)
+        {
+            FetchingLog.KeyRejected(logger, (int)e.ErrorCode, e.ApiMessage ?? e.Message);
+            (completion, outcome) = (Failure(StepStatus.Failed, e, stats), UserOutcome.KeyRejected);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            FetchingLog.RunCancelled(logger, runId, username);
+            metrics.RecordUserFetched(StepStatus.Cancelled);
+            await logs.TryCompleteAsync(logId, Failure(StepStatus.Cancelled, null, stats) with { ErrorMessage = "cancelled: previous data kept" });
+            throw;
+        }
+        catch (DatabaseOutageException)
+        {
+            // Past the tolerance: this row cannot be written now; the run ends, and the next start marks it abandoned.
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Whatever one user's data did (a value no parser expected, a constraint, a bug): that user fails, the run goes on.
+            FetchingLog.UserFailed(logger, username, Secrets.Redact(e.Message));
+            (completion, outcome) = (Failure(StepStatus.Failed, e, stats), UserOutcome.Failed);
+        }
+
+        await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, completion), ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// The fetch lock lives in a database session: an outage that was waited out may have ended it. Then it is taken
+    /// again, unless another run (a 'fetch' verb, another replica) took it meanwhile: two runs would exceed the key's budget.
+    /// </summary>
+    private async Task<bool> StillHoldsLockAsync(LockWatch watch, CancellationToken ct)
+    {
+        var interruptions = outage.Interruptions;
+        if (interruptions == watch.Seen)
+        {
+            return true;
+        }
+
+        watch.Seen = interruptions;
+        return await outage.ExecuteAsync("taking the fetch lock again", watch.Lease.RenewAsync, ct);
+    }
+
+    /// <summary>The run's fetch lock and the outage count at its last check: an outage waited out since may have ended its session.</summary>
+    public sealed class LockWatch(AdvisoryLock lease, long seen)
+    {
+        public AdvisoryLock Lease { get; } = lease;
+
+        public long Seen { get; set; } = seen;
+    }
+
+    private static LogCompletion Failure(StepStatus status, Exception? e, LastfmCallStats stats) => new(status)
+    {
+        RequestsMade = stats.Requests,
+        Retries = stats.Retries,
+        ErrorCode = e is LastfmApiException { ErrorCode: not LastfmErrorCode.None } api ? (int)api.ErrorCode : null,
+        ErrorMessage = e is LastfmApiException { ApiMessage: { } message } ? message : e?.Message,
+        Details = e is null ? null : new Dictionary<string, object?> { ["error_class"] = e.GetType().Name },
+    };
+}
