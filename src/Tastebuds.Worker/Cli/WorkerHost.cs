@@ -22,6 +22,7 @@ public static class WorkerHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        Configuration.LogLevelSettings.Validate(builder.Configuration);
         builder.AddTastebuds();
         return builder;
     }

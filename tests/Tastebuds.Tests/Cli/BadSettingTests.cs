@@ -15,6 +15,10 @@ public sealed class BadSettingTests
     [TestCase("Lastfm__RequestTimeout", "99999999.00:00:00",
         "Configuration error: Lastfm:RequestTimeout = '99999999.00:00:00': must be a duration hh:mm:ss greater than 00:00:00 and at most 00:05:00")]
     [TestCase("Schedules__FetchUsers", "0 0 0 31 2 ?", "Configuration error: Schedules:FetchUsers = '0 0 0 31 2 ?': never fires: no date from now on matches it")]
+    [TestCase("Logging__LogLevel__Default", "verbose",
+        "Configuration error: Logging:LogLevel:Default = 'verbose': must be one of Trace, Debug, Information, Warning, Error, Critical, None")]
+    [TestCase("Logging__Console__LogLevel__Tastebuds", "loud",
+        "Configuration error: Logging:Console:LogLevel:Tastebuds = 'loud': must be one of Trace, Debug, Information, Warning, Error, Critical, None")]
     public async Task Migrate_with_a_setting_the_worker_cannot_use_exits_2_with_the_line_naming_the_setting_the_value_and_the_rule(
         string variable, string value, string line)
     {
