@@ -8,6 +8,12 @@ internal static class JsonStringRepair
 {
     private const char Replacement = '\uFFFD';
 
+    /// <summary>
+    /// A string token .NET refuses to read (a lone surrogate escape, bytes that are not UTF-8), from its raw UTF-8 bytes
+    /// quotes included, made storable: invalid bytes and lone surrogates become U+FFFD, NULs are removed.
+    /// </summary>
+    public static string FromRawUtf8(ReadOnlySpan<byte> quoted) => Storable(Unescape(Encoding.UTF8.GetString(quoted)));
+
     /// <summary>Unescapes a JSON string token, quotes included (well-formed: the document parsed), keeping lone surrogates.</summary>
     public static string Unescape(string raw)
     {

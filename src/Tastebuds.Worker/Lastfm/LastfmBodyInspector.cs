@@ -77,8 +77,9 @@ internal static class LastfmBodyInspector
         }
         catch (InvalidOperationException)
         {
+            // ValueSpan is the token without its quotes; the repair reads it as the parser's raw value, with them.
             var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
-            return JsonStringRepair.Storable(JsonStringRepair.Unescape("\"" + Encoding.UTF8.GetString(raw) + "\""));
+            return JsonStringRepair.FromRawUtf8([(byte)'"', .. raw, (byte)'"']);
         }
     }
 

@@ -105,7 +105,7 @@ internal static class LastfmWire
         catch (InvalidOperationException)
         {
             // Not GetRawText: it transcodes the same bytes and throws again on invalid UTF-8.
-            text = JsonStringRepair.Unescape(Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(value)));
+            return JsonStringRepair.FromRawUtf8(JsonMarshal.GetRawUtf8Value(value));
         }
 
         return JsonStringRepair.Storable(text);
