@@ -21,7 +21,7 @@ public sealed class DatabaseOutageFetchTests
         await using var gate = Gate(db);
         await using var scenario = await StartAsync(db, gate, tolerance: "00:01:00");
         var (closed, opened) = (DateTimeOffset.MinValue, DateTimeOffset.MinValue);
-        var progress = new Inline(p =>
+        var progress = new InlineProgress(p =>
         {
             if (p.Done == 3)
             {
@@ -62,7 +62,7 @@ public sealed class DatabaseOutageFetchTests
         await using var gate = Gate(db);
         await using var scenario = await StartAsync(db, gate, tolerance: "00:00:02");
         var closed = DateTimeOffset.MaxValue;
-        var progress = new Inline(p =>
+        var progress = new InlineProgress(p =>
         {
             if (p.Done == 3)
             {
@@ -93,13 +93,7 @@ public sealed class DatabaseOutageFetchTests
     private static Task<FetchScenario> StartAsync(TestDatabase db, TcpGate gate, string tolerance) =>
         FetchScenario.StartAsync(World, settings: new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Host = "127.0.0.1", Port = gate.Port }.ConnectionString,
+            ["ConnectionStrings:Postgres"] = gate.ConnectionStringFor(db.ConnectionString),
             ["Database:OutageTolerance"] = tolerance,
         }, database: db);
-
-    /// <summary>Reports at once, on the runner's own flow (Progress&lt;T&gt; would post it later).</summary>
-    private sealed class Inline(Action<FetchProgress> report) : IProgress<FetchProgress>
-    {
-        public void Report(FetchProgress value) => report(value);
-    }
 }

@@ -54,13 +54,13 @@ public sealed class FetchLockTests
             new SandboxOptions { Users = 6, Seed = 44, PrivateUserFraction = 0, MissingUsernames = 0 },
             settings: new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Host = "127.0.0.1", Port = gate.Port }.ConnectionString,
+                ["ConnectionStrings:Postgres"] = gate.ConnectionStringFor(db.ConnectionString),
                 ["Database:OutageTolerance"] = "00:01:00",
             }, database: db);
         // The other run: a session of its own, straight to the server, that takes the key's lock once the outage freed it.
         await using var other = await db.DataSource.OpenConnectionAsync();
         var taken = DateTimeOffset.MaxValue;
-        var progress = new Inline(p =>
+        var progress = new InlineProgress(p =>
         {
             if (p.Done == 2)
             {
@@ -88,11 +88,5 @@ public sealed class FetchLockTests
             Assert.That(scenario.Sandbox.RequestLog.Snapshot().Where(r => r.Timestamp > taken), Is.Empty, "no request once the other run holds the key");
             Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE status = 'running'"), Is.Zero);
         }
-    }
-
-    /// <summary>Reports at once, on the runner's own flow.</summary>
-    private sealed class Inline(Action<FetchProgress> report) : IProgress<FetchProgress>
-    {
-        public void Report(FetchProgress value) => report(value);
     }
 }

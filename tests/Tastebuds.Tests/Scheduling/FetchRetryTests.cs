@@ -94,7 +94,7 @@ public sealed class FetchRetryTests
         FetchScenario.StartAsync(new SandboxOptions { Users = 6, Seed = 81, PrivateUserFraction = 0, MissingUsernames = 0 },
             settings: new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Host = "127.0.0.1", Port = gate.Port }.ConnectionString,
+                ["ConnectionStrings:Postgres"] = gate.ConnectionStringFor(db.ConnectionString),
                 ["Database:OutageTolerance"] = "00:00:01",
                 // Far from now: only the test's own triggers fire.
                 ["Schedules:FetchUsers"] = "0 0 3 1 1 ? 2099",

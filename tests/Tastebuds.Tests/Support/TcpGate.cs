@@ -29,6 +29,10 @@ internal sealed class TcpGate : IAsyncDisposable
         return gate;
     }
 
+    /// <summary>A connection string that reaches the server through this gate.</summary>
+    public string ConnectionStringFor(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = Port }.ConnectionString;
+
     /// <summary>Accepts connections again, on the port it had.</summary>
     public void Open()
     {
