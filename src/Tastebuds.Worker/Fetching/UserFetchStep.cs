@@ -47,10 +47,10 @@ public sealed class UserFetchStep(
         var logId = await outage.ExecuteAsync("starting a user's log row", c => logs.StartAsync(runId, JobType.FetchUser, username, c), ct);
         if (!await StillHoldsLockAsync(lockWatch, ct))
         {
-            await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
+            await CompleteAsync(logId, new LogCompletion(StepStatus.Cancelled)
             {
                 ErrorMessage = "not fetched: another fetch run took the API key's fetch lock while the database was away",
-            }), ct);
+            }, ct);
             return new UserOutcome(UserOutcome.Kind.LockLost, 0);
         }
 
@@ -126,8 +126,24 @@ public sealed class UserFetchStep(
             (completion, outcome) = (Failure(StepStatus.Failed, e, stats), UserOutcome.Failed);
         }
 
-        await outage.ExecuteAsync("completing a user's log row", c => logs.CompleteAsync(logId, completion), ct);
+        await CompleteAsync(logId, completion, ct);
         return outcome;
+    }
+
+    /// <summary>
+    /// The user's verdict, written through an outage. A run cancelled meanwhile (shutdown) does not wait out the outage,
+    /// but the verdict is still written once: the row must not stay 'running' because the token fired after the work.
+    /// </summary>
+    private async Task CompleteAsync(long logId, LogCompletion completion, CancellationToken ct)
+    {
+        try
+        {
+            await outage.ExecuteAsync("completing a user's log row", _ => logs.CompleteAsync(logId, completion), ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await logs.TryCompleteAsync(logId, completion);
+        }
     }
 
     /// <summary>
