@@ -10,12 +10,14 @@ var seed = new Option<long>("--seed") { Description = "Seed of the world and the
 var budget = new Option<int>("--budget") { Description = "Requests per API key per window (0 = unlimited)", DefaultValueFactory = _ => 0 };
 var window = new Option<double>("--window") { Description = "Budget window in seconds", DefaultValueFactory = _ => 1.0 };
 var clientTimeout = new Option<double>("--client-timeout") { Description = "Client timeout in seconds; slow faults wait twice as long", DefaultValueFactory = _ => 10.0 };
+var advanceWeeks = new Option<int>("--advance-weeks") { Description = "Serve the world this many weeks later: some users listen more, some do not change, some are new (POST /admin/advance?weeks=N advances a running sandbox)", DefaultValueFactory = _ => 0 };
+var changedFraction = new Option<double>("--changed-fraction") { Description = "Share of the users whose listening changes each week advanced", DefaultValueFactory = _ => 0.2 };
 var hostile = new Option<string[]>("--fault")
 {
     Description = $"Hostile fault {HostileFaultParser.Syntax}, repeatable; KIND: {string.Join(", ", HostileFaultParser.KindNames)} (e.g. impostor@mallory=victim)",
 };
 
-var root = new RootCommand("Offline Last.fm API 2.0 sandbox on 127.0.0.1") { users, port, hetrec, faultRate, seed, budget, window, clientTimeout, hostile };
+var root = new RootCommand("Offline Last.fm API 2.0 sandbox on 127.0.0.1") { users, port, hetrec, faultRate, seed, budget, window, clientTimeout, advanceWeeks, changedFraction, hostile };
 root.SetAction(async (parse, ct) =>
 {
     var hostileFaults = new List<HostileFault>();
@@ -41,6 +43,8 @@ root.SetAction(async (parse, ct) =>
         BudgetWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
         ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(clientTimeout)),
         HostileFaults = hostileFaults,
+        AdvanceWeeks = parse.GetValue(advanceWeeks),
+        ChangedFraction = parse.GetValue(changedFraction),
     };
     var problems = options.Validate();
     if (problems.Count > 0)
@@ -51,7 +55,12 @@ root.SetAction(async (parse, ct) =>
 
     await using var sandbox = await SandboxServer.StartAsync(options, ct);
     var world = sandbox.World;
-    Console.WriteLine($"Last.fm sandbox ({world.Source}, {world.Users.Count} users, seed {world.Seed}) at {sandbox.BaseUrl}");
+    Console.WriteLine($"Last.fm sandbox ({world.Source}, {world.Users.Count} users, seed {world.Seed}, week {world.Week}) at {sandbox.BaseUrl}");
+    if (world.Week > 0)
+    {
+        Console.WriteLine($"Advanced: {world.ChangedUsernames.Count} users changed, {world.AddedUsernames.Count} added over {world.Week} week(s)");
+    }
+
     Console.WriteLine($"Users:    {string.Join(", ", world.Users.Where(u => !u.IsPrivate).Take(10).Select(u => u.Name))}");
     Console.WriteLine($"Private:  {string.Join(", ", world.PrivateUsernames.Take(5))}");
     Console.WriteLine($"Missing:  {string.Join(", ", world.MissingUsernames.Take(5))}");

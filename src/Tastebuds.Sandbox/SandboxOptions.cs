@@ -22,6 +22,15 @@ public sealed class SandboxOptions
     /// <summary>A world built beforehand (shared between servers in tests); wins over the other world settings.</summary>
     public SandboxWorld? World { get; init; }
 
+    /// <summary>Weeks the world is advanced before it is served (<see cref="SandboxWorld.AdvanceWeeks"/>). Default 0.</summary>
+    public int AdvanceWeeks { get; init; }
+
+    /// <summary>Share of the users whose listening changes each week advanced (0..1). Default 0.2.</summary>
+    public double ChangedFraction { get; init; } = 0.2;
+
+    /// <summary>New users each week advanced, as a share of the users (0..1). Default 0.01.</summary>
+    public double NewUserFraction { get; init; } = 0.01;
+
     /// <summary>Share of generated users that are private (error 17). Default 0.03.</summary>
     public double PrivateUserFraction { get; init; } = 0.03;
 
@@ -80,6 +89,9 @@ public sealed class SandboxOptions
         Check(Users >= 1, string.Create(c, $"Users must be at least 1 (was {Users})."));
         Check(Port is >= 0 and <= 65535, string.Create(c, $"Port must be 0..65535 (was {Port})."));
         Check(PrivateUserFraction is >= 0 and <= 1, string.Create(c, $"PrivateUserFraction must be 0..1 (was {PrivateUserFraction})."));
+        Check(AdvanceWeeks is >= 0 and <= 520, string.Create(c, $"AdvanceWeeks must be 0..520 (was {AdvanceWeeks})."));
+        Check(ChangedFraction is >= 0 and <= 1, string.Create(c, $"ChangedFraction must be 0..1 (was {ChangedFraction})."));
+        Check(NewUserFraction is >= 0 and <= 1, string.Create(c, $"NewUserFraction must be 0..1 (was {NewUserFraction})."));
         Check(MissingUsernames >= 0, string.Create(c, $"MissingUsernames must be ≥ 0 (was {MissingUsernames})."));
         Check(MaxRequestsPerWindow >= 0, string.Create(c, $"MaxRequestsPerWindow must be ≥ 0 (was {MaxRequestsPerWindow})."));
         Check(BudgetWindow > TimeSpan.Zero, string.Create(c, $"BudgetWindow must be positive (was {BudgetWindow})."));

@@ -19,11 +19,14 @@ namespace Tastebuds.Sandbox;
 public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly WorldHolder _world;
+    private readonly SandboxOptions _options;
 
-    private SandboxServer(WebApplication app, SandboxWorld world, SandboxRequestLog log, Uri baseUrl)
+    private SandboxServer(WebApplication app, WorldHolder world, SandboxOptions options, SandboxRequestLog log, Uri baseUrl)
     {
         _app = app;
-        World = world;
+        _world = world;
+        _options = options;
         RequestLog = log;
         BaseUrl = baseUrl;
     }
@@ -31,8 +34,8 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The API root, e.g. <c>http://127.0.0.1:8090/2.0/</c> (always ends in <c>/2.0/</c>).</summary>
     public Uri BaseUrl { get; }
 
-    /// <summary>The data served.</summary>
-    public SandboxWorld World { get; }
+    /// <summary>The data served now (a new world after <see cref="AdvanceWeeks"/>).</summary>
+    public SandboxWorld World => _world.Current;
 
     /// <summary>Every request handled, for counting requests and measuring the request rate.</summary>
     public SandboxRequestLog RequestLog { get; }
@@ -48,10 +51,14 @@ public sealed class SandboxServer : IAsyncDisposable
             throw new ArgumentException("Invalid sandbox options: " + string.Join(" ", errors), nameof(options));
         }
 
-        var world = options.World
+        var world = new WorldHolder(options.World
             ?? (options.HetRecPath is { } path
                 ? SandboxWorld.LoadHetRec(path, options.Seed, options.MissingUsernames)
-                : SandboxWorld.Generate(options.Users, options.Seed, options.PrivateUserFraction, options.MissingUsernames));
+                : SandboxWorld.Generate(options.Users, options.Seed, options.PrivateUserFraction, options.MissingUsernames)));
+        if (options.AdvanceWeeks > 0)
+        {
+            world.Advance(options.AdvanceWeeks, options.ChangedFraction, options.NewUserFraction);
+        }
 
         // The empty builder reads no appsettings or environment and adds no logging: quiet by default,
         // and unaffected by whatever host it runs inside.
@@ -67,13 +74,22 @@ public sealed class SandboxServer : IAsyncDisposable
         var log = new SandboxRequestLog();
         var endpoint = new LastfmEndpoint(
             world, options, new RequestBudget(options.MaxRequestsPerWindow, options.BudgetWindow, options.TimeProvider),
-            new FaultPlan(options, world.Seed), log);
+            new FaultPlan(options, world.Current.Seed), log);
         app.MapGet("/2.0/", (RequestDelegate)endpoint.HandleAsync); // also matches "/2.0"
+        app.MapPost("/admin/advance", (RequestDelegate)new AdminEndpoint(world).AdvanceAsync);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SandboxServer(app, world, log, new Uri(address.TrimEnd('/') + "/2.0/"));
+        return new SandboxServer(app, world, options, log, new Uri(address.TrimEnd('/') + "/2.0/"));
     }
+
+    /// <summary>
+    /// Advances the served world <paramref name="weeks"/> weeks (<see cref="SandboxWorld.AdvanceWeeks"/>, with the
+    /// options' shares unless given) and returns it; requests from then on see the new week. Also reachable over
+    /// HTTP: <c>POST /admin/advance?weeks=N&amp;changed=F&amp;new=F</c>.
+    /// </summary>
+    public SandboxWorld AdvanceWeeks(int weeks, double? changedFraction = null, double? newUserFraction = null) =>
+        _world.Advance(weeks, changedFraction ?? _options.ChangedFraction, newUserFraction ?? _options.NewUserFraction);
 
     /// <summary>Stops listening and releases the server.</summary>
     public async ValueTask DisposeAsync()

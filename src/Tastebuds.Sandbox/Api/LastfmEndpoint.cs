@@ -11,7 +11,7 @@ namespace Tastebuds.Sandbox.Api;
 /// Answers `GET /2.0/`. Checks run in the order a client meets them on Last.fm: API key (10, 26), budget (29),
 /// method (3), parameters (6), then an injected fault if one is due, then a hostile fault that replaces the answer
 /// (redirect, echoing error), then the user (6 not found, 17 private); hostile faults that bend the data come last.
-internal sealed class LastfmEndpoint(SandboxWorld world, SandboxOptions options, RequestBudget budget, FaultPlan faults, SandboxRequestLog log)
+internal sealed class LastfmEndpoint(WorldHolder served, SandboxOptions options, RequestBudget budget, FaultPlan faults, SandboxRequestLog log)
 {
     private const string JsonUtf8 = "application/json; charset=UTF-8";
     private static readonly byte[] BadGatewayHtml = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"u8.ToArray();
@@ -82,6 +82,7 @@ internal sealed class LastfmEndpoint(SandboxWorld world, SandboxOptions options,
             return new(replaced.Error, fault, page, [replaced.Kind]);
         }
 
+        var world = served.Current;
         var user = world.FindUser(request.User);
         if (user is null)
         {

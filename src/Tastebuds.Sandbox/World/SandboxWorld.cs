@@ -22,6 +22,18 @@ public sealed class SandboxWorld
         PrivateUsernames = users.Where(u => u.IsPrivate).Select(u => u.Name).ToArray();
     }
 
+    /// <summary>How many weeks the world was advanced from the generated or loaded one (<see cref="AdvanceWeeks"/>).</summary>
+    public int Week { get; init; }
+
+    /// <summary>The world's "now": fixed at generation (2025-06-01 UTC) and moved a week by each week advanced.</summary>
+    public DateTimeOffset Now => WorldGenerator.WorldNow.AddDays(7 * Week);
+
+    /// <summary>Users whose listening (play counts, top lists, loves) the last <see cref="AdvanceWeeks"/> changed; empty for a new world.</summary>
+    public IReadOnlyList<string> ChangedUsernames { get; init; } = [];
+
+    /// <summary>Users the last <see cref="AdvanceWeeks"/> added; empty for a new world.</summary>
+    public IReadOnlyList<string> AddedUsernames { get; init; } = [];
+
     /// <summary>The seed the world (and the server's fault schedule) derive from.</summary>
     public long Seed { get; }
 
@@ -52,6 +64,19 @@ public sealed class SandboxWorld
     /// </summary>
     public static SandboxWorld LoadHetRec(string folder, long seed = 42, int missingUsernames = 5) =>
         HetRecLoader.Load(folder, seed, missingUsernames);
+
+    /// <summary>
+    /// This world <paramref name="weeks"/> weeks later, as a new world (this one is left as it is): each week a share of
+    /// the users listen more (more plays, sometimes a new track, often a love or an unlove; a fifth of them only change
+    /// a love), the others do not change at all, and new users appear. Seeded: the same world advanced the same way is
+    /// the same world. Personal tags, friends and profiles do not change. <see cref="ChangedUsernames"/> and
+    /// <see cref="AddedUsernames"/> of the result say what moved.
+    /// </summary>
+    /// <param name="weeks">Weeks to advance (≥ 0).</param>
+    /// <param name="changedFraction">Share of the users that change each week (0..1). Default 0.2.</param>
+    /// <param name="newUserFraction">New users each week, as a share of the users (0..1). Default 0.01.</param>
+    public SandboxWorld AdvanceWeeks(int weeks, double changedFraction = 0.2, double newUserFraction = 0.01) =>
+        WorldAdvancer.Advance(this, weeks, changedFraction, newUserFraction);
 
     /// <summary>The user called <paramref name="name"/> (case-insensitive), or null.</summary>
     public SandboxUser? FindUser(string name) => _byName.GetValueOrDefault(name.Trim());

@@ -7,7 +7,11 @@ public sealed record FetchProgress(int Total)
 {
     public int Done { get; init; }
 
+    /// <summary>Users fetched in full and stored.</summary>
     public int Succeeded { get; init; }
+
+    /// <summary>Users found unchanged since their last full fetch (2 requests each, nothing stored).</summary>
+    public int Unchanged { get; init; }
 
     public int Skipped { get; init; }
 
@@ -29,6 +33,7 @@ public sealed record FetchProgress(int Total)
     {
         Done = Done + 1,
         Succeeded = Succeeded + (outcome.Result == UserOutcome.Kind.Succeeded ? 1 : 0),
+        Unchanged = Unchanged + (outcome.Result == UserOutcome.Kind.Unchanged ? 1 : 0),
         Skipped = Skipped + (outcome.Result == UserOutcome.Kind.Skipped ? 1 : 0),
         Failed = Failed + (outcome.Result is UserOutcome.Kind.Failed or UserOutcome.Kind.KeyRejected ? 1 : 0),
         Requests = stats.Requests,

@@ -103,7 +103,7 @@ public sealed class FetchRunner(
             var status = cancelled ? StepStatus.Cancelled
                 : lost is not null || keyRejected || lockLost ? StepStatus.Failed
                 : tally.Failed == 0 ? StepStatus.Succeeded
-                : tally.Succeeded > 0 ? StepStatus.Partial
+                : tally.Succeeded + tally.Unchanged > 0 ? StepStatus.Partial
                 : StepStatus.Failed;
             step.End(new LogCompletion(status)
             {
@@ -120,6 +120,7 @@ public sealed class FetchRunner(
                     ["scheduled_fire_time"] = scheduledFireTime,
                     ["users"] = users.Count,
                     ["succeeded"] = tally.Succeeded,
+                    ["unchanged"] = tally.Unchanged,
                     ["skipped"] = tally.Skipped,
                     ["failed"] = tally.Failed,
                     ["unfinished"] = users.Count - tally.Done,
@@ -128,11 +129,12 @@ public sealed class FetchRunner(
                     ["data_warnings"] = tally.Warnings,
                 },
             });
-            FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Skipped, tally.Failed, step.Elapsed.TotalSeconds);
+            FetchingLog.RunFinished(logger, runId, tally.Succeeded, tally.Unchanged, tally.Skipped, tally.Failed, step.Elapsed.TotalSeconds);
         }
 
         return new FetchRunResult(runId, tally.Total, tally.Succeeded, tally.Skipped, tally.Failed, keyRejected, runStats.Requests, runStats.Retries)
         {
+            Unchanged = tally.Unchanged,
             Unfinished = lost is null ? [] : users.Skip(tally.Done).ToList(),
             DatabaseError = lost?.Message,
         };

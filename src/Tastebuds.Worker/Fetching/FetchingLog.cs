@@ -7,8 +7,8 @@ internal static partial class FetchingLog
     [LoggerMessage(3001, LogLevel.Information, "Fetch run {RunId} started for {Users} user(s)")]
     public static partial void RunStarted(ILogger logger, Guid runId, int users);
 
-    [LoggerMessage(3002, LogLevel.Information, "Fetch run {RunId} finished: {Succeeded} succeeded, {Skipped} skipped, {Failed} failed in {Seconds:0.0} s")]
-    public static partial void RunFinished(ILogger logger, Guid runId, int succeeded, int skipped, int failed, double seconds);
+    [LoggerMessage(3002, LogLevel.Information, "Fetch run {RunId} finished: {Succeeded} succeeded, {Unchanged} unchanged, {Skipped} skipped, {Failed} failed in {Seconds:0.0} s")]
+    public static partial void RunFinished(ILogger logger, Guid runId, int succeeded, int unchanged, int skipped, int failed, double seconds);
 
     [LoggerMessage(3003, LogLevel.Debug, "Fetched {Username}: {Tracks} tracks, {Albums} albums, {Artists} artists, {Requests} requests")]
     public static partial void UserFetched(ILogger logger, string username, int tracks, int albums, int artists, int requests);
@@ -36,4 +36,7 @@ internal static partial class FetchingLog
 
     [LoggerMessage(3011, LogLevel.Error, "Fetch run {RunId} stops with {Unfinished} user(s) not fetched: after a database outage another run holds the API key's fetch lock")]
     public static partial void FetchLockLost(ILogger logger, Guid runId, int unfinished);
+
+    [LoggerMessage(3020, LogLevel.Debug, "{Username} unchanged since the last full fetch (play count and loved tracks): {Requests} requests")]
+    public static partial void UserUnchanged(ILogger logger, string username, int requests);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tastebuds.Worker.Configuration;
 
 namespace Tastebuds.Worker.Fetching;
 
@@ -7,7 +8,9 @@ public static class FetchingRegistration
 {
     public static IHostApplicationBuilder AddFetching(this IHostApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<FetchingOptions>(FetchingOptions.SectionName);
         builder.Services.AddSingleton<FetchUserDirectory>();
+        builder.Services.AddSingleton<FetchStateStore>();
         builder.Services.AddTransient<UserFetcher>();
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<FetchLock>();

@@ -46,6 +46,9 @@ public sealed class MergedSnapshot
     /// <summary>What was dropped or clamped, one line per item, for the log.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>A profile's total play count as it is stored: unknown or negative as 0, clamped to <see cref="MaxPlayCount"/>.</summary>
+    public static long StoredTotal(long? playcount) => playcount is { } p and >= 0 ? Math.Min(p, MaxPlayCount) : 0;
+
     public static MergedSnapshot From(UserSnapshot snapshot)
     {
         var merged = new MergedSnapshot(snapshot);

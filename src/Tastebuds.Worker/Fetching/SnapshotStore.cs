@@ -41,6 +41,13 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         var artists = await CopyKindRowsAsync(connection, "user_artist_interactions", "artist_id", userId, merged.Snapshot.Period,
             merged.ArtistRows, r => artistIds[(r.Key, string.Empty)], ct);
 
+        if (snapshot.TagsFetched)
+        {
+            // Only what MergedSnapshot applies is kept, so the stored tags applied again give what this fetch gave.
+            await ReplacePersonalTagsAsync(connection, userId,
+                [.. snapshot.Tags.Where(t => CatalogKey.IsUsable(t.Tag) && CatalogKey.IsUsable(t.Item.Name))], ct);
+        }
+
         if (snapshot.Friends.Count > 0)
         {
             await AddDiscoveredUsersAsync(connection, snapshot.Friends, ct);
@@ -55,13 +62,16 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         var profile = merged.Snapshot.Profile;
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO lastfm_users AS u (username, real_name, country, total_playcount, registered_at, profile_url, image_url, last_fetched_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+            INSERT INTO lastfm_users AS u (username, real_name, country, total_playcount, registered_at, profile_url, image_url, last_fetched_at,
+                                           loved_tracks_total, last_full_fetch_at, tags_fetched_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, now(), CASE WHEN $9 THEN now() END)
             ON CONFLICT ((lower(username))) DO UPDATE
                SET username = excluded.username, real_name = excluded.real_name, country = excluded.country,
                    total_playcount = excluded.total_playcount, registered_at = excluded.registered_at,
                    profile_url = excluded.profile_url, image_url = excluded.image_url,
-                   last_fetched_at = now(), updated_at = now()
+                   last_fetched_at = now(), updated_at = now(),
+                   loved_tracks_total = excluded.loved_tracks_total, last_full_fetch_at = now(),
+                   tags_fetched_at = CASE WHEN $9 THEN now() ELSE u.tags_fetched_at END
             RETURNING id
             """, connection)
         {
@@ -74,9 +84,35 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
                 new() { Value = (object?)profile.Registered ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new() { Value = (object?)profile.Url ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)profile.ImageUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)merged.Snapshot.LovedTracksTotal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
+                new() { Value = merged.Snapshot.TagsFetched, NpgsqlDbType = NpgsqlDbType.Boolean },
             },
         };
         return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The personal tags as fetched, in the order served: applied again by full fetches until the next tag fetch.</summary>
+    private static async Task ReplacePersonalTagsAsync(NpgsqlConnection connection, long userId, IReadOnlyList<PersonalTag> tags, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM user_personal_tags WHERE user_id = $1") { Parameters = { new() { Value = userId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            INSERT INTO user_personal_tags (user_id, position, tag, kind, name, artist)
+            SELECT $1, (t.ord - 1)::integer, t.tag, t.kind, t.name, t.artist
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(tag, kind, name, artist, ord)
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = userId },
+                new() { Value = tags.Select(t => t.Tag).ToArray() },
+                new() { Value = tags.Select(t => FetchStateStore.KindName(t.Item.Kind)).ToArray() },
+                new() { Value = tags.Select(t => t.Item.Name).ToArray() },
+                new() { Value = tags.Select(t => t.Item.Artist).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            },
+        });
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Friends become active users (fetched from the next run on); known users are left as they are.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tastebuds.Worker.Configuration;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Lastfm;
@@ -16,6 +17,8 @@ namespace Tastebuds.Worker.Fetching;
 public sealed class UserFetchStep(
     UserFetcher fetcher,
     SnapshotStore store,
+    FetchStateStore states,
+    IOptions<FetchLimitsOptions> limits,
     RunLog logs,
     DatabaseOutage outage,
     TastebudsMetrics metrics,
@@ -33,6 +36,7 @@ public sealed class UserFetchStep(
         metrics.RecordUserFetched(outcome.Result switch
         {
             UserOutcome.Kind.Succeeded => StepStatus.Succeeded,
+            UserOutcome.Kind.Unchanged => StepStatus.Unchanged,
             UserOutcome.Kind.Skipped => StepStatus.Skipped,
             _ => StepStatus.Failed,
         });
@@ -59,43 +63,33 @@ public sealed class UserFetchStep(
         UserOutcome outcome;
         try
         {
-            var snapshot = await fetcher.FetchAsync(username, ct);
-            var merged = MergedSnapshot.From(snapshot);
-            foreach (var warning in merged.Warnings)
+            var state = await outage.ExecuteAsync("reading a user's fetch state", c => states.LoadAsync(username, c), ct);
+            var plan = UserFetchState.Plan(state, limits.Value.TagsPerUser);
+            var fetched = await fetcher.FetchAsync(username, plan, ct);
+            if (fetched.Snapshot is null && state is not null
+                && await outage.ExecuteAsync("marking a user unchanged", c => states.MarkUnchangedAsync(state.UserId, fetched.Profile, c), ct))
             {
-                FetchingLog.DataWarning(logger, username, warning);
-            }
-
-            // The snapshot is in memory: an outage while it is stored costs a wait, not a second fetch.
-            var stored = await outage.ExecuteAsync("storing a user's data", c => store.SaveAsync(merged, c), ct);
-            completion = new LogCompletion(StepStatus.Succeeded)
-            {
-                UserId = stored.UserId,
-                TracksFetched = snapshot.TopTracks.Count,
-                AlbumsFetched = snapshot.TopAlbums.Count,
-                ArtistsFetched = snapshot.TopArtists.Count,
-                LovedTracksFetched = snapshot.LovedTracks.Count,
-                TagsFetched = snapshot.Tags.Count,
-                RequestsMade = stats.Requests,
-                Retries = stats.Retries,
-                ItemsWritten = stored.Tracks + stored.Albums + stored.Artists,
-                Details = new Dictionary<string, object?>
+                completion = new LogCompletion(StepStatus.Unchanged)
                 {
-                    ["track_rows"] = stored.Tracks,
-                    ["album_rows"] = stored.Albums,
-                    ["artist_rows"] = stored.Artists,
-                    ["period"] = snapshot.Period,
-                    ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
-                    ["data_warnings"] = merged.Warnings.Count,
-                    ["warnings"] = merged.Warnings.Take(20).Select(Secrets.Redact).ToArray(),
-                },
-            };
-            outcome = new UserOutcome(UserOutcome.Kind.Succeeded, stored.Tracks + stored.Albums + stored.Artists) { Warnings = merged.Warnings.Count };
-            metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
-            metrics.RecordItemsStored("track", stored.Tracks);
-            metrics.RecordItemsStored("album", stored.Albums);
-            metrics.RecordItemsStored("artist", stored.Artists);
-            FetchingLog.UserFetched(logger, username, stored.Tracks, stored.Albums, stored.Artists, stats.Requests);
+                    UserId = state.UserId,
+                    RequestsMade = stats.Requests,
+                    Retries = stats.Retries,
+                    Details = new Dictionary<string, object?>
+                    {
+                        ["fetch_reason"] = FetchReasons.Unchanged,
+                        ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
+                    },
+                };
+                outcome = new UserOutcome(UserOutcome.Kind.Unchanged, 0);
+                metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
+                FetchingLog.UserUnchanged(logger, username, stats.Requests);
+            }
+            else
+            {
+                // The row vanished between the check and the write (deleted meanwhile): fetched in full, like a new user.
+                var snapshot = fetched.Snapshot ?? (await fetcher.FetchAsync(username, FetchPlan.Full(FetchReasons.NeverFetched, limits.Value.TagsPerUser > 0), ct)).Snapshot!;
+                (completion, outcome) = await StoreAsync(username, state, snapshot, stats, ct);
+            }
         }
         catch (LastfmUserUnavailableException e)
         {
@@ -128,6 +122,56 @@ public sealed class UserFetchStep(
 
         await CompleteAsync(logId, completion, ct);
         return outcome;
+    }
+
+    private async Task<(LogCompletion, UserOutcome)> StoreAsync(
+        string username, UserFetchState? state, UserSnapshot snapshot, LastfmCallStats stats, CancellationToken ct)
+    {
+        if (!snapshot.TagsFetched && state is not null && limits.Value.TagsPerUser > 0)
+        {
+            // Tags are on their own cadence: between tag fetches, the stored ones go on the rows this fetch writes.
+            var stored = await outage.ExecuteAsync("reading a user's stored tags", c => states.StoredTagsAsync(state.UserId, c), ct);
+            snapshot = snapshot with { Tags = stored };
+        }
+
+        var merged = MergedSnapshot.From(snapshot);
+        foreach (var warning in merged.Warnings)
+        {
+            FetchingLog.DataWarning(logger, username, warning);
+        }
+
+        // The snapshot is in memory: an outage while it is stored costs a wait, not a second fetch.
+        var saved = await outage.ExecuteAsync("storing a user's data", c => store.SaveAsync(merged, c), ct);
+        var completion = new LogCompletion(StepStatus.Succeeded)
+        {
+            UserId = saved.UserId,
+            TracksFetched = snapshot.TopTracks.Count,
+            AlbumsFetched = snapshot.TopAlbums.Count,
+            ArtistsFetched = snapshot.TopArtists.Count,
+            LovedTracksFetched = snapshot.LovedTracks.Count,
+            TagsFetched = snapshot.TagsFetched ? snapshot.Tags.Count : 0,
+            RequestsMade = stats.Requests,
+            Retries = stats.Retries,
+            ItemsWritten = saved.Tracks + saved.Albums + saved.Artists,
+            Details = new Dictionary<string, object?>
+            {
+                ["fetch_reason"] = snapshot.Reason,
+                ["tags"] = snapshot.TagsFetched ? "fetched" : limits.Value.TagsPerUser > 0 ? "kept" : "off",
+                ["track_rows"] = saved.Tracks,
+                ["album_rows"] = saved.Albums,
+                ["artist_rows"] = saved.Artists,
+                ["period"] = snapshot.Period,
+                ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
+                ["data_warnings"] = merged.Warnings.Count,
+                ["warnings"] = merged.Warnings.Take(20).Select(Secrets.Redact).ToArray(),
+            },
+        };
+        metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
+        metrics.RecordItemsStored("track", saved.Tracks);
+        metrics.RecordItemsStored("album", saved.Albums);
+        metrics.RecordItemsStored("artist", saved.Artists);
+        FetchingLog.UserFetched(logger, username, saved.Tracks, saved.Albums, saved.Artists, stats.Requests);
+        return (completion, new UserOutcome(UserOutcome.Kind.Succeeded, saved.Tracks + saved.Albums + saved.Artists) { Warnings = merged.Warnings.Count });
     }
 
     /// <summary>

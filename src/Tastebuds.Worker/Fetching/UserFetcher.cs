@@ -4,27 +4,52 @@ using Tastebuds.Worker.Lastfm;
 namespace Tastebuds.Worker.Fetching;
 
 /// <summary>
-/// Fetches one user's public data: profile, top tracks / albums / artists for the period, loved tracks, top tags
-/// and, for each of those tags, the user's personally tagged tracks, albums and artists.
-/// Requests per user: 6 + 3 × FetchLimits:TagsPerUser (plus extra pages past 1000 items), plus one page of
-/// friends with <c>Lastfm:DiscoverFriends</c>.
+/// Fetches one user's public data as a <see cref="FetchPlan"/> says. Every fetch starts with <c>user.getInfo</c>. A
+/// change check then compares the profile's total play count with the stored one, and, when equal, the loved-tracks
+/// total from one page of <c>user.getLovedTracks</c> with limit 1: both equal = unchanged, 2 requests. Otherwise (or
+/// when the plan forces it) the rest follows: top tracks / albums / artists for the period, loved tracks, and, when
+/// the plan says so, top tags and each tag's personally tagged tracks, albums and artists.
+/// Requests: unchanged 2; full 5 (+1 when a check found the play count equal but the loves changed) + 1 + 3 ×
+/// FetchLimits:TagsPerUser when tags are fetched (plus extra pages past 1000 items), plus one page of friends with
+/// <c>Lastfm:DiscoverFriends</c>.
 /// </summary>
 public sealed class UserFetcher(LastfmClient client, IOptions<LastfmOptions> lastfm, IOptions<FetchLimitsOptions> limits)
 {
     private static readonly TaggingType[] TaggingTypes = [TaggingType.Track, TaggingType.Album, TaggingType.Artist];
 
-    public async Task<UserSnapshot> FetchAsync(string username, CancellationToken ct)
+    /// <summary>A full fetch of everything, personal tags included when <c>FetchLimits:TagsPerUser</c> &gt; 0.</summary>
+    public async Task<UserSnapshot> FetchAsync(string username, CancellationToken ct) =>
+        (await FetchAsync(username, FetchPlan.Full(FetchReasons.NeverFetched, limits.Value.TagsPerUser > 0), ct)).Snapshot!;
+
+    public async Task<UserFetchResult> FetchAsync(string username, FetchPlan plan, CancellationToken ct)
     {
-        var period = lastfm.Value.Period;
         var limit = limits.Value;
         var profile = await client.GetUserInfoAsync(username, ct);
+        var reason = plan.FullReason;
+        if (reason is null && MergedSnapshot.StoredTotal(profile.Playcount) != plan.StoredPlaycount)
+        {
+            reason = FetchReasons.PlaycountChanged;
+        }
+        else if (reason is null && limit.LovedTracksPerUser > 0)
+        {
+            var probe = await client.GetLovedTracksWithTotalAsync(username, 1, ct);
+            reason = probe.Total == plan.StoredLovedTotal ? null : FetchReasons.LovedChanged;
+        }
+
+        if (reason is null)
+        {
+            return new UserFetchResult(profile, null);
+        }
+
+        var period = lastfm.Value.Period;
         var tracks = await client.GetTopTracksAsync(username, period, limit.TracksPerUser, ct);
         var albums = await client.GetTopAlbumsAsync(username, period, limit.AlbumsPerUser, ct);
         var artists = await client.GetTopArtistsAsync(username, period, limit.ArtistsPerUser, ct);
-        var loved = await client.GetLovedTracksAsync(username, limit.LovedTracksPerUser, ct);
+        var loved = limit.LovedTracksPerUser > 0 ? await client.GetLovedTracksWithTotalAsync(username, limit.LovedTracksPerUser, ct) : null;
 
         var tags = new List<PersonalTag>();
-        if (limit.TagsPerUser > 0)
+        var fetchTags = plan.FetchTags && limit.TagsPerUser > 0;
+        if (fetchTags)
         {
             foreach (var tag in await client.GetTopTagsAsync(username, limit.TagsPerUser, ct))
             {
@@ -39,6 +64,16 @@ public sealed class UserFetcher(LastfmClient client, IOptions<LastfmOptions> las
         var friends = lastfm.Value.DiscoverFriends && limit.FriendsPerUser > 0
             ? (await client.GetFriendsAsync(username, limit.FriendsPerUser, ct)).Select(f => f.Name).ToList()
             : [];
-        return new UserSnapshot(profile, period, tracks, albums, artists, loved, tags) { Friends = friends };
+        var snapshot = new UserSnapshot(profile, period, tracks, albums, artists, loved?.Items ?? [], tags)
+        {
+            Friends = friends,
+            LovedTracksTotal = loved?.Total,
+            TagsFetched = fetchTags,
+            Reason = reason,
+        };
+        return new UserFetchResult(profile, snapshot);
     }
 }
+
+/// <summary>What a fetch brought back: the profile always; the snapshot only when the user was fetched in full (null = unchanged).</summary>
+public sealed record UserFetchResult(LastfmUserProfile Profile, UserSnapshot? Snapshot);

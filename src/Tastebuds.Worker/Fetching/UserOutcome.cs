@@ -6,6 +6,9 @@ public readonly record struct UserOutcome(UserOutcome.Kind Result, long ItemsWri
     public enum Kind
     {
         Succeeded,
+
+        /// <summary>Nothing changed since the last full fetch: 2 requests, nothing written but <c>last_fetched_at</c>.</summary>
+        Unchanged,
         Skipped,
         Failed,
         KeyRejected,

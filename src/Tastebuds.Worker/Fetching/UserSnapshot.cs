@@ -14,6 +14,18 @@ public sealed record UserSnapshot(
 {
     /// <summary>Friends' usernames, fetched only with <c>Lastfm:DiscoverFriends</c>; stored as users to fetch next time.</summary>
     public IReadOnlyList<string> Friends { get; init; } = [];
+
+    /// <summary>The user's loved tracks in all, as the first page of user.getLovedTracks claimed; null when loves were not fetched.</summary>
+    public int? LovedTracksTotal { get; init; }
+
+    /// <summary>
+    /// True when <see cref="Tags"/> came from Last.fm in this fetch (stored as the user's personal tags); false when they
+    /// are the stored ones, applied again (or none, with <c>FetchLimits:TagsPerUser</c> 0).
+    /// </summary>
+    public bool TagsFetched { get; init; }
+
+    /// <summary>Why the user was fetched in full (<see cref="FetchReasons"/>).</summary>
+    public string Reason { get; init; } = FetchReasons.NeverFetched;
 }
 
 /// <summary>One of the user's own tags on one of their items.</summary>

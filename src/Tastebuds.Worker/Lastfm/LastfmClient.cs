@@ -42,6 +42,16 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
     public Task<IReadOnlyList<LovedTrack>> GetLovedTracksAsync(string user, int limit, CancellationToken cancellationToken) =>
         GetPagedAsync("user.getLovedTracks", [("user", user)], limit, LastfmParser.LovedTracks, cancellationToken);
 
+    /// <summary>
+    /// The user's loved tracks (up to <paramref name="limit"/>) and how many they have in all: the first page's
+    /// <c>@attr.total</c>, which change detection compares between fetches.
+    /// </summary>
+    public async Task<LovedTracksPage> GetLovedTracksWithTotalAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        var (items, total) = await GetPagedWithTotalAsync("user.getLovedTracks", [("user", user)], Math.Max(1, limit), LastfmParser.LovedTracks, cancellationToken);
+        return new LovedTracksPage(limit <= 0 ? [] : items, total);
+    }
+
     public Task<IReadOnlyList<RecentTrack>> GetRecentTracksAsync(string user, int limit, CancellationToken cancellationToken) =>
         GetPagedAsync("user.getRecentTracks", [("user", user)], limit, LastfmParser.RecentTracks, cancellationToken);
 
@@ -77,13 +87,14 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
     /// Every page must be for <paramref name="args"/>' user (<see cref="LastfmWrongUserException"/>).
     /// </summary>
     private async Task<IReadOnlyList<T>> GetPagedAsync<T>(string method, (string Name, string Value)[] args, int limit,
+        Func<JsonElement, LastfmPage<T>> parse, CancellationToken cancellationToken) =>
+        limit <= 0 ? [] : (await GetPagedWithTotalAsync(method, args, limit, parse, cancellationToken)).Items;
+
+    /// <summary><see cref="GetPagedAsync"/>, with the first page's claimed total (0 when it claims none).</summary>
+    private async Task<(IReadOnlyList<T> Items, int Total)> GetPagedWithTotalAsync<T>(string method, (string Name, string Value)[] args, int limit,
         Func<JsonElement, LastfmPage<T>> parse, CancellationToken cancellationToken)
     {
-        if (limit <= 0)
-        {
-            return [];
-        }
-
+        var total = 0;
         var user = args[0].Value;
         var perPage = Math.Min(limit, MaxPageSize);
         var maxPages = (2 * ((limit + perPage - 1) / perPage)) + 1;
@@ -93,6 +104,7 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
         {
             var result = await GetAsync(method, [.. args, ("limit", Number(perPage)), ("page", Number(page))],
                 root => CheckUser(method, user, parse(root), p => p.User), cancellationToken);
+            total = page == 1 ? Math.Max(0, result.Total) : total;
             var added = 0;
             foreach (var item in result.Items)
             {
@@ -116,7 +128,7 @@ public sealed class LastfmClient(HttpClient http, IOptions<LastfmOptions> option
             }
         }
 
-        return items;
+        return (items, total);
     }
 
     private static TResult CheckUser<TResult>(string method, string asked, TResult result, Func<TResult, string?> answeredFor)

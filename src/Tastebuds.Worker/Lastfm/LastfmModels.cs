@@ -41,3 +41,6 @@ internal sealed record LastfmPage<T>(IReadOnlyList<T> Items, int TotalPages, int
     /// <summary><c>@attr.user</c>: checked against the user asked for; null when the body does not say.</summary>
     public string? User { get; init; }
 }
+
+/// <summary>Loved tracks as fetched, and the total the first page claimed (the user's loved tracks in all).</summary>
+public sealed record LovedTracksPage(IReadOnlyList<LovedTrack> Items, int Total);

@@ -20,6 +20,7 @@ public static class RunNames
     {
         StepStatus.Running => "running",
         StepStatus.Succeeded => "succeeded",
+        StepStatus.Unchanged => "unchanged",
         StepStatus.Partial => "partial",
         StepStatus.Failed => "failed",
         StepStatus.Skipped => "skipped",

@@ -6,6 +6,12 @@ public enum StepStatus
     Running,
     Succeeded,
 
+    /// <summary>
+    /// A user whose play count and loved-tracks total are what the last full fetch stored: nothing more was fetched
+    /// or written (2 requests; only <c>last_fetched_at</c> moves).
+    /// </summary>
+    Unchanged,
+
     /// <summary>A fetch run in which some users failed and some succeeded.</summary>
     Partial,
     Failed,

@@ -15,7 +15,7 @@ public static class DocumentedTags
     public static IReadOnlyList<string> LastfmOutcomes { get; } =
         [TastebudsInstruments.Outcome.Success, TastebudsInstruments.Outcome.Error, TastebudsInstruments.Outcome.Transient, TastebudsInstruments.Outcome.Timeout];
 
-    public static IReadOnlyList<string> UserStatuses { get; } = Names(StepStatus.Succeeded, StepStatus.Skipped, StepStatus.Failed);
+    public static IReadOnlyList<string> UserStatuses { get; } = Names(StepStatus.Succeeded, StepStatus.Unchanged, StepStatus.Skipped, StepStatus.Failed);
 
     public static IReadOnlyList<string> ItemKinds { get; } = ["track", "album", "artist"];
 

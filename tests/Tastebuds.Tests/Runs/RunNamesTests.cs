@@ -24,7 +24,7 @@ public sealed class RunNamesTests
     public void Statuses_are_spelled_as_the_schema_spells_them()
     {
         Assert.That(Enum.GetValues<StepStatus>().Select(RunNames.ToSql),
-            Is.EqualTo(new[] { "running", "succeeded", "partial", "failed", "skipped", "cancelled", "abandoned" }));
+            Is.EqualTo(new[] { "running", "succeeded", "unchanged", "partial", "failed", "skipped", "cancelled", "abandoned" }));
     }
 
     [Test]
