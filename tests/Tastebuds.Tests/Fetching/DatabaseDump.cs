@@ -46,6 +46,29 @@ internal static class DatabaseDump
         .. await UsersAsync(db), .. await CatalogAsync(db), .. await TracksAsync(db), .. await AlbumsAsync(db), .. await ArtistsAsync(db),
     ];
 
+    /// <summary>The tables a fetch writes, every column of every row (ids and our own timestamps included), as JSON lines.</summary>
+    public static readonly string[] FetchTables =
+    [
+        "lastfm_users", "artists", "albums", "tracks", "user_track_interactions", "user_album_interactions", "user_artist_interactions",
+        "user_personal_tags",
+    ];
+
+    /// <summary>
+    /// Every row of the tables a fetch writes, whole, except the columns named in <paramref name="except"/>: two dumps
+    /// are equal when no row was inserted, deleted or changed in any other column.
+    /// </summary>
+    public static async Task<List<string>> RowsAsync(TestDatabase db, params string[] except)
+    {
+        var lines = new List<string>();
+        foreach (var table in FetchTables)
+        {
+            var removed = string.Concat(except.Select(c => $" - '{c}'"));
+            lines.AddRange((await LinesAsync(db, $"SELECT '{table}', (to_jsonb(t){removed})::text FROM {table} t")).Select(l => l));
+        }
+
+        return lines;
+    }
+
     private static async Task<List<string>> LinesAsync(TestDatabase db, string sql)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
