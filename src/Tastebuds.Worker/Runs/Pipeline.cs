@@ -39,8 +39,11 @@ public sealed class Pipeline(
         return await recommendations.GenerateAsync(linked.Token);
     }
 
-    /// <summary>The stage to run after this fetch, or null: only a fetch that stored someone changes what the later stages would compute.</summary>
-    public JobType? NextAfter(FetchRunResult fetch) => fetch.Succeeded > 0 ? Next(JobType.FetchUsers) : null;
+    /// <summary>
+    /// The stage to run after this fetch, or null: only a fetch that stored or confirmed someone (a user found unchanged
+    /// counts: the later stages may not have run on that data yet) gives the later stages something to compute.
+    /// </summary>
+    public JobType? NextAfter(FetchRunResult fetch) => fetch.Succeeded + fetch.Unchanged > 0 ? Next(JobType.FetchUsers) : null;
 
     /// <summary>Runs a computing stage (similarities or recommendations) on its own; returns the stage to run next, or null.</summary>
     public async Task<JobType?> RunStageAsync(JobType stage, CancellationToken ct)

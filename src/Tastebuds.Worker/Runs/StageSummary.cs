@@ -12,7 +12,7 @@ public static class StageSummary
     public static IEnumerable<string> Of(FetchRunResult r)
     {
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"Fetched {r.Users} user(s): {r.Succeeded} succeeded, {r.Skipped} skipped, {r.Failed} failed; {r.Requests} requests, {r.Retries} retries (run {r.RunId})");
+            $"Fetched {r.Users} user(s): {r.Succeeded} succeeded, {(r.Unchanged > 0 ? $"{r.Unchanged} unchanged, " : "")}{r.Skipped} skipped, {r.Failed} failed; {r.Requests} requests, {r.Retries} retries (run {r.RunId})");
         if (r.DatabaseError is { } error)
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"Stopped: {error}; {r.Unfinished.Count} user(s) not fetched.");
@@ -22,7 +22,7 @@ public static class StageSummary
     /// <summary>Why the chain ends after this fetch (see <see cref="Pipeline.NextAfter"/>).</summary>
     public static string Stopped(FetchRunResult r) => r.KeyRejected
         ? "Stopped: Last.fm rejected the API key; similarities and recommendations were not run."
-        : "Similarities and recommendations were not run: the fetch stored no user.";
+        : "Similarities and recommendations were not run: the fetch stored or confirmed no user.";
 
     public static string Of(SimilarityResult r) => string.Create(CultureInfo.InvariantCulture,
         $"Similarities: {r.Users:N0} users, {r.PairsEvaluated:N0} pairs evaluated, {r.RowsWritten:N0} neighbours written "

@@ -70,7 +70,8 @@ public sealed class DatabaseOutageFetchTests
                 gate.Close();
             }
         });
-        var users = scenario.Sandbox.World.Users.Select(u => u.Name).ToList();
+        // The run's order: none was fetched yet, so by name (FetchUserDirectory).
+        var users = scenario.Sandbox.World.Users.Select(u => u.Name).OrderBy(n => n.ToLowerInvariant(), StringComparer.Ordinal).ToList();
 
         var result = await scenario.Runner.RunAsync(null, progress, CancellationToken.None);
 

@@ -10,6 +10,12 @@ namespace Tastebuds.Tests.Fetching;
 
 public sealed class FetchSafetyTests
 {
+    private static readonly Dictionary<string, string?> FullFetches = new()
+    {
+        ["Fetching:FullRefreshAfter"] = "00:00:00",
+        ["Fetching:TagsRefreshAfter"] = "00:00:00",
+    };
+
     [Test]
     public async Task The_request_rate_measured_at_the_sandbox_never_exceeds_the_configured_limit()
     {
@@ -38,7 +44,9 @@ public sealed class FetchSafetyTests
     [Test]
     public async Task Cancelling_a_fetch_mid_user_keeps_that_users_previous_snapshot_whole_and_no_log_row_running()
     {
-        await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 6, Seed = 8, PrivateUserFraction = 0, MissingUsernames = 0 });
+        // Every fetch a full one (change detection off): the second fetch of the same world must reach the save.
+        await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 6, Seed = 8, PrivateUserFraction = 0, MissingUsernames = 0 },
+            settings: FullFetches);
         var user = scenario.Sandbox.World.Users.OrderByDescending(u => u.TopTracks.Count).First().Name;
         await scenario.Runner.RunAsync([user], null, CancellationToken.None);
         var db = scenario.Database;
@@ -70,7 +78,9 @@ public sealed class FetchSafetyTests
     [Test]
     public async Task Cancelling_during_the_requests_of_a_user_leaves_its_data_and_logs_consistent()
     {
-        await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 6, Seed = 8, PrivateUserFraction = 0, MissingUsernames = 0 });
+        // Every fetch a full one (change detection off): the second run has enough requests to be cancelled among them.
+        await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 6, Seed = 8, PrivateUserFraction = 0, MissingUsernames = 0 },
+            settings: FullFetches);
         await scenario.FetchAsync();
         var before = await DatabaseDump.EverythingAsync(scenario.Database);
         using var cancel = new CancellationTokenSource();
