@@ -20,7 +20,7 @@ internal static class StatusCounts
         return job switch
         {
             JobType.FetchUsers => string.Create(c,
-                $"users {Int(d, "users")}: {Int(d, "succeeded")} ok, {Int(d, "skipped")} skipped, {Int(d, "failed")} failed; {run.Requests:N0} requests, {run.Retries:N0} retries"),
+                $"users {Int(d, "users")}: {Int(d, "succeeded")} ok, {(Int(d, "unchanged") is "-" or "0" ? "" : Int(d, "unchanged") + " unchanged, ")}{Int(d, "skipped")} skipped, {Int(d, "failed")} failed; {run.Requests:N0} requests, {run.Retries:N0} retries"),
             JobType.FetchUser => string.Create(c,
                 $"{run.Username}: {run.Tracks} tracks, {run.Albums} albums, {run.Artists} artists; {run.Requests:N0} requests"),
             JobType.RecalculateSimilarities => string.Create(c,
