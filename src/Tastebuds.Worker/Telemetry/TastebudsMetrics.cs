@@ -28,6 +28,8 @@ public sealed partial class TastebudsMetrics
     private readonly Counter<long> _similarityPairs;
     private readonly Counter<long> _similarityNeighbours;
     private readonly Counter<long> _recommendationsWritten;
+    private readonly Counter<long> _newUsersServed;
+    private readonly Histogram<double> _newUserLatency;
 
     public TastebudsMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
@@ -49,6 +51,9 @@ public sealed partial class TastebudsMetrics
         _similarityPairs = meter.CreateCounter<long>(SimilarityPairs, Unit(SimilarityPairs), Describe(SimilarityPairs));
         _similarityNeighbours = meter.CreateCounter<long>(SimilarityNeighbours, Unit(SimilarityNeighbours), Describe(SimilarityNeighbours));
         _recommendationsWritten = meter.CreateCounter<long>(RecommendationsWritten, Unit(RecommendationsWritten), Describe(RecommendationsWritten));
+        _newUsersServed = meter.CreateCounter<long>(NewUsersServed, Unit(NewUsersServed), Describe(NewUsersServed));
+        _newUserLatency = meter.CreateHistogram<double>(NewUserLatency, "s", Describe(NewUserLatency),
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 900, 3600] });
         meter.CreateObservableGauge(JobLastSuccessAge, ObserveLastSuccessAges, "s", Describe(JobLastSuccessAge));
         meter.CreateObservableGauge(HealthStatus, ObserveHealth, unit: null, Describe(HealthStatus));
     }
@@ -96,6 +101,16 @@ public sealed partial class TastebudsMetrics
     /// <summary><paramref name="metric"/>: <c>cosine</c>, <c>jaccard</c> or <c>pearson</c>.</summary>
     public void RecordSimilarityNeighbours(string metric, long count) =>
         _similarityNeighbours.Add(count, new KeyValuePair<string, object?>("metric", metric));
+
+    /// <summary>One new user served (or failed) by the incremental step; <paramref name="latency"/> from fetch to readable.</summary>
+    public void RecordNewUserServed(StepStatus status, TimeSpan? latency)
+    {
+        _newUsersServed.Add(1, new KeyValuePair<string, object?>("status", RunNames.ToSql(status)));
+        if (latency is { } value)
+        {
+            _newUserLatency.Record(Math.Max(0, value.TotalSeconds));
+        }
+    }
 
     public void RecordRecommendationsWritten(string metric, long count) =>
         _recommendationsWritten.Add(count, new KeyValuePair<string, object?>("metric", metric));
