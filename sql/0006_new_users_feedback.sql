@@ -7,6 +7,7 @@
 CREATE FUNCTION add_lastfm_user(username text) RETURNS bigint
 LANGUAGE plpgsql
 AS $$
+#variable_conflict use_column
 DECLARE
     name text := btrim(add_lastfm_user.username);
     found bigint;
@@ -52,12 +53,14 @@ CREATE INDEX recommendation_feedback_liked_idx ON recommendation_feedback (track
 CREATE FUNCTION record_recommendation_feedback(username text, track_id bigint, kind text) RETURNS void
 LANGUAGE plpgsql
 AS $$
+#variable_conflict use_column
 DECLARE
     who bigint;
+    word text := record_recommendation_feedback.kind;
 BEGIN
-    IF kind IS NULL OR kind NOT IN ('dismissed', 'disliked', 'liked') THEN
+    IF word IS NULL OR word NOT IN ('dismissed', 'disliked', 'liked') THEN
         RAISE EXCEPTION 'record_recommendation_feedback: kind must be dismissed, disliked or liked, not %',
-            coalesce(quote_literal(left(kind, 40)), 'NULL') USING ERRCODE = 'invalid_parameter_value';
+            coalesce(quote_literal(left(word, 40)), 'NULL') USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT u.id INTO who FROM lastfm_users u WHERE lower(u.username) = lower(btrim(record_recommendation_feedback.username));
     IF who IS NULL THEN
@@ -71,7 +74,7 @@ BEGIN
     END IF;
     -- The same word twice changes nothing (created_at stays the first one's); a new word replaces the old.
     INSERT INTO recommendation_feedback AS f (user_id, track_id, kind)
-    VALUES (who, record_recommendation_feedback.track_id, kind)
+    VALUES (who, record_recommendation_feedback.track_id, word)
     ON CONFLICT (user_id, track_id) DO UPDATE SET kind = excluded.kind, created_at = now()
         WHERE f.kind <> excluded.kind;
 END;

@@ -70,7 +70,7 @@ public sealed class NewUserServer(
                     ["latency_ms"] = (long)result.Latency.TotalMilliseconds,
                 },
             });
-            telemetry.RecordNewUserServed(StepStatus.Succeeded, result.Latency);
+            telemetry.RecordNewUserServed(StepStatus.Succeeded);
             NewUsersLog.Served(logger, user.Username, result.NeighbourRows, result.ListsEntered, result.RecommendationRows,
                 clock.Elapsed.TotalSeconds, result.Latency.TotalSeconds);
             return result;
@@ -87,7 +87,7 @@ public sealed class NewUserServer(
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException)
         {
             await logs.TryCompleteAsync(logId, new LogCompletion(StepStatus.Failed) { UserId = user.Id, ErrorMessage = e.Message });
-            telemetry.RecordNewUserServed(StepStatus.Failed, null);
+            telemetry.RecordNewUserServed(StepStatus.Failed);
             NewUsersLog.Failed(logger, user.Username, e);
             throw;
         }

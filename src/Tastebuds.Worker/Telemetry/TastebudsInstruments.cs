@@ -54,7 +54,6 @@ public static class TastebudsInstruments
     public const string RecommendationsWritten = "tastebuds.recommendations.written";
     public const string HealthStatus = "tastebuds.health.status";
     public const string NewUsersServed = "tastebuds.new_users.served";
-    public const string NewUserLatency = "tastebuds.new_user.latency";
 
     public static IReadOnlyList<InstrumentDescriptor> All { get; } =
     [
@@ -74,8 +73,6 @@ public static class TastebudsInstruments
         new(RecommendationsWritten, Counter, "{recommendation}", "Recommendation rows written", ["metric"]),
         new(NewUsersServed, Counter, "{user}",
             "New users given neighbours and recommendations by the incremental step, by status", ["status"]),
-        new(NewUserLatency, Histogram, "s",
-            "From a new user's fetch committed to their recommendations readable (incremental step committed)", []),
         new(HealthStatus, Gauge, "",
             "1 when the health check passed at its last periodic run (every 15 s), 0 when not", ["check"]),
     ];

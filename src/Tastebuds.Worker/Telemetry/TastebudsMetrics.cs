@@ -29,7 +29,6 @@ public sealed partial class TastebudsMetrics
     private readonly Counter<long> _similarityNeighbours;
     private readonly Counter<long> _recommendationsWritten;
     private readonly Counter<long> _newUsersServed;
-    private readonly Histogram<double> _newUserLatency;
 
     public TastebudsMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
@@ -52,8 +51,6 @@ public sealed partial class TastebudsMetrics
         _similarityNeighbours = meter.CreateCounter<long>(SimilarityNeighbours, Unit(SimilarityNeighbours), Describe(SimilarityNeighbours));
         _recommendationsWritten = meter.CreateCounter<long>(RecommendationsWritten, Unit(RecommendationsWritten), Describe(RecommendationsWritten));
         _newUsersServed = meter.CreateCounter<long>(NewUsersServed, Unit(NewUsersServed), Describe(NewUsersServed));
-        _newUserLatency = meter.CreateHistogram<double>(NewUserLatency, "s", Describe(NewUserLatency),
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 900, 3600] });
         meter.CreateObservableGauge(JobLastSuccessAge, ObserveLastSuccessAges, "s", Describe(JobLastSuccessAge));
         meter.CreateObservableGauge(HealthStatus, ObserveHealth, unit: null, Describe(HealthStatus));
     }
@@ -102,15 +99,9 @@ public sealed partial class TastebudsMetrics
     public void RecordSimilarityNeighbours(string metric, long count) =>
         _similarityNeighbours.Add(count, new KeyValuePair<string, object?>("metric", metric));
 
-    /// <summary>One new user served (or failed) by the incremental step; <paramref name="latency"/> from fetch to readable.</summary>
-    public void RecordNewUserServed(StepStatus status, TimeSpan? latency)
-    {
+    /// <summary>One new user served (or failed) by the incremental step (its latency is in the serve_new_user row).</summary>
+    public void RecordNewUserServed(StepStatus status) =>
         _newUsersServed.Add(1, new KeyValuePair<string, object?>("status", RunNames.ToSql(status)));
-        if (latency is { } value)
-        {
-            _newUserLatency.Record(Math.Max(0, value.TotalSeconds));
-        }
-    }
 
     public void RecordRecommendationsWritten(string metric, long count) =>
         _recommendationsWritten.Add(count, new KeyValuePair<string, object?>("metric", metric));
