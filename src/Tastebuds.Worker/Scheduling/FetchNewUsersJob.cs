@@ -9,9 +9,9 @@ using Tastebuds.Worker.Runs;
 namespace Tastebuds.Worker.Scheduling;
 
 /// <summary>
-/// Every <c>Schedules:NewUsers</c> (a minute by default): fetches the active users never fetched (under the API key's
-/// fetch lock and rate limit, as a small fetch run of its own), then serves every fetched user that no full run has
-/// seen yet with the incremental step (<see cref="NewUserServer"/>). No full recalculation is triggered. When the
+/// Every <c>Schedules:NewUsers</c> (a minute by default): fetches the active users never fetched, each as a fetch run of
+/// one (under the API key's fetch lock and rate limit) served by the incremental step (<see cref="NewUserServer"/>) right
+/// after; then serves any other fetched user that no full run has seen yet. No full recalculation is triggered. When the
 /// weekly run holds the fetch lock this poll does not wait: that run fetches never-fetched users first, and a later
 /// poll serves them as soon as they are stored.
 /// </summary>
@@ -28,25 +28,31 @@ internal sealed class FetchNewUsersJob(
     {
         try
         {
+            // One user at a time: fetched (a fetch run of one, under the API key's lock and rate limit), then served at
+            // once, so a newcomer's recommendations never wait for the fetch of the others that arrived with them.
             var never = await pending.NeverFetchedAsync(BatchSize, cancellationToken);
             if (never.Count > 0)
             {
                 NewUsersLog.Fetching(logger, never.Count);
+            }
+
+            foreach (var user in never)
+            {
                 try
                 {
-                    await pipeline.FetchAsync(never, null, waitForOtherRun: false, cancellationToken, context.ScheduledFireTimeUtc);
+                    await pipeline.FetchAsync([user], null, waitForOtherRun: false, cancellationToken);
                 }
                 catch (FetchRunInProgressException)
                 {
                     NewUsersLog.FetchBusy(logger);
+                    break;
                 }
+
+                await ServePendingAsync(cancellationToken);
             }
 
-            var toServe = await pending.ToServeAsync(BatchSize, cancellationToken);
-            if (toServe.Count > 0)
-            {
-                await server.ServeAsync(toServe, cancellationToken);
-            }
+            // Users stored by another run (the weekly one, or a fetch verb) since the last full similarity run.
+            await ServePendingAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested)
         {
@@ -55,6 +61,15 @@ internal sealed class FetchNewUsersJob(
         catch (Exception e) when (e is DatabaseOutageException || DatabaseOutage.IsTransient(e))
         {
             NewUsersLog.DatabaseAway(logger, e.Message);
+        }
+    }
+
+    private async Task ServePendingAsync(CancellationToken ct)
+    {
+        var toServe = await pending.ToServeAsync(BatchSize, ct);
+        if (toServe.Count > 0)
+        {
+            await server.ServeAsync(toServe, ct);
         }
     }
 }
