@@ -70,11 +70,11 @@ public sealed partial class PrometheusEvaluationTests
             TimeSpan.FromSeconds(60), () => $"Prometheus scraped every stage and health check; its log:\n{prometheus.Log}");
 
         var dashboard = GrafanaDashboard.Load();
-        var variables = await VariablesAsync(prometheus, dashboard);
+        var variables = await GrafanaVariables.ValuesAsync(prometheus, dashboard, ScrapeInterval);
         var problems = new List<string>();
         foreach (var query in dashboard.Queries)
         {
-            problems.AddRange(await PanelProblemsAsync(prometheus, query, Substitute(query.Expression, variables)));
+            problems.AddRange(await PanelProblemsAsync(prometheus, query, GrafanaVariables.Substitute(query.Expression, variables)));
         }
 
         var alerts = RepositoryFiles.YamlDocuments("ops", "prometheus", "tastebuds-alerts.yaml").Single()
@@ -84,13 +84,7 @@ public sealed partial class PrometheusEvaluationTests
 
         // A worker tag that is also a target label (job) reaches Prometheus renamed (exported_job, honor_labels: false):
         // grouping, matching or naming by the plain name silently means the target's label instead.
-        var renamed = await RenamedLabelsAsync(prometheus);
-        problems.AddRange(dashboard.Queries
-            .Select(q => (Where: $"panel '{q.Panel}': {q.Expression}", Labels: LabelsUsed(q.Expression).Concat(LegendLabels(q.Legend))))
-            .Concat(alerts.Select(a => (Where: $"alert {a.Text("alert")}: {a.Text("expr")}",
-                Labels: LabelsUsed(a.Text("expr")!).Concat(TemplateLabel().Matches(string.Join('\n', a.AllNodes.OfType<YamlScalarNode>().Select(n => n.Value)))
-                    .Select(m => m.Groups[1].Value)))))
-            .SelectMany(u => u.Labels.Intersect(renamed).Select(l => $"{u.Where}: uses '{l}', which Prometheus renamed exported_{l} on the worker's series")));
+        problems.AddRange(await RenamedLabels.ProblemsAsync(prometheus, dashboard, alerts));
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{dashboard.Queries.Count} panel queries and {rules.Count} alerts evaluated after {clock.Elapsed.TotalSeconds:0.0} s"));
 
@@ -106,40 +100,10 @@ public sealed partial class PrometheusEvaluationTests
         Assert.That(await worker.WaitForExitAsync(TimeSpan.FromSeconds(45)), Is.Zero, worker.StandardError);
     }
 
-    /// <summary>What Grafana puts in place of each variable: the template variables (from their queries) and the built-ins.</summary>
-    private static async Task<Dictionary<string, string>> VariablesAsync(PrometheusServer prometheus, GrafanaDashboard dashboard)
-    {
-        // Grafana's floor for both is the data source's scrape interval; $__rate_interval is at least 4 of them.
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["__interval"] = ScrapeInterval, ["__rate_interval"] = "4s", ["__range"] = "1h",
-        };
-        foreach (var variable in dashboard.Variables.Where(v => v.Type == "query"))
-        {
-            var match = LabelValues().Match(variable.Query);
-            Assert.That(match.Success, Is.True, $"variable {variable.Name}: the test substitutes label_values(metric, label) only, not '{variable.Query}'");
-            var answer = await prometheus.GetAsync(
-                $"api/v1/label/{match.Groups["label"].Value}/values?match[]={Uri.EscapeDataString(match.Groups["selector"].Value)}");
-            var found = answer.Data.EnumerateArray().Select(v => v.GetString()!).ToList();
-            Assert.That(found, Is.Not.Empty, $"variable {variable.Name}: {variable.Query} has no values");
-            // "All" of a multi-value variable: Grafana's regex of every value, each regex-escaped inside a PromQL string.
-            values[variable.Name] = "(" + string.Join('|', found.Select(v => Regex.Escape(v).Replace(@"\", @"\\", StringComparison.Ordinal))) + ")";
-        }
-
-        return values;
-    }
-
-    private static string Substitute(string expression, Dictionary<string, string> variables) =>
-        Variable().Replace(expression, m =>
-        {
-            var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
-            return variables.TryGetValue(name, out var value) ? value : m.Value;
-        });
-
     private static async Task<IEnumerable<string>> PanelProblemsAsync(PrometheusServer prometheus, GrafanaDashboard.Query query, string expression)
     {
         var where = $"panel '{query.Panel}': {expression}";
-        if (Variable().IsMatch(expression))
+        if (GrafanaVariables.HasVariable(expression))
         {
             return [$"{where}: a variable the test cannot substitute"];
         }
@@ -157,27 +121,9 @@ public sealed partial class PrometheusEvaluationTests
         }
 
         // A legend names labels of the series it draws; one the query dropped (or never had) renders empty in Grafana.
-        return LegendLabels(query.Legend)
+        return RenamedLabels.Legend(query.Legend)
             .Where(label => series.All(s => !s.Labels.ContainsKey(label)))
             .Select(label => $"{where}: the legend names {{{{{label}}}}}, a label none of its series has ({string.Join(", ", series[0].Labels.Keys)})");
-    }
-
-    private static IEnumerable<string> LegendLabels(string legend) => LegendLabel().Matches(legend).Select(m => m.Groups[1].Value).Distinct();
-
-    /// <summary>Labels an expression matches on a Tastebuds metric, or groups by (by, without, on, ignoring).</summary>
-    private static IEnumerable<string> LabelsUsed(string expression) =>
-        TastebudsMatchers().Matches(expression).SelectMany(m => MatcherLabel().Matches(m.Groups[1].Value).Select(l => l.Groups[1].Value))
-            .Concat(expression.Contains("tastebuds_", StringComparison.Ordinal)
-                ? LabelList().Matches(expression).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                : [])
-            .Distinct();
-
-    private static async Task<HashSet<string>> RenamedLabelsAsync(PrometheusServer prometheus)
-    {
-        var answer = await prometheus.GetAsync($"api/v1/labels?match[]={Uri.EscapeDataString("{__name__=~\"tastebuds_.*\"}")}");
-        Assert.That(answer.Success, Is.True, answer.Error);
-        return answer.Data.EnumerateArray().Select(n => n.GetString()!)
-            .Where(n => n.StartsWith("exported_", StringComparison.Ordinal)).Select(n => n["exported_".Length..]).ToHashSet(StringComparer.Ordinal);
     }
 
     private static async Task<List<string>> AlertProblemsAsync(PrometheusServer prometheus, Dictionary<string, string> rules)
@@ -230,27 +176,6 @@ public sealed partial class PrometheusEvaluationTests
         Assert.That(answer.Success, Is.True, answer.Error);
         return answer.Series.Count == 0 ? 0 : double.Parse(answer.Series[0].Value, CultureInfo.InvariantCulture);
     }
-
-    [GeneratedRegex(@"^\s*label_values\(\s*(?<selector>.+?)\s*,\s*(?<label>\w+)\s*\)\s*$")]
-    private static partial Regex LabelValues();
-
-    [GeneratedRegex(@"\$\{(?<braced>\w+)(?::\w+)?\}|\$(?<plain>\w+)")]
-    private static partial Regex Variable();
-
-    [GeneratedRegex(@"\{\{\s*(\w+)\s*\}\}")]
-    private static partial Regex LegendLabel();
-
-    [GeneratedRegex(@"\$labels\.(\w+)")]
-    private static partial Regex TemplateLabel();
-
-    [GeneratedRegex(@"tastebuds_[a-z0-9_]+\s*\{([^}]*)\}")]
-    private static partial Regex TastebudsMatchers();
-
-    [GeneratedRegex(@"(\w+)\s*(?:=~|!~|!=|=)")]
-    private static partial Regex MatcherLabel();
-
-    [GeneratedRegex(@"\b(?:by|without|on|ignoring)\s*\(([^)]*)\)")]
-    private static partial Regex LabelList();
 
     /// <summary>A vector selector: a Tastebuds metric or <c>up</c>, with its matchers.</summary>
     [GeneratedRegex(@"(?<![\w:])(?:tastebuds_[a-z0-9_]+|up)(?![\w:(])(?:\s*\{[^}]*\})?")]
