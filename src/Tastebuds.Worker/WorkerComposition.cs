@@ -4,6 +4,7 @@ using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Hosting;
 using Tastebuds.Worker.Lastfm;
+using Tastebuds.Worker.NewUsers;
 using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Scheduling;
@@ -26,6 +27,7 @@ public static class WorkerComposition
         builder.AddFetching();
         builder.AddSimilarity();
         builder.AddRecommendations();
+        builder.AddNewUsers();
         builder.AddScheduling();
         return builder;
     }

@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "budget")
     return;
 }
 
+if (args.Length > 0 && args[0] == "newusers")
+{
+    await NewUserLatency.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "store")
 {
     await StoreMeasurement.RunAsync(args[1..]);

@@ -20,6 +20,20 @@ public static class Recommender
         SimilarityMetric metric,
         RecommendationOptions options,
         long[]? artistOfTrack,
+        CancellationToken cancellationToken) =>
+        Recommend(matrix, neighbours, metric, options, artistOfTrack, null, cancellationToken);
+
+    /// <param name="excluded">
+    /// Per user index, dense items of the recommended kind never to recommend to that user (tracks the user dismissed
+    /// or disliked); they are skipped like heard items, so the user still gets a full list.
+    /// </param>
+    public static RecommendationSet Recommend(
+        InteractionMatrix matrix,
+        NeighbourSet neighbours,
+        SimilarityMetric metric,
+        RecommendationOptions options,
+        long[]? artistOfTrack,
+        IReadOnlyDictionary<int, int[]>? excluded,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -33,7 +47,7 @@ public static class Recommender
 
         var clock = Stopwatch.StartNew();
         var result = new Recommendation[matrix.UserCount][];
-        var popularityScale = Math.Log(1.0 + matrix.UserCount);
+        var popularity = HeldPopularity(slice, matrix.UserCount);
         var pool = new ConcurrentBag<CandidateWorkspace>();
         var parallel = new ParallelOptions
         {
@@ -47,15 +61,46 @@ public static class Recommender
             () => pool.TryTake(out var reused) ? reused : new CandidateWorkspace(slice.ItemIds.Length),
             (u, _, workspace) =>
             {
-                result[u] = ForUser(slice, neighbours.Of(u, metric), u, options, artistOfTrack, popularityScale, workspace);
+                result[u] = ForUser(slice, neighbours.Of(u, metric), u, options, artistOfTrack, popularity,
+                    excluded?.GetValueOrDefault(u), workspace);
                 return workspace;
             },
             pool.Add);
         return new RecommendationSet(metric, options.Kind, result, clock.Elapsed);
     }
 
+    /// <summary>
+    /// One user's recommendations, for the incremental step: <paramref name="matrix"/> may hold only that user and
+    /// their neighbours, so <c>pop(t)</c> comes from <paramref name="popularity"/> (dense item → pop, computed over all
+    /// users) instead of the matrix. Same formula, order and tie-breaks as <see cref="Recommend(InteractionMatrix, NeighbourSet, SimilarityMetric, RecommendationOptions, long[], CancellationToken)"/>.
+    /// </summary>
+    public static IReadOnlyList<Recommendation> RecommendOne(
+        InteractionMatrix matrix,
+        int user,
+        IReadOnlyList<Neighbour> neighbours,
+        RecommendationOptions options,
+        long[]? artistOfTrack,
+        Func<int, double> popularity,
+        int[]? excluded)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(neighbours);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(popularity);
+        var slice = matrix.Slice(options.Kind);
+        return ForUser(slice, neighbours, user, options, artistOfTrack, popularity, excluded,
+            new CandidateWorkspace(slice.ItemIds.Length));
+    }
+
+    /// <summary><c>pop(t) = ln(1 + n_t) / ln(1 + N)</c> with n_t the holders of t in the matrix and N its users.</summary>
+    private static Func<int, double> HeldPopularity(KindSlice slice, int users)
+    {
+        var scale = Math.Log(1.0 + users);
+        return item => scale > 0 ? Math.Log(1.0 + (slice.ItemOffsets[item + 1] - slice.ItemOffsets[item])) / scale : 0.0;
+    }
+
     private static Recommendation[] ForUser(KindSlice slice, IReadOnlyList<Neighbour> neighbours, int u,
-        RecommendationOptions options, long[]? artistOfTrack, double popularityScale, CandidateWorkspace ws)
+        RecommendationOptions options, long[]? artistOfTrack, Func<int, double> popularityOf, int[]? excluded, CandidateWorkspace ws)
     {
         var similaritySum = 0.0;
         foreach (var n in neighbours)
@@ -87,6 +132,11 @@ public static class Recommender
             ws.Exclude(slice.Items[e]);
         }
 
+        foreach (var item in excluded ?? [])
+        {
+            ws.Exclude(item);
+        }
+
         var ranked = new List<(double Score, int Item, double Popularity)>(ws.Count);
         for (var c = 0; c < ws.Count; c++)
         {
@@ -96,8 +146,7 @@ public static class Recommender
                 continue;
             }
 
-            var holders = slice.ItemOffsets[item + 1] - slice.ItemOffsets[item];
-            var popularity = popularityScale > 0 ? Math.Log(1.0 + holders) / popularityScale : 0.0;
+            var popularity = popularityOf(item);
             ranked.Add(((ws.Evidence[item] / similaritySum) + (options.PopularityWeight * popularity), item, popularity));
         }
 

@@ -24,6 +24,7 @@ public static class TastebudsCommandLine
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(AddUserCommand.Create());
         return root;
     }
 

@@ -47,7 +47,7 @@ public sealed class RecommendationGenerator(
 
         var options = settings.ToRecommendationOptions();
         var artistOfTrack = input.Matrix.ArtistOfTrack(track => input.Artists.TryGetValue(track, out var artist) ? artist : -track);
-        var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, ct)).ToList();
+        var sets = metrics.Select(m => Recommender.Recommend(input.Matrix, input.Neighbours, m, options, artistOfTrack, input.Excluded, ct)).ToList();
         var computed = step.Elapsed;
 
         var generatedAt = StoredTime.Of(time);
@@ -100,8 +100,9 @@ public sealed class RecommendationGenerator(
         var (neighbours, computedAt, skipped) = await StoredNeighbourReader.ReadAsync(connection, matrix, metrics, ct);
         var artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
         var usernames = await CatalogLookup.UsernamesAsync(connection, ct);
+        var excluded = await CatalogLookup.RejectedAsync(connection, matrix, settings.ToRecommendationOptions().Kind, ct);
         await transaction.CommitAsync(ct);
-        return new Input(matrix, neighbours, computedAt, skipped, artists, usernames);
+        return new Input(matrix, neighbours, computedAt, skipped, artists, usernames, excluded);
     }
 
     private sealed record Input(
@@ -110,5 +111,6 @@ public sealed class RecommendationGenerator(
         DateTimeOffset? NeighboursComputedAt,
         int SkippedNeighbours,
         Dictionary<long, long> Artists,
-        Dictionary<long, string> Usernames);
+        Dictionary<long, string> Usernames,
+        IReadOnlyDictionary<int, int[]> Excluded);
 }

@@ -12,4 +12,7 @@ public enum JobType
     RecalculateSimilarities,
 
     GenerateRecommendations,
+
+    /// <summary>One new user's neighbours and recommendations, computed incrementally between full runs.</summary>
+    ServeNewUser,
 }

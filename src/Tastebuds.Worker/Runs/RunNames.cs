@@ -13,6 +13,7 @@ public static class RunNames
         JobType.FetchUser => "fetch_user",
         JobType.RecalculateSimilarities => "recalculate_similarities",
         JobType.GenerateRecommendations => "generate_recommendations",
+        JobType.ServeNewUser => "serve_new_user",
         _ => throw new ArgumentOutOfRangeException(nameof(job), job, "not a job type"),
     };
 

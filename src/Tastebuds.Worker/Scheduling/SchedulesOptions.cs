@@ -18,6 +18,9 @@ public sealed class SchedulesOptions : IValidatableObject
     /// <summary>Daily 04:30; also chained after every similarity run.</summary>
     public string GenerateRecommendations { get; set; } = "0 30 4 * * ?";
 
+    /// <summary>Every minute: fetch never-fetched users and serve them incrementally (see FetchNewUsersJob).</summary>
+    public string NewUsers { get; set; } = "0 * * * * ?";
+
     /// <summary>Time zone the cron expressions are read in (IANA id).</summary>
     [TimeZoneId]
     public string TimeZone { get; set; } = "UTC";
@@ -47,5 +50,6 @@ public sealed class SchedulesOptions : IValidatableObject
         (nameof(FetchUsers), FetchUsers),
         (nameof(RecalculateSimilarities), RecalculateSimilarities),
         (nameof(GenerateRecommendations), GenerateRecommendations),
+        (nameof(NewUsers), NewUsers),
     ];
 }

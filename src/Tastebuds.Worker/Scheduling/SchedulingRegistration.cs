@@ -40,6 +40,7 @@ public static class SchedulingRegistration
             AddCronJob<FetchUsersJob>(q, FetchUsersJob.Key, schedules.FetchUsers, schedules.TimeZone);
             AddCronJob<StageJob>(q, StageJobs.RecalculateSimilarities, schedules.RecalculateSimilarities, schedules.TimeZone);
             AddCronJob<StageJob>(q, StageJobs.GenerateRecommendations, schedules.GenerateRecommendations, schedules.TimeZone);
+            AddCronJob<FetchNewUsersJob>(q, FetchNewUsersJob.Key, schedules.NewUsers, schedules.TimeZone);
         });
         builder.Services.AddQuartzHostedService(o =>
         {

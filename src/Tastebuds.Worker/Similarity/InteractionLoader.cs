@@ -6,7 +6,9 @@ namespace Tastebuds.Worker.Similarity;
 
 /// <summary>
 /// Reads every interaction of the active users, three kinds in one binary COPY (one statement, so one snapshot).
-/// An album or artist counts as loved when the user loved at least one of its tracks. Read-only: the similarity
+/// An album or artist counts as loved when the user loved at least one of its tracks. A track the user marked 'liked'
+/// (recommendation_feedback) is one more row, loved with no plays: the matrix merges it with the user's own row of that
+/// track, if any, so a liked track counts like a loved one. Read-only: the similarity
 /// and recommendation stages and the <c>evaluate --source db</c> verb share it.
 /// </summary>
 public static class InteractionLoader
@@ -22,6 +24,9 @@ public static class InteractionLoader
             UNION ALL
             SELECT i.user_id, 2::smallint, i.artist_id, i.play_count, i.loved_tracks > 0
             FROM user_artist_interactions i JOIN lastfm_users u ON u.id = i.user_id WHERE u.is_active
+            UNION ALL
+            SELECT f.user_id, 0::smallint, f.track_id, 0::bigint, true
+            FROM recommendation_feedback f JOIN lastfm_users u ON u.id = f.user_id WHERE u.is_active AND f.kind = 'liked'
         ) TO STDOUT (FORMAT BINARY)
         """;
 

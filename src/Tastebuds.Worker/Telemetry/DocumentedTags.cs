@@ -17,6 +17,9 @@ public static class DocumentedTags
 
     public static IReadOnlyList<string> UserStatuses { get; } = Names(StepStatus.Succeeded, StepStatus.Unchanged, StepStatus.Skipped, StepStatus.Failed);
 
+    /// <summary>Verdicts of the incremental step for one new user.</summary>
+    public static IReadOnlyList<string> NewUserStatuses { get; } = Names(StepStatus.Succeeded, StepStatus.Failed);
+
     public static IReadOnlyList<string> ItemKinds { get; } = ["track", "album", "artist"];
 
     /// <summary>The jobs counted by <c>tastebuds.job.runs</c> (single users are counted by <c>tastebuds.users.fetched</c>).</summary>

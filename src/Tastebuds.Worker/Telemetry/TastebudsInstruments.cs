@@ -53,6 +53,7 @@ public static class TastebudsInstruments
     public const string SimilarityNeighbours = "tastebuds.similarity.neighbours";
     public const string RecommendationsWritten = "tastebuds.recommendations.written";
     public const string HealthStatus = "tastebuds.health.status";
+    public const string NewUsersServed = "tastebuds.new_users.served";
 
     public static IReadOnlyList<InstrumentDescriptor> All { get; } =
     [
@@ -70,6 +71,8 @@ public static class TastebudsInstruments
         new(SimilarityPairs, Counter, "{pair}", "User pairs compared by the similarity recalculation", []),
         new(SimilarityNeighbours, Counter, "{neighbour}", "Neighbour rows written by the similarity recalculation", ["metric"]),
         new(RecommendationsWritten, Counter, "{recommendation}", "Recommendation rows written", ["metric"]),
+        new(NewUsersServed, Counter, "{user}",
+            "New users given neighbours and recommendations by the incremental step, by status", ["status"]),
         new(HealthStatus, Gauge, "",
             "1 when the health check passed at its last periodic run (every 15 s), 0 when not", ["check"]),
     ];

@@ -28,6 +28,7 @@ public sealed partial class TastebudsMetrics
     private readonly Counter<long> _similarityPairs;
     private readonly Counter<long> _similarityNeighbours;
     private readonly Counter<long> _recommendationsWritten;
+    private readonly Counter<long> _newUsersServed;
 
     public TastebudsMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
@@ -49,6 +50,7 @@ public sealed partial class TastebudsMetrics
         _similarityPairs = meter.CreateCounter<long>(SimilarityPairs, Unit(SimilarityPairs), Describe(SimilarityPairs));
         _similarityNeighbours = meter.CreateCounter<long>(SimilarityNeighbours, Unit(SimilarityNeighbours), Describe(SimilarityNeighbours));
         _recommendationsWritten = meter.CreateCounter<long>(RecommendationsWritten, Unit(RecommendationsWritten), Describe(RecommendationsWritten));
+        _newUsersServed = meter.CreateCounter<long>(NewUsersServed, Unit(NewUsersServed), Describe(NewUsersServed));
         meter.CreateObservableGauge(JobLastSuccessAge, ObserveLastSuccessAges, "s", Describe(JobLastSuccessAge));
         meter.CreateObservableGauge(HealthStatus, ObserveHealth, unit: null, Describe(HealthStatus));
     }
@@ -96,6 +98,10 @@ public sealed partial class TastebudsMetrics
     /// <summary><paramref name="metric"/>: <c>cosine</c>, <c>jaccard</c> or <c>pearson</c>.</summary>
     public void RecordSimilarityNeighbours(string metric, long count) =>
         _similarityNeighbours.Add(count, new KeyValuePair<string, object?>("metric", metric));
+
+    /// <summary>One new user served (or failed) by the incremental step (its latency is in the serve_new_user row).</summary>
+    public void RecordNewUserServed(StepStatus status) =>
+        _newUsersServed.Add(1, new KeyValuePair<string, object?>("status", RunNames.ToSql(status)));
 
     public void RecordRecommendationsWritten(string metric, long count) =>
         _recommendationsWritten.Add(count, new KeyValuePair<string, object?>("metric", metric));

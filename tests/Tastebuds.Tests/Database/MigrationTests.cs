@@ -98,7 +98,8 @@ public sealed class MigrationTests
             {
                 ("user_track_interactions", "CASCADE"), ("user_album_interactions", "CASCADE"),
                 ("user_artist_interactions", "CASCADE"), ("user_similarities", "CASCADE"),
-                ("user_similarities", "CASCADE"), ("collaborative_recommendations", "CASCADE"), ("user_personal_tags", "CASCADE"),
+                ("user_similarities", "CASCADE"), ("collaborative_recommendations", "CASCADE"),
+                ("recommendation_feedback", "CASCADE"), ("user_vector_stats", "CASCADE"), ("user_personal_tags", "CASCADE"),
             }));
     }
 

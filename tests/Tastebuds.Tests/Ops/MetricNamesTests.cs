@@ -50,7 +50,7 @@ public sealed partial class MetricNamesTests
                 .Select(r => r.Text("alert")), Is.Empty, "rules without severity or summary");
             Assert.That(expressions.SelectMany(MetricNames).Where(n => !Exported.Contains(n)).Distinct(), Is.Empty);
             Assert.That(expressions, Has.Some.Contains("error_code=\"29\""));
-            Assert.That(expressions, Has.Some.Contains("tastebuds_job_last_success_age_seconds{job=\"generate_recommendations\"}"));
+            Assert.That(expressions, Has.Some.Contains("tastebuds_job_last_success_age_seconds{exported_job=\"generate_recommendations\"}"));
         }
     }
 

@@ -127,7 +127,7 @@ public sealed partial class DaemonScrapeTests
     private static double Sum(PrometheusText scrape, string name, params (string Key, string Value)[] labels) =>
         scrape.Named(name).Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
 
-    private static int ListeningPort(string log)
+    internal static int ListeningPort(string log)
     {
         var match = ServingOn().Match(log);
         return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
