@@ -10,8 +10,9 @@ namespace Tastebuds.Worker.Fetching;
 
 /// <summary>
 /// One user of a fetch run: its <c>fetch_user</c> row (started before any request, so no request is spent while the
-/// database is away), the calls, the merge and the store (waited out through an outage with the snapshot in memory),
-/// and the verdict. Any failure of this user's data fails this user only; a rejected key, cancellation and an outage
+/// database is away), the plan (<see cref="UserFetchState.Plan"/>: a change check, or a full fetch for a reason), the
+/// calls, then either the one-column write of an unchanged user or the merge and the store (waited out through an
+/// outage with the snapshot in memory), and the verdict. Any failure of this user's data fails this user only; a rejected key, cancellation and an outage
 /// past the tolerance are the run's business (<see cref="FetchRunner"/>).
 /// </summary>
 public sealed class UserFetchStep(
@@ -69,25 +70,15 @@ public sealed class UserFetchStep(
             if (fetched.Snapshot is null && state is not null
                 && await outage.ExecuteAsync("marking a user unchanged", c => states.MarkUnchangedAsync(state.UserId, fetched.Profile, c), ct))
             {
-                completion = new LogCompletion(StepStatus.Unchanged)
-                {
-                    UserId = state.UserId,
-                    RequestsMade = stats.Requests,
-                    Retries = stats.Retries,
-                    Details = new Dictionary<string, object?>
-                    {
-                        ["fetch_reason"] = FetchReasons.Unchanged,
-                        ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
-                    },
-                };
-                outcome = new UserOutcome(UserOutcome.Kind.Unchanged, 0);
+                (completion, outcome) = (Unchanged(state.UserId, stats), new UserOutcome(UserOutcome.Kind.Unchanged, 0));
                 metrics.RecordLastSuccess(JobType.FetchUser, time.GetUtcNow());
                 FetchingLog.UserUnchanged(logger, username, stats.Requests);
             }
             else
             {
-                // The row vanished between the check and the write (deleted meanwhile): fetched in full, like a new user.
-                var snapshot = fetched.Snapshot ?? (await fetcher.FetchAsync(username, FetchPlan.Full(FetchReasons.NeverFetched, limits.Value.TagsPerUser > 0), ct)).Snapshot!;
+                // A full fetch; or, rarely, an unchanged user whose row was deleted meanwhile: fetched in full like a new one.
+                var snapshot = fetched.Snapshot
+                    ?? (await fetcher.FetchAsync(username, FetchPlan.Full(FetchReasons.NeverFetched, limits.Value.TagsPerUser > 0), ct)).Snapshot!;
                 (completion, outcome) = await StoreAsync(username, state, snapshot, stats, ct);
             }
         }
@@ -123,6 +114,18 @@ public sealed class UserFetchStep(
         await CompleteAsync(logId, completion, ct);
         return outcome;
     }
+
+    private static LogCompletion Unchanged(long userId, LastfmCallStats stats) => new(StepStatus.Unchanged)
+    {
+        UserId = userId,
+        RequestsMade = stats.Requests,
+        Retries = stats.Retries,
+        Details = new Dictionary<string, object?>
+        {
+            ["fetch_reason"] = FetchReasons.Unchanged,
+            ["rate_limit_wait_ms"] = (long)stats.RateLimitWait.TotalMilliseconds,
+        },
+    };
 
     private async Task<(LogCompletion, UserOutcome)> StoreAsync(
         string username, UserFetchState? state, UserSnapshot snapshot, LastfmCallStats stats, CancellationToken ct)
