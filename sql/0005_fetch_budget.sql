@@ -12,6 +12,10 @@ ALTER TABLE data_fetch_logs ADD CONSTRAINT data_fetch_logs_status_check
 ALTER TABLE lastfm_users ADD COLUMN loved_tracks_total integer NULL CHECK (loved_tracks_total IS NULL OR loved_tracks_total >= 0);
 ALTER TABLE lastfm_users ADD COLUMN last_full_fetch_at timestamptz NULL;
 ALTER TABLE lastfm_users ADD COLUMN tags_fetched_at timestamptz NULL;
+-- Each full fetch draws where in (FullRefreshAfter / 2, FullRefreshAfter] (and the same for TagsRefreshAfter) the user
+-- comes due next, so that users fetched in the same run do not all come due in the same later run.
+ALTER TABLE lastfm_users ADD COLUMN refresh_fraction double precision NULL
+    CHECK (refresh_fraction IS NULL OR (refresh_fraction > 0.5 AND refresh_fraction <= 1));
 
 -- The user's personal tags as last fetched (user.getTopTags, then user.getPersonalTags per tag and kind), in the order
 -- served. A full fetch between two tag fetches applies these to the interactions it writes, exactly as a tag fetch

@@ -25,8 +25,8 @@ public sealed class FetchStateStore(NpgsqlDataSource dataSource, IOptions<Fetchi
             """
             SELECT u.id AS UserId, u.total_playcount AS TotalPlaycount, u.loved_tracks_total AS LovedTracksTotal,
                    u.last_full_fetch_at IS NULL AS NeverFullyFetched,
-                   coalesce(u.last_full_fetch_at <= now() - @fullRefresh, true) AS FullFetchDue,
-                   coalesce(u.tags_fetched_at <= now() - @tagsRefresh, true) AS TagsDue,
+                   coalesce(u.last_full_fetch_at <= now() - @fullRefresh * coalesce(u.refresh_fraction, 1), true) AS FullFetchDue,
+                   coalesce(u.tags_fetched_at <= now() - @tagsRefresh * coalesce(u.refresh_fraction, 1), true) AS TagsDue,
                    coalesce((SELECT d.status = @failed FROM data_fetch_logs d
                               WHERE lower(d.username) = lower(u.username) AND d.username IS NOT NULL
                                 AND d.job_type = @fetchUser AND d.status = ANY(@verdicts)

@@ -63,15 +63,17 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO lastfm_users AS u (username, real_name, country, total_playcount, registered_at, profile_url, image_url, last_fetched_at,
-                                           loved_tracks_total, last_full_fetch_at, tags_fetched_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, now(), CASE WHEN $9 THEN now() END)
+                                           loved_tracks_total, last_full_fetch_at, tags_fetched_at, refresh_fraction)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, now(), CASE WHEN $9 THEN now() END, 1 - random() / 2)
             ON CONFLICT ((lower(username))) DO UPDATE
                SET username = excluded.username, real_name = excluded.real_name, country = excluded.country,
                    total_playcount = excluded.total_playcount, registered_at = excluded.registered_at,
                    profile_url = excluded.profile_url, image_url = excluded.image_url,
                    last_fetched_at = now(), updated_at = now(),
                    loved_tracks_total = excluded.loved_tracks_total, last_full_fetch_at = now(),
-                   tags_fetched_at = CASE WHEN $9 THEN now() ELSE u.tags_fetched_at END
+                   tags_fetched_at = CASE WHEN $9 THEN now() ELSE u.tags_fetched_at END,
+                   -- drawn again with each tag fetch only: a user fetched in full every week keeps their phase
+                   refresh_fraction = CASE WHEN $9 OR u.refresh_fraction IS NULL THEN excluded.refresh_fraction ELSE u.refresh_fraction END
             RETURNING id
             """, connection)
         {

@@ -116,6 +116,30 @@ public sealed class ChangeDetectionTests
     }
 
     [Test]
+    public async Task Users_fetched_in_the_same_run_come_due_at_different_points_between_half_the_bound_and_the_bound()
+    {
+        await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 12, Seed = 33, PrivateUserFraction = 0 });
+        await scenario.FetchAsync();
+        var names = scenario.Sandbox.World.Users.Select(u => u.Name).ToArray();
+        await using var connection = await scenario.Database.DataSource.OpenConnectionAsync();
+        var fractions = (await connection.QueryAsync<double>("SELECT refresh_fraction FROM lastfm_users")).ToList();
+        // 0.6 × 28 days = 16.8 days: 16 days ago is not due yet, 17 days ago is.
+        await connection.ExecuteAsync(
+            "UPDATE lastfm_users SET refresh_fraction = 0.6, last_full_fetch_at = now() - make_interval(days => CASE WHEN username = @a THEN 16 ELSE 17 END) WHERE username IN (@a, @b)",
+            new { a = names[0], b = names[1] });
+
+        var second = await scenario.FetchAsync();
+
+        var rows = (await UserRowsAsync(scenario, second.RunId)).ToDictionary(r => r.Username);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fractions, Has.Count.EqualTo(12).And.All.InRange(0.5, 1.0).And.All.Not.EqualTo(0.5));
+            Assert.That(fractions.Distinct().Count(), Is.GreaterThan(1), "drawn per user");
+            Assert.That((rows[names[0]].Status, rows[names[1]].Status, rows[names[1]].Reason), Is.EqualTo(("unchanged", "succeeded", "refresh_due")));
+        }
+    }
+
+    [Test]
     public async Task With_change_detection_switched_off_every_fetch_is_a_full_one_as_before()
     {
         await using var scenario = await FetchScenario.StartAsync(new SandboxOptions { Users = 10, Seed = 31, PrivateUserFraction = 0 },
