@@ -29,7 +29,7 @@ public sealed class LastfmOptionsTests
                 Is.EqualTo((TimeSpan.FromSeconds(10), 5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1))));
             Assert.That(lastfm.UserAgent, Is.EqualTo("Tastebuds/1.0 (+https://github.com/tastebuds)"));
             Assert.That((limits.TracksPerUser, limits.AlbumsPerUser, limits.ArtistsPerUser, limits.LovedTracksPerUser,
-                limits.TagsPerUser, limits.TaggedItemsPerTag), Is.EqualTo((100, 50, 30, 100, 5, 50)));
+                limits.TagsPerUser, limits.TaggedItemsPerTag), Is.EqualTo((100, 50, 30, 100, 0, 50)));
             Assert.That((rate.DelayBetweenUsers, rate.MaxRequestsPerMinute), Is.EqualTo((TimeSpan.FromSeconds(1), 30)));
         }
     }
@@ -89,6 +89,7 @@ public sealed class LastfmOptionsTests
         {
             ["RateLimiting:MaxRequestsPerMinute"] = "0",
             ["RateLimiting:DelayBetweenUsers"] = "-00:00:01",
+            ["FetchLimits:TagsPerUser"] = "5",
             ["FetchLimits:TaggedItemsPerTag"] = "0",
         });
 
