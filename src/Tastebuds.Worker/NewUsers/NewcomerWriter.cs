@@ -14,6 +14,16 @@ namespace Tastebuds.Worker.NewUsers;
 /// </summary>
 internal static class NewcomerWriter
 {
+    /// <summary>The lists entered ($1 users, $2 metrics), ranked as the full run ranks: score, then lower user id.</summary>
+    private const string Ranked =
+        """
+        WITH ranked AS (
+            SELECT s.user_id, s.metric, s.similar_user_id,
+                   row_number() OVER (PARTITION BY s.user_id, s.metric ORDER BY s.similarity_score DESC, s.similar_user_id) AS r
+            FROM user_similarities s JOIN unnest($1::bigint[], $2::text[]) AS e(user_id, metric)
+              ON s.user_id = e.user_id AND s.metric = e.metric)
+        """;
+
     public static async Task<int> WriteNeighboursAsync(NpgsqlConnection connection, long user, NewcomerScores scores,
         int maxNeighbours, DateTimeOffset computedAt, CancellationToken ct)
     {
@@ -59,23 +69,15 @@ internal static class NewcomerWriter
         var metrics = entered.Select(e => e.Metric).ToArray();
         // Re-rank the lists entered, and drop what fell below K, as the full run's order has it.
         await ExecuteAsync(connection,
-            """
-            WITH ranked AS (
-                SELECT s.user_id, s.metric, s.similar_user_id,
-                       row_number() OVER (PARTITION BY s.user_id, s.metric ORDER BY s.similarity_score DESC, s.similar_user_id) AS r
-                FROM user_similarities s JOIN unnest($1::bigint[], $2::text[]) AS e(user_id, metric)
-                  ON s.user_id = e.user_id AND s.metric = e.metric)
+            $"""
+            {Ranked}
             DELETE FROM user_similarities s USING ranked
             WHERE s.user_id = ranked.user_id AND s.metric = ranked.metric AND s.similar_user_id = ranked.similar_user_id
               AND ranked.r > $3
             """, ct, lists, metrics, maxNeighbours);
         await ExecuteAsync(connection,
-            """
-            WITH ranked AS (
-                SELECT s.user_id, s.metric, s.similar_user_id,
-                       row_number() OVER (PARTITION BY s.user_id, s.metric ORDER BY s.similarity_score DESC, s.similar_user_id) AS r
-                FROM user_similarities s JOIN unnest($1::bigint[], $2::text[]) AS e(user_id, metric)
-                  ON s.user_id = e.user_id AND s.metric = e.metric)
+            $"""
+            {Ranked}
             UPDATE user_similarities s SET rank = ranked.r
             FROM ranked
             WHERE s.user_id = ranked.user_id AND s.metric = ranked.metric AND s.similar_user_id = ranked.similar_user_id
