@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "pipeline")
     return;
 }
 
+if (args.Length > 0 && args[0] == "scale")
+{
+    await ScaleMeasurement.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "store")
 {
     await StoreMeasurement.RunAsync(args[1..]);

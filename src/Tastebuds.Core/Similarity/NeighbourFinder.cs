@@ -5,7 +5,9 @@ namespace Tastebuds.Core.Similarity;
 
 /// <summary>
 /// Top-K similar users for cosine, Jaccard and Pearson in one pass over the pairs that share an
-/// item, found through the inverted index (never all pairs, never an n×n matrix).
+/// item, found through the inverted index (never all pairs, never an n×n matrix). With
+/// <see cref="SimilarityOptions.MaxHoldersPerItem"/> the posting lists of popular items are capped, so the work per
+/// user is bounded whatever the number of users, and the shortlist found that way is rescored exactly.
 /// </summary>
 public static class NeighbourFinder
 {
@@ -25,7 +27,10 @@ public static class NeighbourFinder
         }
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
+        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
+        var cap = options.MaxHoldersPerItem;
         long pairs = 0;
+        long steps = 0;
 
         // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
         // come from a pool instead of being allocated again.
@@ -39,10 +44,14 @@ public static class NeighbourFinder
             0,
             n,
             parallel,
-            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, itemCounts),
             (u, _, workspace) =>
             {
-                Accumulate(slices, u, workspace);
+                if (Accumulate(slices, u, workspace, cap))
+                {
+                    Rescore(slices, options, u, workspace);
+                }
+
                 Select(slices, options, u, workspace, result);
                 workspace.Reset();
                 return workspace;
@@ -50,7 +59,9 @@ public static class NeighbourFinder
             workspace =>
             {
                 Interlocked.Add(ref pairs, workspace.PairsEvaluated);
+                Interlocked.Add(ref steps, workspace.AccumulationSteps);
                 workspace.PairsEvaluated = 0;
+                workspace.AccumulationSteps = 0;
                 pool.Add(workspace);
             });
 
@@ -58,12 +69,14 @@ public static class NeighbourFinder
             result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
             result[(int)SimilarityMetric.Jaccard].Sum(l => (long)l.Length),
             result[(int)SimilarityMetric.Pearson].Sum(l => (long)l.Length),
-            clock.Elapsed);
+            clock.Elapsed) { AccumulationSteps = steps };
         return new NeighbourSet(result, stats);
     }
 
-    private static void Accumulate(KindSlice[] slices, int u, PairWorkspace workspace)
+    /// <returns>True when a posting list was capped: the sums are then partial and only good for a shortlist.</returns>
+    private static bool Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
     {
+        var pruned = false;
         for (var k = 0; k < slices.Length; k++)
         {
             var s = slices[k];
@@ -71,15 +84,118 @@ public static class NeighbourFinder
             {
                 var item = s.Items[e];
                 var x = s.Weights[e];
-                for (var h = s.ItemOffsets[item]; h < s.ItemOffsets[item + 1]; h++)
+                var start = s.ItemOffsets[item];
+                var count = s.ItemOffsets[item + 1] - start;
+                if (cap > 0 && count > cap)
                 {
-                    var v = s.Holders[h];
-                    if (v != u)
+                    // A window of `cap` holders (wrapping round), at a place that depends on the target and the item.
+                    pruned = true;
+                    var first = (int)unchecked((((uint)u * 2654435761u) ^ ((uint)item * 40503u)) % (uint)count);
+                    var head = Math.Min(cap, count - first);
+                    Visit(s, k, u, x, start + first, head, workspace);
+                    Visit(s, k, u, x, start, cap - head, workspace);
+                }
+                else
+                {
+                    Visit(s, k, u, x, start, count, workspace);
+                }
+            }
+        }
+
+        return pruned;
+    }
+
+    private static void Visit(KindSlice s, int kind, int u, double x, int from, int count, PairWorkspace workspace)
+    {
+        for (var h = from; h < from + count; h++)
+        {
+            var v = s.Holders[h];
+            if (v != u)
+            {
+                workspace.Add(v, kind, x, s.HolderWeights[h]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a pruned accumulation: per metric the RescoreFactor·K best candidates by their partial sums (no threshold,
+    /// no minimum of shared items: partial sums undercount), then the union of those shortlists accumulated again
+    /// exactly, by looking each candidate's items up in the target's. <see cref="Select"/> then works on exact sums.
+    /// </summary>
+    private static void Rescore(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws)
+    {
+        var capacity = options.RescoreFactor * options.MaxSimilarUsers;
+        var heaps = ws.Heaps;
+        Span<double> scores = stackalloc double[MetricCount];
+        for (var slot = 0; slot < ws.Count; slot++)
+        {
+            var v = ws.Candidates[slot];
+            var shared = 0.0;
+            for (var kind = 0; kind < slices.Length; kind++)
+            {
+                shared += ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
+            }
+
+            Combined(slices, options, u, v, ws, slot, shared, scores);
+            for (var m = 0; m < MetricCount; m++)
+            {
+                Offer(heaps[m], slot, scores[m], v, capacity);
+            }
+        }
+
+        var shortlist = ws.Shortlist;
+        shortlist.Clear();
+        foreach (var heap in heaps)
+        {
+            while (heap.TryDequeue(out var slot, out _))
+            {
+                var v = ws.Candidates[slot];
+                if (ws.Stamps[v] != u + 1)
+                {
+                    ws.Stamps[v] = u + 1;
+                    shortlist.Add(v);
+                }
+            }
+        }
+
+        ws.Reset(scored: false);
+        for (var kind = 0; kind < slices.Length; kind++)
+        {
+            var s = slices[kind];
+            var positions = ws.Positions[kind];
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                positions[s.Items[e]] = e + 1;
+            }
+
+            foreach (var v in shortlist)
+            {
+                for (var e = s.UserOffsets[v]; e < s.UserOffsets[v + 1]; e++)
+                {
+                    var at = positions[s.Items[e]];
+                    if (at > 0)
                     {
-                        workspace.Add(v, k, x, s.HolderWeights[h]);
+                        ws.Add(v, kind, s.Weights[at - 1], s.Weights[e]);
                     }
                 }
             }
+
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                positions[s.Items[e]] = 0;
+            }
+        }
+    }
+
+    private static void Offer(PriorityQueue<int, (double Score, int User)> heap, int slot, double score, int v, int capacity)
+    {
+        if (heap.Count < capacity)
+        {
+            heap.Enqueue(slot, (score, v));
+        }
+        else if (heap.TryPeek(out _, out var worst) && NeighbourOrder.WorstFirst.Compare((score, v), worst) > 0)
+        {
+            heap.EnqueueDequeue(slot, (score, v));
         }
     }
 
@@ -93,7 +209,7 @@ public static class NeighbourFinder
         for (var slot = 0; slot < ws.Count; slot++)
         {
             var v = ws.Candidates[slot];
-            var shared = 0;
+            var shared = 0.0;
             for (var kind = 0; kind < slices.Length; kind++)
             {
                 shared += ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
@@ -113,14 +229,7 @@ public static class NeighbourFinder
                     continue;
                 }
 
-                if (heaps[m].Count < k)
-                {
-                    heaps[m].Enqueue(slot, (score, v));
-                }
-                else if (heaps[m].TryPeek(out _, out var worst) && NeighbourOrder.WorstFirst.Compare((score, v), worst) > 0)
-                {
-                    heaps[m].EnqueueDequeue(slot, (score, v));
-                }
+                Offer(heaps[m], slot, score, v, k);
             }
         }
 
@@ -138,7 +247,7 @@ public static class NeighbourFinder
     }
 
     private static void Combined(KindSlice[] slices, SimilarityOptions options, int u, int v,
-        PairWorkspace ws, int slot, int shared, Span<double> scores)
+        PairWorkspace ws, int slot, double shared, Span<double> scores)
     {
         scores.Clear();
         var alphaSum = 0.0;
@@ -187,7 +296,7 @@ public static class NeighbourFinder
         Span<double> scores = stackalloc double[MetricCount];
         for (var kind = 0; kind < slices.Length; kind++)
         {
-            sharedPerKind[kind] = ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
+            sharedPerKind[kind] = (int)ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
             var s = slices[kind];
             if (s.Count(u) > 0 && s.Count(v) > 0)
             {
