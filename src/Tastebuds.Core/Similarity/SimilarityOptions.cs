@@ -42,7 +42,7 @@ public sealed record SimilarityOptions
 
     /// <summary>Per metric, this many times <see cref="MaxSimilarUsers"/> candidates are rescored exactly after a pruned accumulation.</summary>
     [Range(1, 100)]
-    public int RescoreFactor { get; init; } = 4;
+    public int RescoreFactor { get; init; } = 8;
 
     /// <summary>-1 uses every core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
