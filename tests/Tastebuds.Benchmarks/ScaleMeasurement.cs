@@ -83,20 +83,23 @@ internal static class ScaleMeasurement
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT (details->>'load_ms')::bigint, (details->>'compute_ms')::bigint, (details->>'write_ms')::bigint, duration_ms, items_written
+            SELECT (details->>'load_ms')::bigint, (details->>'compute_ms')::bigint, (details->>'write_ms')::bigint, duration_ms, items_written,
+                   coalesce(details->>'pairs_evaluated', '-'), coalesce(details->>'accumulation_steps', '-')
             FROM data_fetch_logs WHERE job_type = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1
             """, connection) { Parameters = { new() { Value = jobType } } };
         long load, compute, write, total, rows;
+        string pairs, steps;
         await using (var reader = await command.ExecuteReaderAsync())
         {
             await reader.ReadAsync();
             (load, compute, write, total, rows) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            (pairs, steps) = (reader.GetString(5), reader.GetString(6));
         }
 
         var similarities = await SizeAsync(connection, "user_similarities");
         var recommendations = await SizeAsync(connection, "collaborative_recommendations");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run,3} | {stage,-15} | {load / 1000.0,6:0.0} | {compute / 1000.0,9:0.0} | {write / 1000.0,7:0.0} | {total / 1000.0,7:0.0} | {rows,10:N0} | {rows / Math.Max(0.001, write / 1000.0),12:N0} | {peakRss / 1048576.0,5:0} MB | {Describe(similarities),-17} | {Describe(recommendations)}"));
+            $"{run,3} | {stage,-15} | {load / 1000.0,6:0.0} | {compute / 1000.0,9:0.0} | {write / 1000.0,7:0.0} | {total / 1000.0,7:0.0} | {rows,10:N0} | {rows / Math.Max(0.001, write / 1000.0),12:N0} | {peakRss / 1048576.0,5:0} MB | {Describe(similarities),-17} | {Describe(recommendations)}{(pairs == "-" ? "" : $" | pairs {pairs}, steps {steps}")}"));
     }
 
     private static string Describe((long Bytes, long Rows) size) => string.Create(CultureInfo.InvariantCulture,

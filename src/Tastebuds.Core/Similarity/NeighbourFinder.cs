@@ -118,14 +118,17 @@ public static class NeighbourFinder
     }
 
     /// <summary>
-    /// After a pruned accumulation: per metric the RescoreFactor·K best candidates by their partial sums (no threshold,
-    /// no minimum of shared items: partial sums undercount), then the union of those shortlists accumulated again
-    /// exactly, by looking each candidate's items up in the target's. <see cref="Select"/> then works on exact sums.
+    /// After a pruned accumulation: the RescoreFactor·K best candidates by cosine and by Jaccard on their partial sums
+    /// (no threshold: partial sums undercount; candidates with fewer than half of MinSharedItems seen are skipped),
+    /// then the union of the two shortlists accumulated again exactly, by looking each candidate's items up in the
+    /// target's. <see cref="Select"/> then ranks all three metrics on exact sums; Pearson takes its neighbours from
+    /// that union (its partial-sum estimate is too noisy to shortlist by).
     /// </summary>
     private static void Rescore(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws)
     {
         var capacity = options.RescoreFactor * options.MaxSimilarUsers;
         var heaps = ws.Heaps;
+        var minShared = Math.Max(1, options.MinSharedItems / 2);
         Span<double> scores = stackalloc double[MetricCount];
         for (var slot = 0; slot < ws.Count; slot++)
         {
@@ -136,11 +139,14 @@ public static class NeighbourFinder
                 shared += ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
             }
 
-            Combined(slices, options, u, v, ws, slot, shared, scores);
-            for (var m = 0; m < MetricCount; m++)
+            if (shared < minShared)
             {
-                Offer(heaps[m], slot, scores[m], v, capacity);
+                continue;
             }
+
+            Combined(slices, options, u, v, ws, slot, shared, scores);
+            Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[(int)SimilarityMetric.Cosine], v, capacity);
+            Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[(int)SimilarityMetric.Jaccard], v, capacity);
         }
 
         var shortlist = ws.Shortlist;
