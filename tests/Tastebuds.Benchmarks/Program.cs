@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "scale")
     return;
 }
 
+if (args.Length > 0 && args[0] == "prune")
+{
+    PruneMeasurement.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "store")
 {
     await StoreMeasurement.RunAsync(args[1..]);

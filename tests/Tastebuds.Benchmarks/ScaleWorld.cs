@@ -26,17 +26,54 @@ internal static class ScaleWorld
         var clock = Stopwatch.StartNew();
         await CatalogAsync(connection);
         await UsersAsync(connection, users);
+        var albumRows = new List<(long User, long Item, long Plays, int Loved)>();
+        var artistRows = new List<(long User, long Item, long Plays, int Loved)>();
+        using (var tracks = connection.BeginBinaryImport(
+            "COPY user_track_interactions (user_id, track_id, play_count, is_loved, rank) FROM STDIN (FORMAT BINARY)"))
+        {
+            Generate(users, seed, (u, track, plays, loved, rank) =>
+            {
+                tracks.StartRow();
+                tracks.Write((long)u, NpgsqlDbType.Bigint);
+                tracks.Write(track, NpgsqlDbType.Bigint);
+                tracks.Write(plays, NpgsqlDbType.Bigint);
+                tracks.Write(loved, NpgsqlDbType.Boolean);
+                tracks.Write(rank, NpgsqlDbType.Integer);
+            }, (u, album, plays, loved) => albumRows.Add((u, album, plays, loved)), (u, artist, plays, loved) => artistRows.Add((u, artist, plays, loved)));
+            tracks.Complete();
+        }
+
+        await KindAsync(connection, "user_album_interactions (user_id, album_id, play_count, loved_tracks)", albumRows);
+        await KindAsync(connection, "user_artist_interactions (user_id, artist_id, play_count, loved_tracks)", artistRows);
+        await using (var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 0 })
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>The same world as interaction rows in memory (users 1..N, catalog ids 1-based as in the database).</summary>
+    public static List<Tastebuds.Core.Interaction> Interactions(int users, int seed)
+    {
+        var rows = new List<Tastebuds.Core.Interaction>();
+        Generate(users, seed,
+            (u, track, plays, loved, _) => rows.Add(new(u, Tastebuds.Core.ItemKind.Track, track, plays, loved)),
+            (u, album, plays, loved) => rows.Add(new(u, Tastebuds.Core.ItemKind.Album, album, plays, loved > 0)),
+            (u, artist, plays, loved) => rows.Add(new(u, Tastebuds.Core.ItemKind.Artist, artist, plays, loved > 0)));
+        return rows;
+    }
+
+    /// <summary>Users 1..N; callbacks get 1-based catalog ids, plays, love (a count for albums and artists) and track rank.</summary>
+    private static void Generate(int users, int seed, Action<int, long, long, bool, int> track,
+        Action<int, long, long, int> album, Action<int, long, long, int> artist)
+    {
         var global = Zipf(Tracks, 1.0);
         var local = Zipf(Tracks / Clusters, 1.0);
         var random = new Random(seed);
         // A popularity rank to a track id, shuffled, so that popular tracks are spread over artists and clusters.
         var byRank = Enumerable.Range(0, Tracks).ToArray();
         random.Shuffle(byRank);
-
-        await using var tracks = await connection.BeginBinaryImportAsync(
-            "COPY user_track_interactions (user_id, track_id, play_count, is_loved, rank) FROM STDIN (FORMAT BINARY)");
-        var albumRows = new List<(long User, long Album, long Plays, int Loved)>();
-        var artistRows = new List<(long User, long Artist, long Plays, int Loved)>();
         var albums = new Dictionary<int, (long Plays, int Loved)>();
         var artists = new Dictionary<int, (long Plays, int Loved)>();
         var chosen = new HashSet<int>();
@@ -49,10 +86,10 @@ internal static class ScaleWorld
             var rank = 0;
             while (chosen.Count < TracksPerUser)
             {
-                var track = random.NextDouble() < 0.5
+                var t = random.NextDouble() < 0.5
                     ? byRank[Sample(global, random)]
                     : (Sample(local, random) * Clusters) + cluster;
-                if (!chosen.Add(track))
+                if (!chosen.Add(t))
                 {
                     continue;
                 }
@@ -61,37 +98,21 @@ internal static class ScaleWorld
                 var plays = 1 + (long)(400.0 / (1 + rank) * (0.5 + random.NextDouble()));
                 var loved = random.NextDouble() < LoveRate;
                 rank++;
-                await tracks.StartRowAsync();
-                await tracks.WriteAsync((long)u, NpgsqlDbType.Bigint);
-                await tracks.WriteAsync((long)track + 1, NpgsqlDbType.Bigint);
-                await tracks.WriteAsync(plays, NpgsqlDbType.Bigint);
-                await tracks.WriteAsync(loved, NpgsqlDbType.Boolean);
-                await tracks.WriteAsync(rank, NpgsqlDbType.Integer);
-                Add(albums, track / 4, plays, loved);
-                Add(artists, track / 10, plays, loved);
+                track(u, t + 1, plays, loved, rank);
+                Add(albums, t / 4, plays, loved);
+                Add(artists, t / 10, plays, loved);
             }
 
-            foreach (var (album, v) in albums.OrderByDescending(p => p.Value.Plays).Take(AlbumsPerUser))
+            foreach (var (a, v) in albums.OrderByDescending(p => p.Value.Plays).Take(AlbumsPerUser))
             {
-                albumRows.Add((u, album + 1, v.Plays, v.Loved));
+                album(u, a + 1, v.Plays, v.Loved);
             }
 
-            foreach (var (artist, v) in artists.OrderByDescending(p => p.Value.Plays).Take(ArtistsPerUser))
+            foreach (var (a, v) in artists.OrderByDescending(p => p.Value.Plays).Take(ArtistsPerUser))
             {
-                artistRows.Add((u, artist + 1, v.Plays, v.Loved));
+                artist(u, a + 1, v.Plays, v.Loved);
             }
         }
-
-        await tracks.CompleteAsync();
-        await tracks.DisposeAsync();
-        await KindAsync(connection, "user_album_interactions (user_id, album_id, play_count, loved_tracks)", albumRows);
-        await KindAsync(connection, "user_artist_interactions (user_id, artist_id, play_count, loved_tracks)", artistRows);
-        await using (var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 0 })
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
-
-        return clock.Elapsed;
     }
 
     private static void Add(Dictionary<int, (long Plays, int Loved)> totals, int key, long plays, bool loved)
