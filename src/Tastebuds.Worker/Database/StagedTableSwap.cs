@@ -69,20 +69,24 @@ internal static partial class StagedTableSwap
     /// <summary>
     /// The parent's primary key and unique constraints, plain indexes, then foreign keys, as statements on the new table,
     /// with the generation as suffix (names are unique per schema). Attach adopts each of them instead of building one.
+    /// Adding a foreign key takes SHARE ROW EXCLUSIVE on the referenced table until commit; they are added in the
+    /// referenced tables' name order (lastfm_users, then tracks), the order in which a fetch writes them, so a swap and
+    /// a fetch wait for each other instead of deadlocking.
     /// </summary>
     private static async Task<List<string>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT 1, format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
+            SELECT 1, '', format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
             FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')
             UNION ALL
-            SELECT 2, pg_get_indexdef(i.indexrelid)
+            SELECT 2, '', pg_get_indexdef(i.indexrelid)
             FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
             UNION ALL
-            SELECT 3, format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
+            SELECT 3, c.confrelid::regclass::text,
+                   format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
             FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f'
-            ORDER BY 1, 2
+            ORDER BY 1, 2, 3
             """, connection)
         {
             Parameters = { new() { Value = table }, new() { Value = next }, new() { Value = suffix } },
@@ -91,7 +95,7 @@ internal static partial class StagedTableSwap
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var sql = reader.GetString(1);
+            var sql = reader.GetString(2);
             statements.Add(reader.GetInt32(0) == 2 ? IndexOnParent().Replace(sql, m => $"CREATE {m.Groups[1].Value}INDEX {m.Groups[2].Value}_{suffix} ON {next} ") : sql);
         }
 

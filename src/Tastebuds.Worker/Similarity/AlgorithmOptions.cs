@@ -45,7 +45,7 @@ public sealed class AlgorithmOptions : IValidatableObject
     /// shortlist exactly (docs/algorithms.md, "Pruned search"); bounds the work per user. 0 = the exact search.
     /// </summary>
     [Range(0, 10_000_000, ErrorMessage = Rule.Range)]
-    public int MaxHoldersPerItem { get; set; } = 1000;
+    public int MaxHoldersPerItem { get; set; } = 500;
 
     /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
     [Required(ErrorMessage = Rule.Required)]
