@@ -20,10 +20,10 @@ public static class NeighbourFinder
 
         var clock = Stopwatch.StartNew();
         var n = matrix.UserCount;
-        var result = new Neighbour[MetricCount][][];
+        var result = new NeighbourRow[MetricCount][][];
         for (var m = 0; m < MetricCount; m++)
         {
-            result[m] = new Neighbour[n][];
+            result[m] = new NeighbourRow[n][];
         }
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
@@ -205,7 +205,7 @@ public static class NeighbourFinder
         }
     }
 
-    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, Neighbour[][][] result)
+    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, NeighbourRow[][][] result)
     {
         var k = options.MaxSimilarUsers;
         var heaps = ws.Heaps;
@@ -241,7 +241,7 @@ public static class NeighbourFinder
 
         for (var m = 0; m < MetricCount; m++)
         {
-            var kept = new Neighbour[heaps[m].Count];
+            var kept = new NeighbourRow[heaps[m].Count];
             for (var i = kept.Length - 1; i >= 0; i--)
             {
                 var slot = heaps[m].Dequeue();
@@ -294,11 +294,12 @@ public static class NeighbourFinder
         };
     }
 
-    private static Neighbour Describe(KindSlice[] slices, SimilarityOptions options, SimilarityMetric metric, int u, PairWorkspace ws, int slot)
+    private static NeighbourRow Describe(KindSlice[] slices, SimilarityOptions options, SimilarityMetric metric, int u, PairWorkspace ws, int slot)
     {
         var v = ws.Candidates[slot];
-        var perKind = new double?[slices.Length];
-        var sharedPerKind = new int[slices.Length];
+        Span<double> perKind = stackalloc double[3];
+        perKind.Fill(double.NaN);
+        Span<int> sharedPerKind = stackalloc int[3];
         Span<double> scores = stackalloc double[MetricCount];
         for (var kind = 0; kind < slices.Length; kind++)
         {
@@ -310,8 +311,8 @@ public static class NeighbourFinder
             }
         }
 
-        Combined(slices, options, u, v, ws, slot, sharedPerKind.Sum(), scores);
-        return new Neighbour(v, scores[(int)metric], perKind[0], perKind[1], perKind[2],
+        Combined(slices, options, u, v, ws, slot, sharedPerKind[0] + sharedPerKind[1] + sharedPerKind[2], scores);
+        return new NeighbourRow(v, scores[(int)metric], perKind[0], perKind[1], perKind[2],
             sharedPerKind[0], sharedPerKind[1], sharedPerKind[2]);
     }
 }
