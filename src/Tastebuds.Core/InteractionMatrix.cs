@@ -30,49 +30,17 @@ public sealed class InteractionMatrix
     public static InteractionMatrix Build(IEnumerable<Interaction> rows, WeightingOptions? weighting = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        weighting ??= new WeightingOptions();
-
-        var merged = new Dictionary<(long User, ItemKind Kind, long Item), (long Plays, bool Loved)>();
+        var builder = new InteractionMatrixBuilder();
         foreach (var row in rows)
         {
-            var key = (row.UserId, row.Kind, row.ItemId);
-            merged[key] = merged.TryGetValue(key, out var seen)
-                ? (seen.Plays + row.PlayCount, seen.Loved || row.Loved)
-                : (row.PlayCount, row.Loved);
+            builder.Add(row.UserId, row.Kind, row.ItemId, row.PlayCount, row.Loved);
         }
 
-        var userIds = merged.Keys.Select(k => k.User).Distinct().Order().ToArray();
-        var userIndex = Index(userIds);
-
-        var kinds = new KindSlice[AllKinds.Length];
-        foreach (var kind in AllKinds)
-        {
-            var entries = merged.Where(p => p.Key.Kind == kind).ToList();
-            var itemIds = entries.Select(p => p.Key.Item).Distinct().Order().ToArray();
-            var itemIndex = Index(itemIds);
-            var dense = entries
-                .Select(p => (User: userIndex[p.Key.User], Item: itemIndex[p.Key.Item], p.Value.Plays, p.Value.Loved))
-                .OrderBy(e => e.User).ThenBy(e => e.Item)
-                .ToArray();
-
-            var offsets = new int[userIds.Length + 1];
-            foreach (var e in dense)
-            {
-                offsets[e.User + 1]++;
-            }
-
-            for (var u = 0; u < userIds.Length; u++)
-            {
-                offsets[u + 1] += offsets[u];
-            }
-
-            kinds[(int)kind] = new KindSlice(userIds.Length, itemIds, itemIndex, offsets,
-                dense.Select(e => e.Item).ToArray(), dense.Select(e => e.Plays).ToArray(),
-                dense.Select(e => e.Loved).ToArray(), weighting);
-        }
-
-        return new InteractionMatrix(userIds, userIndex, kinds, weighting);
+        return builder.Build(weighting);
     }
+
+    internal static InteractionMatrix FromSlices(long[] userIds, Dictionary<long, int> userIndex, KindSlice[] kinds, WeightingOptions weighting) =>
+        new(userIds, userIndex, kinds, weighting);
 
     public long UserId(int user) => _userIds[user];
 
@@ -121,16 +89,5 @@ public sealed class InteractionMatrix
         var kinds = (KindSlice[])_kinds.Clone();
         kinds[(int)kind] = _kinds[(int)kind].Without(removed, Weighting);
         return new InteractionMatrix(_userIds, _userIndex, kinds, Weighting);
-    }
-
-    private static Dictionary<long, int> Index(long[] ids)
-    {
-        var index = new Dictionary<long, int>(ids.Length);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            index[ids[i]] = i;
-        }
-
-        return index;
     }
 }

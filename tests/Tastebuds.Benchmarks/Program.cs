@@ -27,6 +27,18 @@ if (args.Length > 0 && args[0] == "newusers")
     return;
 }
 
+if (args.Length > 0 && args[0] == "scale")
+{
+    await ScaleMeasurement.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "prune")
+{
+    PruneMeasurement.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "store")
 {
     await StoreMeasurement.RunAsync(args[1..]);

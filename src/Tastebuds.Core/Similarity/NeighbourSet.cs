@@ -3,9 +3,9 @@ namespace Tastebuds.Core.Similarity;
 /// <summary>Every user's neighbours for every metric, best first.</summary>
 public sealed class NeighbourSet
 {
-    private readonly Neighbour[][][] _byMetric;
+    private readonly NeighbourRow[][][] _byMetric;
 
-    internal NeighbourSet(Neighbour[][][] byMetric, NeighbourStats stats)
+    internal NeighbourSet(NeighbourRow[][][] byMetric, NeighbourStats stats)
     {
         _byMetric = byMetric;
         Stats = stats;
@@ -16,7 +16,8 @@ public sealed class NeighbourSet
     public int UserCount => _byMetric[0].Length;
 
     /// <summary>Neighbours of <paramref name="user"/>: score descending, then user index ascending.</summary>
-    public IReadOnlyList<Neighbour> Of(int user, SimilarityMetric metric) => _byMetric[(int)metric][user];
+    /// <remarks>Materialised on each call from the compact rows the set holds: read each list once where it matters.</remarks>
+    public IReadOnlyList<Neighbour> Of(int user, SimilarityMetric metric) => Array.ConvertAll(_byMetric[(int)metric][user], r => r.ToNeighbour());
 
     /// <summary>
     /// A set rebuilt from stored neighbours (e.g. the <c>user_similarities</c> table), with user indices of the
@@ -44,11 +45,11 @@ public sealed class NeighbourSet
             (lists[(int)row.Metric][row.User] ??= []).Add(row.Neighbour);
         }
 
-        var byMetric = new Neighbour[3][][];
+        var byMetric = new NeighbourRow[3][][];
         for (var m = 0; m < byMetric.Length; m++)
         {
             byMetric[m] = lists[m]
-                .Select(l => l is null ? [] : l.OrderByDescending(n => n.Score).ThenBy(n => n.User).ToArray())
+                .Select(l => l is null ? [] : l.OrderByDescending(n => n.Score).ThenBy(n => n.User).Select(NeighbourRow.Of).ToArray())
                 .ToArray();
         }
 

@@ -1,7 +1,10 @@
 namespace Tastebuds.Core.Similarity;
 
 /// <summary>What one neighbour computation did.</summary>
-/// <param name="PairsEvaluated">Ordered (u, v) pairs sharing at least one item, i.e. pairs accumulated.</param>
+/// <param name="PairsEvaluated">
+/// Ordered (u, v) pairs scored: every pair sharing an item in the exact search; with pruning, for a pruned target the
+/// shortlisted pairs rescored exactly.
+/// </param>
 public sealed record NeighbourStats(
     int Users,
     long PairsEvaluated,
@@ -10,5 +13,8 @@ public sealed record NeighbourStats(
     long PearsonNeighbours,
     TimeSpan Elapsed)
 {
+    /// <summary>Accumulation steps (one per holder visited in the inverted index, plus exact rescoring lookups): the work.</summary>
+    public long AccumulationSteps { get; init; }
+
     public long NeighboursKept => CosineNeighbours + JaccardNeighbours + PearsonNeighbours;
 }

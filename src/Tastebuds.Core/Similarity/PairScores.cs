@@ -12,14 +12,14 @@ internal static class PairScores
         return denominator > 0 ? dot / denominator : 0.0;
     }
 
-    public static double Jaccard(int shared, int countU, int countV)
+    public static double Jaccard(double shared, int countU, int countV)
     {
         var union = countU + countV - shared;
-        return union > 0 ? (double)shared / union : 0.0;
+        return union > 0 ? shared / union : 0.0;
     }
 
     /// <summary>Pearson over the shared items only, from Σx, Σy, Σx², Σy², Σxy over them.</summary>
-    public static double Pearson(int n, double sx, double sy, double sxx, double syy, double sxy)
+    public static double Pearson(double n, double sx, double sy, double sxx, double syy, double sxy)
     {
         if (n < 2)
         {
@@ -37,6 +37,6 @@ internal static class PairScores
         return Math.Clamp(r, -1.0, 1.0);
     }
 
-    public static double Significance(int shared, double shrinkageShared) =>
+    public static double Significance(double shared, double shrinkageShared) =>
         shrinkageShared > 0 ? Math.Min(1.0, shared / shrinkageShared) : 1.0;
 }

@@ -17,8 +17,10 @@ internal sealed class PairWorkspace
 
     private readonly int[] _slotOf;
 
-    public PairWorkspace(int userCount, int maxNeighbours)
+    public PairWorkspace(int userCount, int maxNeighbours, int[] itemCounts)
     {
+        Positions = itemCounts.Select(c => new int[c]).ToArray();
+        Stamps = new int[userCount];
         Heaps = new PriorityQueue<int, (double Score, int User)>[3];
         for (var m = 0; m < Heaps.Length; m++)
         {
@@ -28,7 +30,7 @@ internal sealed class PairWorkspace
         _slotOf = new int[userCount];
         Array.Fill(_slotOf, -1);
         Candidates = new int[16];
-        Shared = new int[16 * KindCount];
+        Shared = new double[16 * KindCount];
         Acc = new double[16 * KindCount * Sums];
     }
 
@@ -37,13 +39,25 @@ internal sealed class PairWorkspace
 
     public int[] Candidates { get; private set; }
 
+    /// <summary>Per kind and item: 1 + the entry of the target user holding it, or 0; cleared after each target.</summary>
+    public int[][] Positions { get; }
+
+    /// <summary>Per user: 1 + the last target that shortlisted it (dedupes the union of the per-metric shortlists).</summary>
+    public int[] Stamps { get; }
+
+    /// <summary>The shortlist of a pruned target user, rescored exactly.</summary>
+    public List<int> Shortlist { get; } = [];
+
     public int Count { get; private set; }
 
-    public int[] Shared { get; private set; }
+    /// <summary>Shared items per slot and kind: a count (a double: the scoring formulas take it as one).</summary>
+    public double[] Shared { get; private set; }
 
     public double[] Acc { get; private set; }
 
     public long PairsEvaluated { get; set; }
+
+    public long AccumulationSteps { get; set; }
 
     public void Add(int v, int kind, double x, double y)
     {
@@ -53,6 +67,7 @@ internal sealed class PairWorkspace
             slot = Open(v);
         }
 
+        AccumulationSteps++;
         Shared[(slot * KindCount) + kind]++;
         var a = ((slot * KindCount) + kind) * Sums;
         Acc[a + Dot] += x * y;
@@ -66,7 +81,8 @@ internal sealed class PairWorkspace
 
     public static int AccIndex(int slot, int kind) => ((slot * KindCount) + kind) * Sums;
 
-    public void Reset()
+    /// <param name="scored">False when the accumulated pairs were only a shortlist's draft, not scored.</param>
+    public void Reset(bool scored = true)
     {
         for (var s = 0; s < Count; s++)
         {
@@ -75,7 +91,7 @@ internal sealed class PairWorkspace
 
         Array.Clear(Shared, 0, Count * KindCount);
         Array.Clear(Acc, 0, Count * KindCount * Sums);
-        PairsEvaluated += Count;
+        PairsEvaluated += scored ? Count : 0;
         Count = 0;
     }
 

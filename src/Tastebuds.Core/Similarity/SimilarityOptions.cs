@@ -32,6 +32,18 @@ public sealed record SimilarityOptions
     [Range(0, int.MaxValue)]
     public int MinSharedItems { get; init; } = 5;
 
+    /// <summary>
+    /// Items held by more than this many users are popular: a target user's accumulation visits only this many of
+    /// their holders (a window that starts at a position depending on the target), and the shortlist so found is
+    /// rescored exactly (see docs/algorithms.md, "Pruned search"). 0 visits every holder: the exact search.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxHoldersPerItem { get; init; }
+
+    /// <summary>Per metric, this many times <see cref="MaxSimilarUsers"/> candidates are rescored exactly after a pruned accumulation.</summary>
+    [Range(1, 100)]
+    public int RescoreFactor { get; init; } = 8;
+
     /// <summary>-1 uses every core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

@@ -1,18 +1,28 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Tastebuds.Worker.Database;
 
 /// <summary>
-/// Replaces the whole content of a result table in ONE transaction: binary COPY into a temporary staging table
-/// shaped like the target, then <c>LOCK</c>, <c>DELETE FROM target</c>, <c>INSERT INTO target SELECT * FROM staging</c>,
-/// <c>COMMIT</c>. Under MVCC a reader's statement sees either the whole old or the whole new content (the DELETE
-/// and the INSERT become visible together at commit), and a failure or cancellation anywhere rolls back to the
-/// old content. The table keeps its identity, so views and functions that use it keep working (a rename swap would
-/// leave the views on the old table and need an ACCESS EXCLUSIVE lock that blocks readers). The lock mode
-/// (SHARE ROW EXCLUSIVE) does not block readers; it only makes two concurrent swaps of the same table take turns,
-/// so the second deletes what the first committed instead of colliding with it on the primary key.
+/// Replaces the whole content of a result table (a partitioned parent with one partition, the current generation:
+/// sql/0007) in ONE transaction:
+/// <list type="number">
+/// <item>binary COPY into a new table shaped like the parent (columns, defaults, checks; no index, key or foreign key
+/// yet, so the load runs at bare-COPY speed);</item>
+/// <item>the parent's keys, indexes and foreign keys built on it once, from the catalog (so a column or index added to the
+/// parent later is followed), each foreign key validated by one join instead of a check per row; then ANALYZE;</item>
+/// <item><c>LOCK</c> the parent ACCESS EXCLUSIVE, detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
+/// </list>
+/// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
+/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
+/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new table. Nothing is
+/// deleted row by row, so the table does not bloat. Per-user writes to the parent between runs (rows routed to the
+/// current partition) hold ROW EXCLUSIVE, so a swap waits for them and they wait for a swap: they never interleave.
+/// Two concurrent swaps of one table take turns (a transaction advisory lock on the table's name, taken first); the
+/// second detaches what the first attached.
 /// </summary>
-internal static class StagedTableSwap
+internal static partial class StagedTableSwap
 {
     /// <returns>The rows the table holds after the swap.</returns>
     public static async Task<long> ReplaceAsync(
@@ -23,23 +33,89 @@ internal static class StagedTableSwap
         TimeSpan commandTimeout,
         CancellationToken ct)
     {
-        var staging = $"staging_{table}";
+        var suffix = "g" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        var next = $"{table}_{suffix}";
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, $"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP", commandTimeout, ct);
+        // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
+        await ExecuteAsync(connection, $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", commandTimeout, ct);
 
         long written;
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {staging} ({columns}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY)", ct))
         {
             importer.Timeout = commandTimeout;
             written = await writeRows(importer);
             await importer.CompleteAsync(ct);
         }
 
-        await ExecuteAsync(connection, $"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", commandTimeout, ct);
-        await ExecuteAsync(connection, $"DELETE FROM {table}", commandTimeout, ct);
-        await ExecuteAsync(connection, $"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}", commandTimeout, ct);
+        foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
+        {
+            await ExecuteAsync(connection, statement, commandTimeout, ct);
+        }
+
+        await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
+        await ExecuteAsync(connection, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", commandTimeout, ct);
+        foreach (var old in await PartitionsAsync(connection, table, ct))
+        {
+            await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
+            await ExecuteAsync(connection, $"DROP TABLE {old}", commandTimeout, ct);
+        }
+
+        await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
         await transaction.CommitAsync(ct);
         return written;
+    }
+
+    /// <summary>
+    /// The parent's primary key and unique constraints, plain indexes, then foreign keys, as statements on the new table,
+    /// with the generation as suffix (names are unique per schema). Attach adopts each of them instead of building one.
+    /// Adding a foreign key takes SHARE ROW EXCLUSIVE on the referenced table until commit; they are added in the
+    /// referenced tables' name order (lastfm_users, then tracks), the order in which a fetch writes them, so a swap and
+    /// a fetch wait for each other instead of deadlocking.
+    /// </summary>
+    private static async Task<List<string>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT 1, '', format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
+            FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')
+            UNION ALL
+            SELECT 2, '', pg_get_indexdef(i.indexrelid)
+            FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            UNION ALL
+            SELECT 3, c.confrelid::regclass::text,
+                   format('ALTER TABLE %I ADD CONSTRAINT %I %s', $2::text, left(c.conname, 50) || '_' || $3, pg_get_constraintdef(c.oid))
+            FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f'
+            ORDER BY 1, 2, 3
+            """, connection)
+        {
+            Parameters = { new() { Value = table }, new() { Value = next }, new() { Value = suffix } },
+        };
+        var statements = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var sql = reader.GetString(2);
+            statements.Add(reader.GetInt32(0) == 2 ? IndexOnParent().Replace(sql, m => $"CREATE {m.Groups[1].Value}INDEX {m.Groups[2].Value}_{suffix} ON {next} ") : sql);
+        }
+
+        return statements;
+    }
+
+    private static async Task<List<string>> PartitionsAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = $1::regclass", connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        var partitions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            partitions.Add(reader.GetString(0));
+        }
+
+        return partitions;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, TimeSpan timeout, CancellationToken ct)
@@ -47,4 +123,7 @@ internal static class StagedTableSwap
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) };
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX (\S+) ON ONLY \S+ ")]
+    private static partial Regex IndexOnParent();
 }

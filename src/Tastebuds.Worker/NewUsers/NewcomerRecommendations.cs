@@ -47,9 +47,12 @@ internal static class NewcomerRecommendations
         var sets = new List<(SimilarityMetric, IReadOnlyList<Recommendation>)>();
         foreach (var metric in metrics)
         {
-            // As the full run reads them back from user_similarities: clamped to [-1, 1], indexed in this matrix.
+            // As the full run reads them back from user_similarities: clamped to [-1, 1] and stored as real (float32),
+            // indexed in this matrix.
             var neighbours = scores.Top(metric)
-                .Select(n => matrix.TryGetUser(scores.UserId(n), out var v) ? n with { User = v, Score = Math.Clamp(n.Score, -1.0, 1.0) } : null)
+                .Select(n => matrix.TryGetUser(scores.UserId(n), out var v)
+                    ? n with { User = v, Score = (float)Math.Clamp(n.Score, -1.0, 1.0) }
+                    : null)
                 .OfType<Neighbour>()
                 .ToArray();
             sets.Add((metric, Recommender.RecommendOne(matrix, u, neighbours, options, artistOfTrack, Popularity,

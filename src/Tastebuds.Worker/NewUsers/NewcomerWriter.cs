@@ -49,15 +49,16 @@ internal static class NewcomerWriter
         await ExecuteAsync(connection, "DELETE FROM user_similarities WHERE user_id = $1", ct, user);
         await own.InsertAsync(connection, computedAt, conflict: string.Empty, ct);
 
-        // Offered pairs enter a list that is short, or beat its worst entry (lower score, then higher user id).
+        // Offered pairs enter a list that is short, or beat its worst entry (lower score, then higher user id), compared
+        // as stored (real).
         var entered = await offered.InsertAsync(connection, computedAt,
             """
             WHERE NOT EXISTS (
                 SELECT 1 FROM (SELECT s.similarity_score, s.similar_user_id, s.rank FROM user_similarities s
                                WHERE s.user_id = p.user_id AND s.metric = p.metric
                                ORDER BY s.similarity_score, s.similar_user_id DESC LIMIT 1) w
-                WHERE w.rank >= $13 AND (w.similarity_score > p.score
-                                         OR (w.similarity_score = p.score AND w.similar_user_id < p.similar_user_id)))
+                WHERE w.rank >= $13 AND (w.similarity_score > p.score::real
+                                         OR (w.similarity_score = p.score::real AND w.similar_user_id < p.similar_user_id)))
             ON CONFLICT (user_id, metric, similar_user_id) DO NOTHING
             """, ct, maxNeighbours);
         if (entered.Count == 0)

@@ -95,8 +95,7 @@ public sealed class RecommendationGenerator(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var rows = await InteractionLoader.LoadAsync(connection, ct);
-        var matrix = InteractionMatrix.Build(rows, settings.ToWeighting());
+        var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
         var (neighbours, computedAt, skipped) = await StoredNeighbourReader.ReadAsync(connection, matrix, metrics, ct);
         var artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
         var usernames = await CatalogLookup.UsernamesAsync(connection, ct);

@@ -30,8 +30,8 @@ internal static class RecommendationWriter
                         await copy.WriteAsync(matrix.UserId(u), NpgsqlDbType.Bigint, ct);
                         await copy.WriteAsync(matrix.ItemId(set.Kind, r.Item), NpgsqlDbType.Bigint, ct);
                         await copy.WriteAsync(metric, NpgsqlDbType.Text, ct);
-                        await copy.WriteAsync(Math.Max(0.0, r.Score), NpgsqlDbType.Double, ct);
-                        await copy.WriteAsync(r.Rank, NpgsqlDbType.Integer, ct);
+                        await copy.WriteAsync((float)Math.Max(0.0, r.Score), NpgsqlDbType.Real, ct);
+                        await copy.WriteAsync((short)r.Rank, NpgsqlDbType.Smallint, ct);
                         await copy.WriteAsync(r.SupportingNeighbours, NpgsqlDbType.Integer, ct);
                         await copy.WriteAsync(Explanation.Write(metric, r, popularityWeight, matrix, usernames), NpgsqlDbType.Jsonb, ct);
                         await copy.WriteAsync(generatedAt, NpgsqlDbType.TimestampTz, ct);

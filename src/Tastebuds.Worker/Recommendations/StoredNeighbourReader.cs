@@ -18,7 +18,7 @@ internal static class StoredNeighbourReader
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
+            SELECT user_id, similar_user_id, metric, similarity_score::float8, track_score::float8, album_score::float8, artist_score::float8,
                    shared_tracks, shared_albums, shared_artists, computed_at
             FROM user_similarities
             WHERE metric = ANY($1)

@@ -40,6 +40,13 @@ public sealed class AlgorithmOptions : IValidatableObject
     [Range(0, 100_000, ErrorMessage = Rule.Range)]
     public int ShrinkageShared { get; set; } = 10;
 
+    /// <summary>
+    /// Pruned search: a target user visits at most this many holders of an item (popular items only), then rescores a
+    /// shortlist exactly (docs/algorithms.md, "Pruned search"); bounds the work per user. 0 = the exact search.
+    /// </summary>
+    [Range(0, 10_000_000, ErrorMessage = Rule.Range)]
+    public int MaxHoldersPerItem { get; set; } = 500;
+
     /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
     [Required(ErrorMessage = Rule.Required)]
     [OneOf("cosine", "jaccard", "pearson", "all", IgnoreCase = true)]
@@ -70,6 +77,7 @@ public sealed class AlgorithmOptions : IValidatableObject
         AlbumWeight = AlbumWeight,
         ArtistWeight = ArtistWeight,
         ShrinkageShared = ShrinkageShared,
+        MaxHoldersPerItem = MaxHoldersPerItem,
         MaxDegreeOfParallelism = Parallelism,
     };
 

@@ -30,6 +30,27 @@ public static class InteractionLoader
         ) TO STDOUT (FORMAT BINARY)
         """;
 
+    /// <summary>The same rows streamed straight into a matrix: no row objects are held (bounded memory at 100k users).</summary>
+    public static async Task<(InteractionMatrix Matrix, long Rows)> LoadMatrixAsync(NpgsqlConnection connection, WeightingOptions weighting,
+        CancellationToken ct)
+    {
+        var builder = new InteractionMatrixBuilder();
+        await using (var reader = await connection.BeginBinaryExportAsync(Copy, ct))
+        {
+            while (await reader.StartRowAsync(ct) != -1)
+            {
+                var user = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+                var kind = (ItemKind)await reader.ReadAsync<short>(NpgsqlDbType.Smallint, ct);
+                var item = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+                var plays = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+                var loved = await reader.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
+                builder.Add(user, kind, item, plays, loved);
+            }
+        }
+
+        return (builder.Build(weighting), builder.Rows);
+    }
+
     public static async Task<List<Interaction>> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var rows = new List<Interaction>();

@@ -41,7 +41,7 @@ internal static class NeighbourWriter
         await copy.WriteAsync(matrix.UserId(user), NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(matrix.UserId(n.User), NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(MetricNames.Of(metric), NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(Clamp(n.Score), NpgsqlDbType.Double, ct);
+        await copy.WriteAsync(Clamp(n.Score), NpgsqlDbType.Real, ct);
         await WriteScoreAsync(copy, n.TrackScore, ct);
         await WriteScoreAsync(copy, n.AlbumScore, ct);
         await WriteScoreAsync(copy, n.ArtistScore, ct);
@@ -49,7 +49,7 @@ internal static class NeighbourWriter
         await copy.WriteAsync(n.SharedAlbums, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(n.SharedArtists, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(n.SharedItems, NpgsqlDbType.Integer, ct);
-        await copy.WriteAsync(rank, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync((short)rank, NpgsqlDbType.Smallint, ct);
         await copy.WriteAsync(computedAt, NpgsqlDbType.TimestampTz, ct);
     }
 
@@ -57,7 +57,7 @@ internal static class NeighbourWriter
     {
         if (score is { } value)
         {
-            await copy.WriteAsync(Clamp(value), NpgsqlDbType.Double, ct);
+            await copy.WriteAsync(Clamp(value), NpgsqlDbType.Real, ct);
         }
         else
         {
@@ -65,6 +65,6 @@ internal static class NeighbourWriter
         }
     }
 
-    // Cosine of identical vectors can come out a few ulps above 1; the schema checks [-1, 1].
-    private static double Clamp(double score) => Math.Clamp(score, -1.0, 1.0);
+    // Cosine of identical vectors can come out a few ulps above 1; the schema checks [-1, 1]. Stored as real (sql/0007).
+    private static float Clamp(double score) => (float)Math.Clamp(score, -1.0, 1.0);
 }

@@ -30,14 +30,14 @@ public sealed class SimilarityRecalculator(
     private async Task<SimilarityResult> RecalculateAsync(JobStep step, CancellationToken ct)
     {
         var settings = algorithm.Value;
-        List<Interaction> rows;
+        InteractionMatrix matrix;
+        long interactions;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            rows = await InteractionLoader.LoadAsync(connection, ct);
+            (matrix, interactions) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
         }
 
         var loaded = step.Elapsed;
-        var matrix = InteractionMatrix.Build(rows, settings.ToWeighting());
         var neighbours = NeighbourFinder.Compute(matrix, settings.ToSimilarityOptions(), ct);
         var computed = step.Elapsed;
 
@@ -49,7 +49,7 @@ public sealed class SimilarityRecalculator(
         }
 
         var stats = neighbours.Stats;
-        var result = new SimilarityResult(step.RunId, matrix.UserCount, rows.Count, stats.PairsEvaluated, stats.CosineNeighbours,
+        var result = new SimilarityResult(step.RunId, matrix.UserCount, interactions, stats.PairsEvaluated, stats.CosineNeighbours,
             stats.JaccardNeighbours, stats.PearsonNeighbours, written, computedAt,
             loaded, computed - loaded, step.Elapsed - computed, step.Elapsed);
         telemetry.RecordSimilarityPairs(stats.PairsEvaluated);
@@ -64,6 +64,7 @@ public sealed class SimilarityRecalculator(
                 ["users"] = result.Users,
                 ["interactions"] = result.Interactions,
                 ["pairs_evaluated"] = result.PairsEvaluated,
+                ["accumulation_steps"] = stats.AccumulationSteps,
                 ["neighbours"] = new Dictionary<string, long>
                 {
                     [MetricNames.Cosine] = result.CosineNeighbours,

@@ -34,7 +34,7 @@ public sealed class MigrationTests
     private static readonly string[] Indexes =
     [
         "lastfm_users_username_uq", "user_track_interactions_track_idx", "user_album_interactions_album_idx",
-        "user_artist_interactions_artist_idx", "user_similarities_user_metric_score_idx",
+        "user_artist_interactions_artist_idx",
         "collaborative_recommendations_rank_uq", "data_fetch_logs_started_idx", "data_fetch_logs_run_idx",
         "artists_name_key_uq", "albums_artist_name_key_uq", "tracks_artist_name_key_uq",
     ];
@@ -85,11 +85,10 @@ public sealed class MigrationTests
         await using var connection = await db.DataSource.OpenConnectionAsync();
         var fks = (await connection.QueryAsync<(string Table, string Rule)>(
             """
-            SELECT tc.table_name, rc.delete_rule
-            FROM information_schema.referential_constraints rc
-            JOIN information_schema.table_constraints tc ON tc.constraint_name = rc.constraint_name
-            JOIN information_schema.constraint_column_usage cu ON cu.constraint_name = rc.unique_constraint_name
-            WHERE cu.table_name = 'lastfm_users'
+            SELECT c.conrelid::regclass::text,
+                   CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END
+            FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.confrelid = 'lastfm_users'::regclass AND c.conparentid = 0
             """)).ToList();
 
         Assert.That(

@@ -83,9 +83,10 @@ internal sealed class NewUserScenario : IAsyncDisposable
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         return (await connection.QueryAsync<SimilarityRow>(
             """
-            SELECT user_id AS UserId, metric AS Metric, rank AS Rank, similar_user_id AS SimilarUserId, similarity_score AS Score,
-                   coalesce(track_score, -9) AS TrackScore, coalesce(album_score, -9) AS AlbumScore,
-                   coalesce(artist_score, -9) AS ArtistScore, shared_items AS SharedItems
+            SELECT user_id AS UserId, metric AS Metric, rank::int AS Rank, similar_user_id AS SimilarUserId,
+                   similarity_score::float8 AS Score, coalesce(track_score, -9)::float8 AS TrackScore,
+                   coalesce(album_score, -9)::float8 AS AlbumScore, coalesce(artist_score, -9)::float8 AS ArtistScore,
+                   shared_items AS SharedItems
             FROM user_similarities ORDER BY user_id, metric, rank
             """)).AsList();
     }
@@ -95,7 +96,7 @@ internal sealed class NewUserScenario : IAsyncDisposable
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         return (await connection.QueryAsync<RecommendationRow>(
             """
-            SELECT cr.metric AS Metric, cr.rank AS Rank, cr.track_id AS TrackId, cr.recommendation_score AS Score,
+            SELECT cr.metric AS Metric, cr.rank::int AS Rank, cr.track_id AS TrackId, cr.recommendation_score::float8 AS Score,
                    cr.supporting_neighbours AS Supporters
             FROM collaborative_recommendations cr JOIN lastfm_users u ON u.id = cr.user_id
             WHERE lower(u.username) = lower(@username) ORDER BY cr.metric, cr.rank

@@ -66,18 +66,16 @@ public sealed partial class StageTests
         var before = await recalculator.RecalculateAsync(CancellationToken.None);
         var db = _scenario.Database;
 
-        // Inside the swap transaction, after the DELETE: the worst moment to stop.
-        await db.ExecuteAsync(
-            """
-            CREATE FUNCTION test_stall() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$;
-            CREATE TRIGGER test_stall BEFORE INSERT ON user_similarities FOR EACH STATEMENT EXECUTE FUNCTION test_stall();
-            """);
+        // Inside the swap transaction, the new generation loaded and indexed, waiting for the lock that swaps it in:
+        // the worst moment to stop. A reader holding the table keeps the swap waiting there.
         Exception? cancelled;
-        try
+        await using (var holder = await db.DataSource.OpenConnectionAsync())
         {
+            await using var hold = await holder.BeginTransactionAsync();
+            await holder.ExecuteAsync("LOCK TABLE user_similarities IN ACCESS SHARE MODE", transaction: hold);
             using var cancel = new CancellationTokenSource();
             var run = recalculator.RecalculateAsync(cancel.Token);
-            while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'INSERT INTO user_similarities%'") == 0)
+            while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE user_similarities%'") == 0)
             {
                 Assert.That(run.IsCompleted, Is.False, "the run ended before reaching the swap");
                 await Task.Delay(20);
@@ -86,15 +84,12 @@ public sealed partial class StageTests
             await cancel.CancelAsync();
             cancelled = Assert.CatchAsync(async () => await run);
         }
-        finally
-        {
-            await db.ExecuteAsync("DROP TRIGGER test_stall ON user_similarities; DROP FUNCTION test_stall();");
-        }
 
+        // A failure after the load: the keys of the new generation cannot be built.
         await db.ExecuteAsync(
             """
-            CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END $$;
-            CREATE TRIGGER test_fail BEFORE INSERT ON user_similarities FOR EACH STATEMENT EXECUTE FUNCTION test_fail();
+            CREATE FUNCTION test_fail() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END $$;
+            CREATE EVENT TRIGGER test_fail ON ddl_command_start WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION test_fail();
             """);
         Exception? failed;
         try
@@ -103,7 +98,7 @@ public sealed partial class StageTests
         }
         finally
         {
-            await db.ExecuteAsync("DROP TRIGGER test_fail ON user_similarities; DROP FUNCTION test_fail();");
+            await db.ExecuteAsync("DROP EVENT TRIGGER test_fail; DROP FUNCTION test_fail();");
         }
 
         await using var connection = await db.DataSource.OpenConnectionAsync();
@@ -120,6 +115,8 @@ public sealed partial class StageTests
             Assert.That(statuses[0].Error, Does.Contain("disk full (test)"));
             Assert.That(statuses[1].Status, Is.EqualTo("cancelled"));
             Assert.That(statuses.All(s => s.Finished), Is.True, "no log row is left running");
+            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'user\\_similarities\\_g%' AND relkind = 'r'"), Is.EqualTo(1),
+                "one generation remains: the unfinished runs left no table behind");
         }
     }
 }

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Tastebuds.Core;
+using Tastebuds.Core.Similarity;
+
+namespace Tastebuds.Benchmarks;
+
+/// <summary>
+/// `prune N [P...]`: the scale world (<see cref="ScaleWorld"/>) of N users in memory; the exact neighbour search, then
+/// the pruned one for each cap P: time, pairs, accumulation steps and the recall of the exact top-50 per metric.
+/// </summary>
+internal static class PruneMeasurement
+{
+    public static void Run(string[] args)
+    {
+        var users = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
+        var matrix = InteractionMatrix.Build(ScaleWorld.Interactions(users, seed: 42));
+        var exact = NeighbourFinder.Compute(matrix, new SimilarityOptions(), CancellationToken.None);
+        Print("exact", exact, null, matrix.UserCount);
+        foreach (var cap in caps)
+        {
+            var pruned = NeighbourFinder.Compute(matrix, new SimilarityOptions { MaxHoldersPerItem = cap }, CancellationToken.None);
+            Print($"P = {cap}", pruned, exact, matrix.UserCount);
+        }
+    }
+
+    private static void Print(string what, NeighbourSet set, NeighbourSet? exact, int users)
+    {
+        var recall = exact is null ? "" : string.Join(", ", Enum.GetValues<SimilarityMetric>().Select(m =>
+            string.Create(CultureInfo.InvariantCulture, $"{m} {Recall(users, exact, set, m):P1}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{users:N0} users, {what}: {set.Stats.Elapsed.TotalSeconds:0.0} s, {set.Stats.PairsEvaluated:N0} pairs, {set.Stats.AccumulationSteps:N0} steps; recall of the exact top-50 {recall}"));
+    }
+
+    private static double Recall(int users, NeighbourSet exact, NeighbourSet pruned, SimilarityMetric metric)
+    {
+        long found = 0, total = 0;
+        for (var u = 0; u < users; u++)
+        {
+            var kept = pruned.Of(u, metric).Select(n => n.User).ToHashSet();
+            total += exact.Of(u, metric).Count;
+            found += exact.Of(u, metric).Count(n => kept.Contains(n.User));
+        }
+
+        return total == 0 ? 1.0 : (double)found / total;
+    }
+}

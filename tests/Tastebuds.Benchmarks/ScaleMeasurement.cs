@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Tastebuds.Worker.Cli;
+using Tastebuds.Worker.Database;
+
+namespace Tastebuds.Benchmarks;
+
+/// <summary>
+/// `scale N [--runs R]`: N users of the production fetch shape (<see cref="ScaleWorld"/>) written straight into a
+/// private PostgreSQL (durable defaults, fsync on), then R times the <c>similarities</c> and <c>recommendations</c>
+/// verbs as separate processes. Per run: the stages' own load / compute / write split (their
+/// <c>data_fetch_logs</c> details), rows, each process's peak RSS and the result tables' sizes (indexes included).
+/// Once: a bare binary COPY of the same rows into an unindexed table as the write reference, and the read function's
+/// latency at 8 clients, idle and while a recommendations run (and its swap) is in progress.
+/// </summary>
+internal static class ScaleMeasurement
+{
+    private const int Clients = 8;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var users = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        var runsAt = Array.IndexOf(args, "--runs");
+        var runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 1;
+        var state = Path.Combine(Path.GetTempPath(), $"tastebuds-scale-{Environment.ProcessId}");
+        try
+        {
+            await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = state }, NullLogger.Instance, CancellationToken.None);
+            var connectionString = await MigrateAsync(postgres.ConnectionString);
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var generated = await ScaleWorld.WriteAsync(connection, users, seed: 42);
+            var interactions = await ScalarAsync<long>(connection,
+                "SELECT (SELECT count(*) FROM user_track_interactions) + (SELECT count(*) FROM user_album_interactions) + (SELECT count(*) FROM user_artist_interactions)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"world: {users:N0} users, {interactions:N0} interaction rows, generated and written in {generated.TotalSeconds:0.0} s; {Environment.ProcessorCount} cores"));
+            Console.WriteLine("run | stage           | load s | compute s | write s | total s | rows       | write rows/s | peak RSS | user_similarities | collaborative_recommendations");
+            for (var run = 1; run <= runs; run++)
+            {
+                var similarity = await StageProcess.RunAsync("similarities", connectionString);
+                await PrintAsync(connection, run, "similarities", "recalculate_similarities", similarity.PeakRssBytes);
+                var recommendations = await StageProcess.RunAsync("recommendations", connectionString);
+                await PrintAsync(connection, run, "recommendations", "generate_recommendations", recommendations.PeakRssBytes);
+            }
+
+            await CopyReferenceAsync(connection, "user_similarities");
+            await CopyReferenceAsync(connection, "collaborative_recommendations");
+            await LatencyAsync(connectionString, users);
+        }
+        finally
+        {
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<string> MigrateAsync(string serverConnectionString)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "scale", CommandTimeout = 0 }.ConnectionString;
+        await using (var admin = new NpgsqlConnection(serverConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE DATABASE scale", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var host = WorkerHost.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }).Build();
+        await WorkerHost.PrepareAsync(host, CancellationToken.None);
+        await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+        return connectionString;
+    }
+
+    private static async Task PrintAsync(NpgsqlConnection connection, int run, string stage, string jobType, long peakRss)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT (details->>'load_ms')::bigint, (details->>'compute_ms')::bigint, (details->>'write_ms')::bigint, duration_ms, items_written,
+                   coalesce(details->>'pairs_evaluated', '-'), coalesce(details->>'accumulation_steps', '-')
+            FROM data_fetch_logs WHERE job_type = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1
+            """, connection) { Parameters = { new() { Value = jobType } } };
+        long load, compute, write, total, rows;
+        string pairs, steps;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            (load, compute, write, total, rows) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            (pairs, steps) = (reader.GetString(5), reader.GetString(6));
+        }
+
+        var similarities = await SizeAsync(connection, "user_similarities");
+        var recommendations = await SizeAsync(connection, "collaborative_recommendations");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{run,3} | {stage,-15} | {load / 1000.0,6:0.0} | {compute / 1000.0,9:0.0} | {write / 1000.0,7:0.0} | {total / 1000.0,7:0.0} | {rows,10:N0} | {rows / Math.Max(0.001, write / 1000.0),12:N0} | {peakRss / 1048576.0,5:0} MB | {Describe(similarities),-17} | {Describe(recommendations)}{(pairs == "-" ? "" : $" | pairs {pairs}, steps {steps}")}"));
+    }
+
+    private static string Describe((long Bytes, long Rows) size) => string.Create(CultureInfo.InvariantCulture,
+        $"{size.Bytes / 1048576.0:0} MB, {(size.Rows == 0 ? 0 : size.Bytes / size.Rows)} B/row");
+
+    /// <summary>Heap, TOAST and indexes of the table, or of all its partitions when it is partitioned.</summary>
+    private static async Task<(long Bytes, long Rows)> SizeAsync(NpgsqlConnection connection, string table)
+    {
+        var bytes = await ScalarAsync<decimal>(connection,
+            $"""
+            SELECT CASE WHEN c.relkind = 'p'
+                        THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)
+                        ELSE pg_total_relation_size(c.oid) END::numeric
+            FROM pg_class c WHERE c.oid = '{table}'::regclass
+            """);
+        var rows = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {table}");
+        return ((long)bytes, rows);
+    }
+
+    /// <summary>The same rows, copied out in binary and then into a table with the same columns and no index, key or check.</summary>
+    private static async Task CopyReferenceAsync(NpgsqlConnection connection, string table)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await using (var output = File.Create(file))
+            await using (var export = await connection.BeginRawBinaryCopyAsync($"COPY (SELECT * FROM {table}) TO STDOUT (FORMAT BINARY)"))
+            {
+                await export.CopyToAsync(output);
+            }
+
+            var rows = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {table}");
+            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS copy_reference; CREATE TABLE copy_reference AS SELECT * FROM {table} WITH NO DATA");
+            var clock = Stopwatch.StartNew();
+            await using (var input = File.OpenRead(file))
+            await using (var import = await connection.BeginRawBinaryCopyAsync("COPY copy_reference FROM STDIN (FORMAT BINARY)"))
+            {
+                await input.CopyToAsync(import);
+            }
+
+            var elapsed = clock.Elapsed;
+            await ExecuteAsync(connection, "DROP TABLE copy_reference");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bare binary COPY reference, {table}: {rows:N0} rows in {elapsed.TotalSeconds:0.00} s = {rows / elapsed.TotalSeconds:N0} rows/s"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task LatencyAsync(string connectionString, int users)
+    {
+        using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var latencies = await ReadLatency.MeasureAsync(connectionString, users, Clients, idle.Token);
+            Print("idle", latencies);
+        }
+
+        using var during = new CancellationTokenSource();
+        var reading = ReadLatency.MeasureAsync(connectionString, users, Clients, during.Token);
+        await StageProcess.RunAsync("recommendations", connectionString);
+        await during.CancelAsync();
+        Print("during a recommendations run and its swap", await reading);
+    }
+
+    private static void Print(string when, List<double> latencies) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {latencies.Max():0.0} ms"));
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+}
