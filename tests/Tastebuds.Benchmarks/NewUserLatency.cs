@@ -75,7 +75,7 @@ internal static class NewUserLatency
         }
     }
 
-    private static async Task OnDatabaseAsync(string connectionString, int newcomers)
+    public static async Task OnDatabaseAsync(string connectionString, int newcomers)
     {
         using var host = await HostAsync(connectionString, "http://127.0.0.1:9/");
         await using var data = NpgsqlDataSource.Create(connectionString);
@@ -90,7 +90,7 @@ internal static class NewUserLatency
             await using (var transaction = await connection.BeginTransactionAsync())
             await using (var copy = new NpgsqlCommand(
                 """
-                WITH source AS (SELECT id FROM lastfm_users WHERE last_fetched_at IS NOT NULL ORDER BY random() LIMIT 1),
+                WITH source AS (SELECT u.id FROM lastfm_users u WHERE u.username NOT LIKE 'newcomer-%' AND EXISTS (SELECT 1 FROM user_track_interactions i WHERE i.user_id = u.id) ORDER BY random() LIMIT 1),
                      added AS (INSERT INTO lastfm_users (username, last_fetched_at) VALUES ($1, now()) RETURNING id),
                      t AS (INSERT INTO user_track_interactions (user_id, track_id, play_count, is_loved)
                            SELECT (SELECT id FROM added), track_id, play_count, is_loved FROM user_track_interactions

@@ -15,6 +15,7 @@ namespace Tastebuds.Benchmarks;
 /// <c>data_fetch_logs</c> details), rows, each process's peak RSS and the result tables' sizes (indexes included).
 /// Once: a bare binary COPY of the same rows into an unindexed table as the write reference, and the read function's
 /// latency at 8 clients, idle and while a recommendations run (and its swap) is in progress.
+/// `scale N --newcomers K`: one similarity run on that world, then K newcomers served by the incremental step.
 /// </summary>
 internal static class ScaleMeasurement
 {
@@ -37,6 +38,17 @@ internal static class ScaleMeasurement
                 "SELECT (SELECT count(*) FROM user_track_interactions) + (SELECT count(*) FROM user_album_interactions) + (SELECT count(*) FROM user_artist_interactions)");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"world: {users:N0} users, {interactions:N0} interaction rows, generated and written in {generated.TotalSeconds:0.0} s; {Environment.ProcessorCount} cores"));
+            var newcomersAt = Array.IndexOf(args, "--newcomers");
+            if (newcomersAt >= 0)
+            {
+                // The incremental step on this world: one full similarity run (the neighbour lists newcomers enter), then
+                // newcomers served one by one (NewUserLatency); nothing else.
+                var full = await StageProcess.RunAsync("similarities", connectionString);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"similarities: peak RSS {full.PeakRssBytes / 1e9:0.00} GB"));
+                await NewUserLatency.OnDatabaseAsync(connectionString, int.Parse(args[newcomersAt + 1], CultureInfo.InvariantCulture));
+                return;
+            }
+
             Console.WriteLine("run | stage           | load s | compute s | write s | total s | rows       | write rows/s | peak RSS | user_similarities | collaborative_recommendations");
             for (var run = 1; run <= runs; run++)
             {
