@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "evaluate")
     return;
 }
 
+if (args.Length > 0 && args[0] == "models")
+{
+    ModelComparison.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await PipelineMeasurement.RunAsync(args[1..]);

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+
+namespace Tastebuds.Core.Models;
+
+/// <summary>
+/// Top-N lists from a fitted model: items scoring &gt; 0, never the user's own items, score descending, ties to the
+/// lower item index, with an optional cap per group (artist of a track).
+/// </summary>
+public static class ModelRanking
+{
+    public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, long[]? groupOfItem = null, int maxPerGroup = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var scores = new double[model.Input.ItemCount];
+        return Top(model, user, count, scores, groupOfItem, maxPerGroup);
+    }
+
+    /// <summary>Every user's top list, in parallel; a user index maps to its list.</summary>
+    public static ModelRecommendation[][] TopAll(ITrainedModel model, int count, CancellationToken cancellationToken,
+        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var result = new ModelRecommendation[model.Input.UserCount][];
+        var pool = new ConcurrentBag<double[]>();
+        Parallel.For(0, result.Length,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            () => pool.TryTake(out var s) ? s : new double[model.Input.ItemCount],
+            (u, _, scores) =>
+            {
+                result[u] = Top(model, u, count, scores, groupOfItem, maxPerGroup);
+                return scores;
+            },
+            pool.Add);
+        return result;
+    }
+
+    internal static ModelRecommendation[] Top(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
+    {
+        Array.Clear(scores);
+        model.Score(user, scores);
+        foreach (var own in model.Input.ItemsOf(user))
+        {
+            scores[own] = 0;
+        }
+
+        // A bounded heap keeps the best `keep` items; with a group cap some may be skipped, so keep more.
+        var keep = groupOfItem is null ? count : (int)Math.Min(scores.Length, (long)count * 4);
+        var heap = new PriorityQueue<int, (double Score, int Item)>(keep + 1, WorstFirst.Instance);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var s = scores[i];
+            if (s > 0 && double.IsFinite(s))
+            {
+                if (heap.Count < keep)
+                {
+                    heap.Enqueue(i, (s, i));
+                }
+                else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((s, i), worst) > 0)
+                {
+                    heap.DequeueEnqueue(i, (s, i));
+                }
+            }
+        }
+
+        var ranked = new (double Score, int Item)[heap.Count];
+        for (var n = ranked.Length - 1; n >= 0; n--)
+        {
+            heap.TryDequeue(out _, out ranked[n]);
+        }
+
+        var picked = new List<ModelRecommendation>(Math.Min(count, ranked.Length));
+        var perGroup = groupOfItem is null ? null : new Dictionary<long, int>();
+        foreach (var (score, item) in ranked)
+        {
+            if (picked.Count == count)
+            {
+                break;
+            }
+
+            if (perGroup is not null)
+            {
+                var group = groupOfItem![item];
+                var already = perGroup.GetValueOrDefault(group);
+                if (already >= maxPerGroup)
+                {
+                    continue;
+                }
+
+                perGroup[group] = already + 1;
+            }
+
+            picked.Add(new ModelRecommendation(item, picked.Count + 1, score));
+        }
+
+        return [.. picked];
+    }
+
+    /// <summary>Orders (score, item) so that the worse one comes first: lower score, or equal score and higher item.</summary>
+    private sealed class WorstFirst : IComparer<(double Score, int Item)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((double Score, int Item) x, (double Score, int Item) y) =>
+            x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Item.CompareTo(x.Item);
+    }
+}
