@@ -69,42 +69,43 @@ internal static class HybridTuner
 
     internal static double Ndcg(ValidationTable table, double[] weights, int cutOff)
     {
-        var total = 0.0;
+        var perUser = new double[table.Rows.Length];
+        Parallel.For(0, perUser.Length, n => perUser[n] = Ndcg(table.Rows[n], weights, cutOff));
+        return perUser.Length > 0 ? perUser.Sum() / perUser.Length : 0;
+    }
+
+    private static double Ndcg(ValidationTable.Row row, double[] weights, int cutOff)
+    {
         var m = weights.Length;
-        foreach (var row in table.Rows)
+        var blended = new (double Score, int Index)[row.Items.Length];
+        for (var c = 0; c < blended.Length; c++)
         {
-            var blended = new (double Score, int Index)[row.Items.Length];
-            for (var c = 0; c < blended.Length; c++)
+            var s = 0.0;
+            for (var k = 0; k < m; k++)
             {
-                var s = 0.0;
-                for (var k = 0; k < m; k++)
-                {
-                    s += weights[k] * row.Scores[(c * m) + k];
-                }
-
-                blended[c] = (s, c);
+                s += weights[k] * row.Scores[(c * m) + k];
             }
 
-            // Ties go to the lower item index, as in ModelRanking (candidates are ascending).
-            Array.Sort(blended, static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Index.CompareTo(y.Index));
-            var dcg = 0.0;
-            for (var r = 0; r < Math.Min(cutOff, blended.Length); r++)
-            {
-                if (blended[r].Score > 0 && row.Relevant[blended[r].Index])
-                {
-                    dcg += 1.0 / Math.Log2(r + 2);
-                }
-            }
-
-            var idcg = 0.0;
-            for (var r = 0; r < Math.Min(cutOff, row.TargetCount); r++)
-            {
-                idcg += 1.0 / Math.Log2(r + 2);
-            }
-
-            total += idcg > 0 ? dcg / idcg : 0;
+            blended[c] = (s, c);
         }
 
-        return table.Rows.Length > 0 ? total / table.Rows.Length : 0;
+        // Ties go to the lower item index, as in ModelRanking (candidates are ascending).
+        Array.Sort(blended, static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Index.CompareTo(y.Index));
+        var dcg = 0.0;
+        for (var r = 0; r < Math.Min(cutOff, blended.Length); r++)
+        {
+            if (blended[r].Score > 0 && row.Relevant[blended[r].Index])
+            {
+                dcg += 1.0 / Math.Log2(r + 2);
+            }
+        }
+
+        var idcg = 0.0;
+        for (var r = 0; r < Math.Min(cutOff, row.TargetCount); r++)
+        {
+            idcg += 1.0 / Math.Log2(r + 2);
+        }
+
+        return idcg > 0 ? dcg / idcg : 0;
     }
 }
