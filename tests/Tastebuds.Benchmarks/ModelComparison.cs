@@ -13,7 +13,7 @@ namespace Tastebuds.Benchmarks;
 /// <c>models [--seed N]... [--validation] [--only a,b] [key=value...]</c>: every recommender of Core on HetRec
 /// (artists, tags and friends) on one split per seed, as docs/evaluation.md reports it. Keys tune the models:
 /// als.factors, als.iterations, als.alpha, als.reg, rp3.alpha, rp3.beta, rp3.k, rp3.weights, iknn.k, iknn.shrink,
-/// tags.own, tags.profile.
+/// tags.own, tags.profile, tags.norm, hybrid.without=name+name.
 /// </summary>
 internal static class ModelComparison
 {
@@ -97,13 +97,18 @@ internal static class ModelComparison
         var iknn = new ItemKnnModel();
         iknn = iknn with { Neighbours = (int)D("iknn.k", iknn.Neighbours), Shrink = D("iknn.shrink", iknn.Shrink) };
         var tags = new TagModel();
-        tags = tags with { OwnTags = D("tags.own", tags.OwnTags), ProfileTags = (int)D("tags.profile", tags.ProfileTags) };
+        tags = tags with
+        {
+            OwnTags = D("tags.own", tags.OwnTags), ProfileTags = (int)D("tags.profile", tags.ProfileTags),
+            ItemNormExponent = D("tags.norm", tags.ItemNormExponent),
+        };
         var similarity = new SimilarityOptions();
         var scoring = new RecommendationOptions();
         var userKnn = new[] { SimilarityMetric.Cosine, SimilarityMetric.Jaccard, SimilarityMetric.Pearson }
             .Select(m => (IRecommenderModel)new UserKnnModel(m, similarity, scoring)).ToList();
         var friends = new FriendModel();
-        var components = new IRecommenderModel[] { als, rp3, iknn, userKnn[0], tags, friends };
+        var without = s.TryGetValue("hybrid.without", out var w) ? w.Split('+') : [];
+        var components = new IRecommenderModel[] { als, rp3, iknn, userKnn[0], tags, friends }.Where(c => !without.Contains(c.Name)).ToArray();
         return [.. userKnn, iknn, rp3, als, tags, friends, new HybridModel(components)];
     }
 }

@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "models")
     return;
 }
 
+if (args.Length > 0 && args[0] == "als-scale")
+{
+    AlsScaleMeasurement.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await PipelineMeasurement.RunAsync(args[1..]);

@@ -34,8 +34,11 @@ public static class ModelRanking
         return result;
     }
 
-    internal static ModelRecommendation[] Top(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
+    /// <summary>As above, with a caller's buffer of one score per item (reused between users).</summary>
+    public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(scores);
         Array.Clear(scores);
         model.Score(user, scores);
         foreach (var own in model.Input.ItemsOf(user))

@@ -12,11 +12,16 @@ public sealed record TagModel : IRecommenderModel
 
     public string Name => MethodName;
 
-    public double OwnTags { get; init; } = 0.5;
+    public double OwnTags { get; init; } = 0.2;
 
-    public int ProfileTags { get; init; } = 100;
+    public int ProfileTags { get; init; } = 300;
 
     public int ExplainTags { get; init; } = 3;
+
+    /// <summary>
+    /// e in <c>T(i) = raw(i) / ‖raw(i)‖^e</c>: 1 is the cosine; below 1 an item with more tagging evidence counts more.
+    /// </summary>
+    public double ItemNormExponent { get; init; } = 0.5;
 
     public ITrainedModel Fit(ModelInput input, CancellationToken cancellationToken)
     {
@@ -30,6 +35,7 @@ public sealed record TagModel : IRecommenderModel
         private readonly Dictionary<int, double>[] _itemProfiles;
         private readonly Dictionary<int, double>[] _ownProfiles;
         private readonly (int Item, double Value)[][] _postings;
+        private readonly KeyValuePair<int, double>[][] _userProfiles;
 
         public TagProfiles(TagModel model, ModelInput input)
         {
@@ -57,8 +63,8 @@ public sealed record TagModel : IRecommenderModel
             }
 
             double Idf(int t) => Math.Log((double)tagged / df[t]);
-            _itemProfiles = itemCounts.Select(c => Normalised(c, Idf)).ToArray();
-            _ownProfiles = ownCounts.Select(c => Normalised(c, t => df[t] > 0 ? Idf(t) : 0)).ToArray();
+            _itemProfiles = itemCounts.Select(c => Normalised(c, Idf, model.ItemNormExponent)).ToArray();
+            _ownProfiles = ownCounts.Select(c => Normalised(c, t => df[t] > 0 ? Idf(t) : 0, 1)).ToArray();
             var lists = Enumerable.Range(0, input.Side.TagCount).Select(_ => new List<(int, double)>()).ToArray();
             for (var i = 0; i < _itemProfiles.Length; i++)
             {
@@ -69,6 +75,8 @@ public sealed record TagModel : IRecommenderModel
             }
 
             _postings = lists.Select(l => l.ToArray()).ToArray();
+            _userProfiles = new KeyValuePair<int, double>[input.UserCount][];
+            Parallel.For(0, input.UserCount, u => _userProfiles[u] = BuildProfile(u));
         }
 
         public string Name => MethodName;
@@ -77,7 +85,7 @@ public sealed record TagModel : IRecommenderModel
 
         public void Score(int user, Span<double> scores)
         {
-            foreach (var (t, q) in Profile(user))
+            foreach (var (t, q) in _userProfiles[user])
             {
                 foreach (var (item, value) in _postings[t])
                 {
@@ -89,7 +97,7 @@ public sealed record TagModel : IRecommenderModel
         public ModelExplanation Explain(int user, int item)
         {
             var profile = _itemProfiles[item];
-            var evidence = Profile(user)
+            var evidence = _userProfiles[user]
                 .Where(p => profile.ContainsKey(p.Key))
                 .Select(p => new Evidence(EvidenceKind.Tag, p.Key, p.Value, p.Value * profile[p.Key]))
                 .OrderByDescending(e => e.Contribution).ThenBy(e => e.Id)
@@ -97,7 +105,7 @@ public sealed record TagModel : IRecommenderModel
             return new ModelExplanation(Name, [.. evidence]);
         }
 
-        private KeyValuePair<int, double>[] Profile(int user)
+        private KeyValuePair<int, double>[] BuildProfile(int user)
         {
             var sum = new Dictionary<int, double>();
             var items = Input.ItemsOf(user);
@@ -114,7 +122,7 @@ public sealed record TagModel : IRecommenderModel
             var profile = new Dictionary<int, double>();
             foreach (var (t, v) in sum)
             {
-                profile[t] = v / norm;
+                profile[t] = norm > 0 ? v / norm : 0;
             }
 
             foreach (var (t, v) in _ownProfiles[user])
@@ -125,7 +133,7 @@ public sealed record TagModel : IRecommenderModel
             return [.. profile.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(_model.ProfileTags)];
         }
 
-        private static Dictionary<int, double> Normalised(Dictionary<int, int>? counts, Func<int, double> idf)
+        private static Dictionary<int, double> Normalised(Dictionary<int, int>? counts, Func<int, double> idf, double exponent)
         {
             if (counts is null)
             {
@@ -134,7 +142,8 @@ public sealed record TagModel : IRecommenderModel
 
             var values = counts.ToDictionary(c => c.Key, c => Math.Log(1 + c.Value) * idf(c.Key));
             var norm = Math.Sqrt(values.Values.Sum(v => v * v));
-            return norm > 0 ? values.ToDictionary(v => v.Key, v => v.Value / norm) : [];
+            var scale = exponent == 1 ? norm : Math.Pow(norm, exponent);
+            return norm > 0 ? values.ToDictionary(v => v.Key, v => v.Value / scale) : [];
         }
     }
 }

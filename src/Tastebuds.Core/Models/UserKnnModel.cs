@@ -10,7 +10,8 @@ namespace Tastebuds.Core.Models;
 /// </summary>
 public sealed record UserKnnModel(SimilarityMetric Metric, SimilarityOptions Similarity, RecommendationOptions Scoring) : IRecommenderModel
 {
-    public string Name => "userknn-" + Metric.ToString().ToLowerInvariant();
+    /// <summary>The metric's name (cosine, jaccard, pearson), as today's rows in the <c>metric</c> column.</summary>
+    public string Name => Metric.ToString().ToLowerInvariant();
 
     public ITrainedModel Fit(ModelInput input, CancellationToken cancellationToken)
     {
