@@ -10,7 +10,10 @@ public sealed record TagModel : IRecommenderModel
 {
     public const string MethodName = "tags";
 
-    public string Name => MethodName;
+    public string Name => Label ?? MethodName;
+
+    /// <summary>A name other than "tags", to tell two settings apart (the hybrid's own tag scorer).</summary>
+    public string? Label { get; init; }
 
     public double OwnTags { get; init; } = 0.2;
 
@@ -79,7 +82,7 @@ public sealed record TagModel : IRecommenderModel
             Parallel.For(0, input.UserCount, u => _userProfiles[u] = BuildProfile(u));
         }
 
-        public string Name => MethodName;
+        public string Name => _model.Name;
 
         public ModelInput Input { get; }
 

@@ -22,7 +22,7 @@ public class ItemGraphModelTests
     [Test]
     public void Item_knn_scores_are_sums_of_cosine_similarities_to_the_users_items()
     {
-        var model = new ItemKnnModel().Fit(Input(), CancellationToken.None);
+        var model = new ItemKnnModel { Shrink = 0 }.Fit(Input(), CancellationToken.None);
         var graph = ((ItemGraphModel)model).Graph;
 
         // Item columns over users: i0 (1,1,0,0), i1 (1,1,1,0), i2 (0,1,1,1), i3 (0,0,0,1).
@@ -86,7 +86,7 @@ public class ItemGraphModelTests
     [Test]
     public void Item_knn_explains_with_the_users_items_that_contribute_most()
     {
-        var model = new ItemKnnModel().Fit(Input(), CancellationToken.None);
+        var model = new ItemKnnModel { Shrink = 0 }.Fit(Input(), CancellationToken.None);
         var explanation = model.Explain(2, 0);
         var names = new[] { "Air", "Bach", "Cher", "Dido" };
         using (Assert.EnterMultipleScope())
