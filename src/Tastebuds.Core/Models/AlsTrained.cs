@@ -9,6 +9,7 @@ public sealed class AlsTrained : ITrainedModel
 {
     private readonly AlsModel _settings;
     private readonly float[] _userConfidence;
+    private readonly Lazy<double[]> _gram;
 
     internal AlsTrained(AlsModel settings, ModelInput input, float[] userFactors, float[] itemFactors, float[] userConfidence, TimeSpan elapsed)
     {
@@ -18,6 +19,7 @@ public sealed class AlsTrained : ITrainedModel
         ItemFactors = itemFactors;
         _userConfidence = userConfidence;
         TrainingElapsed = elapsed;
+        _gram = new Lazy<double[]>(Gram);
     }
 
     public string Name => AlsModel.MethodName;
@@ -47,49 +49,66 @@ public sealed class AlsTrained : ITrainedModel
         }
     }
 
-    public ModelExplanation Explain(int user, int item)
+    public ModelExplanation Explain(int user, int item) => ExplainAll(user, [item])[0];
+
+    public IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         var k = Factors;
         var history = Input.ItemsOf(user);
         if (history.IsEmpty)
         {
-            return ModelExplanation.Empty(Name);
+            return [.. items.Select(_ => ModelExplanation.Empty(Name))];
         }
 
+        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: YᵀC_uY + λI.
         var start = Input.Matrix.Slice(Input.Kind).UserOffsets[user];
+        var a = (double[])_gram.Value.Clone();
+        for (var e = 0; e < history.Length; e++)
+        {
+            AddOuter(a, ItemVector(history[e]), _userConfidence[start + e] - 1.0);
+        }
+
+        var factor = Cholesky.Factor(a, k);
+        var result = new List<ModelExplanation>(items.Count);
+        foreach (var item in items)
+        {
+            var weighted = Cholesky.Solve(factor, k, ItemVector(item));
+            var evidence = new List<Evidence>(history.Length);
+            for (var e = 0; e < history.Length; e++)
+            {
+                var yj = ItemVector(history[e]);
+                var dot = 0.0;
+                for (var d = 0; d < k; d++)
+                {
+                    dot += weighted[d] * yj[d];
+                }
+
+                evidence.Add(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
+            }
+
+            result.Add(new ModelExplanation(Name,
+                [.. evidence.OrderByDescending(x => x.Contribution).ThenBy(x => x.Id).Take(_settings.ExplainItems)]));
+        }
+
+        return result;
+    }
+
+    private double[] Gram()
+    {
+        var k = Factors;
         var a = new double[k * k];
         for (var d = 0; d < k; d++)
         {
             a[(d * k) + d] = _settings.Regularization;
         }
 
-        // YᵀY over all items plus (c − 1)·y_j y_jᵀ over the history, which is YᵀC_uY + λI.
         for (var i = 0; i < Input.ItemCount; i++)
         {
             AddOuter(a, ItemVector(i), 1.0);
         }
 
-        for (var e = 0; e < history.Length; e++)
-        {
-            AddOuter(a, ItemVector(history[e]), _userConfidence[start + e] - 1.0);
-        }
-
-        var weighted = Cholesky.Solve(a, k, ItemVector(item));
-        var evidence = new List<Evidence>(history.Length);
-        for (var e = 0; e < history.Length; e++)
-        {
-            var yj = ItemVector(history[e]);
-            var dot = 0.0;
-            for (var d = 0; d < k; d++)
-            {
-                dot += weighted[d] * yj[d];
-            }
-
-            evidence.Add(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
-        }
-
-        return new ModelExplanation(Name,
-            [.. evidence.OrderByDescending(x => x.Contribution).ThenBy(x => x.Id).Take(_settings.ExplainItems)]);
+        return a;
     }
 
     private static void AddOuter(double[] a, ReadOnlySpan<float> v, double scale)

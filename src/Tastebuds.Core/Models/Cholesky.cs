@@ -1,9 +1,10 @@
 namespace Tastebuds.Core.Models;
 
-/// <summary>Solves A·x = b for a small symmetric positive-definite A (row-major n×n) by Cholesky factorisation.</summary>
+/// <summary>Cholesky factorisation and solve for a small symmetric positive-definite A (row-major n×n).</summary>
 internal static class Cholesky
 {
-    public static double[] Solve(double[] a, int n, ReadOnlySpan<float> b)
+    /// <summary>The lower-triangular L with A = L·Lᵀ.</summary>
+    public static double[] Factor(double[] a, int n)
     {
         var l = new double[n * n];
         for (var i = 0; i < n; i++)
@@ -32,6 +33,12 @@ internal static class Cholesky
             }
         }
 
+        return l;
+    }
+
+    /// <summary>x with L·Lᵀ·x = b, for L from <see cref="Factor"/>.</summary>
+    public static double[] Solve(double[] l, int n, ReadOnlySpan<float> b)
+    {
         var z = new double[n];
         for (var i = 0; i < n; i++)
         {

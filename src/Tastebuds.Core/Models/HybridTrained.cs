@@ -51,9 +51,14 @@ public sealed class HybridTrained : ITrainedModel
     }
 
     /// <summary>Each component's share of the blended score, then the reasons of the largest one.</summary>
-    public ModelExplanation Explain(int user, int item)
+    public ModelExplanation Explain(int user, int item) => ExplainAll(user, [item])[0];
+
+    public IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items)
     {
-        var parts = new double[_components.Length];
+        ArgumentNullException.ThrowIfNull(items);
+
+        // The scaling needs each component's maximum over all items: one full pass per component, not per item.
+        var parts = new double[items.Count, _components.Length];
         var buffer = new double[Input.ItemCount];
         for (var m = 0; m < _components.Length; m++)
         {
@@ -65,26 +70,41 @@ public sealed class HybridTrained : ITrainedModel
             Array.Clear(buffer);
             _components[m].Score(user, buffer);
             HybridBlend.Normalise(buffer, Input.ItemsOf(user));
-            parts[m] = Tuning.Weights[m] * buffer[item];
-        }
-
-        var total = parts.Sum();
-        if (total <= 0)
-        {
-            return ModelExplanation.Empty(Name);
-        }
-
-        var evidence = new List<Evidence>();
-        for (var m = 0; m < parts.Length; m++)
-        {
-            if (parts[m] > 0)
+            for (var n = 0; n < items.Count; n++)
             {
-                evidence.Add(new Evidence(EvidenceKind.Component, m, Tuning.Weights[m], parts[m] / total, _components[m].Name));
+                parts[n, m] = Tuning.Weights[m] * buffer[items[n]];
             }
         }
 
-        evidence.Sort(static (a, b) => b.Contribution.CompareTo(a.Contribution));
-        evidence.AddRange(_components[evidence[0].Id].Explain(user, item).Evidence);
-        return new ModelExplanation(Name, evidence);
+        var result = new List<ModelExplanation>(items.Count);
+        for (var n = 0; n < items.Count; n++)
+        {
+            var total = 0.0;
+            for (var m = 0; m < _components.Length; m++)
+            {
+                total += parts[n, m];
+            }
+
+            if (total <= 0)
+            {
+                result.Add(ModelExplanation.Empty(Name));
+                continue;
+            }
+
+            var evidence = new List<Evidence>();
+            for (var m = 0; m < _components.Length; m++)
+            {
+                if (parts[n, m] > 0)
+                {
+                    evidence.Add(new Evidence(EvidenceKind.Component, m, Tuning.Weights[m], parts[n, m] / total, _components[m].Name));
+                }
+            }
+
+            evidence.Sort(static (a, b) => b.Contribution.CompareTo(a.Contribution));
+            evidence.AddRange(_components[evidence[0].Id].Explain(user, items[n]).Evidence);
+            result.Add(new ModelExplanation(Name, evidence));
+        }
+
+        return result;
     }
 }

@@ -27,4 +27,10 @@ public interface ITrainedModel
 
     /// <summary>Why <paramref name="item"/> scores for <paramref name="user"/>, largest contributions first.</summary>
     ModelExplanation Explain(int user, int item);
+
+    /// <summary>
+    /// <see cref="Explain"/> for each of a user's recommended items; models with per-user work (the hybrid's
+    /// scaling, iALS's factorisation) do it once.
+    /// </summary>
+    IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items) => [.. items.Select(i => Explain(user, i))];
 }
