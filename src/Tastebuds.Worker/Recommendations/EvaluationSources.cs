@@ -39,8 +39,7 @@ public static class EvaluationSources
             ids.TryGetValue((kind, artist, name), out var id) ? id : ids[(kind, artist, name)] = ids.Count + 1;
 
         var rows = new List<Interaction>();
-        var tags = new List<TagRow>();
-        var tagIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tagged = new List<(long User, string Tag, string Artist, string Track)>();
         var userIds = world.Users.Select((u, n) => (u.Name, Id: n + 1L)).ToDictionary(p => p.Name, p => p.Id, StringComparer.Ordinal);
         var friends = new List<FriendRow>();
         var userId = 0L;
@@ -52,12 +51,7 @@ public static class EvaluationSources
                 continue;
             }
 
-            foreach (var tag in user.PersonalTags)
-            {
-                var tagId = tagIds.TryGetValue(tag.Tag, out var known) ? known : tagIds[tag.Tag] = tagIds.Count + 1;
-                tags.AddRange(tag.Tracks.Select(t => new TagRow(userId, Id(ItemKind.Track, t.Artist.Name, t.Name), tagId)));
-            }
-
+            tagged.AddRange(user.PersonalTags.SelectMany(tag => tag.Tracks.Select(t => (userId, tag.Tag, t.Artist.Name, t.Name))));
             friends.AddRange(user.Friends.Where(userIds.ContainsKey).Select(f => new FriendRow(userId, userIds[f])));
 
             var loved = user.LovedTracks.Select(l => l.Track).ToList();
@@ -89,7 +83,11 @@ public static class EvaluationSources
             }
         }
 
-        // Tags on tracks the user does not hold, and friends who are private, drop out when the matrix is built.
+        // Track ids of tagged tracks are given after the interactions' so that the dense indices (and so the split)
+        // are those of a world without tags. Tags on tracks nobody holds and private friends drop out of the matrix.
+        var tagIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tags = tagged.Select(t => new TagRow(t.User, Id(ItemKind.Track, t.Artist, t.Track),
+            tagIds.TryGetValue(t.Tag, out var known) ? known : tagIds[t.Tag] = tagIds.Count + 1)).ToList();
         return new EvaluationData($"sandbox world ({users} users, seed {seed})", ItemKind.Track, rows, tags, friends);
     }
 
