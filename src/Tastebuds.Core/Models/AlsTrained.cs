@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Tastebuds.Core.Models;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed class AlsTrained : ITrainedModel
     private readonly AlsModel _settings;
     private readonly float[] _userConfidence;
     private readonly Lazy<double[]> _gram;
+    private readonly Lazy<float[]> _itemBlocks;
 
     internal AlsTrained(AlsModel settings, ModelInput input, float[] userFactors, float[] itemFactors, float[] userConfidence, TimeSpan elapsed)
     {
@@ -20,6 +23,7 @@ public sealed class AlsTrained : ITrainedModel
         _userConfidence = userConfidence;
         TrainingElapsed = elapsed;
         _gram = new Lazy<double[]>(Gram);
+        _itemBlocks = new Lazy<float[]>(ItemBlocks);
     }
 
     public string Name => AlsModel.MethodName;
@@ -40,12 +44,32 @@ public sealed class AlsTrained : ITrainedModel
 
     public double Predict(int user, int item) => VectorMath.Dot(UserVector(user), ItemVector(item));
 
+    /// <summary>
+    /// y_i·x_u for every item, eight items at a time from a factor-major copy of the item factors (one SIMD
+    /// multiply-add per factor and block, no horizontal sums): the full pass is the cost of iALS at 200,000 items.
+    /// </summary>
     public void Score(int user, Span<double> scores)
     {
+        var k = Factors;
+        var lanes = Vector<float>.Count;
         var xu = UserVector(user);
-        for (var i = 0; i < scores.Length; i++)
+        var blocks = _itemBlocks.Value;
+        var items = Input.ItemCount;
+        var result = new float[lanes];
+        for (int b = 0, first = 0; first < items; b++, first += lanes)
         {
-            scores[i] = VectorMath.Dot(xu, ItemVector(i));
+            var acc = Vector<float>.Zero;
+            var block = blocks.AsSpan(b * k * lanes, k * lanes);
+            for (var d = 0; d < k; d++)
+            {
+                acc += new Vector<float>(xu[d]) * new Vector<float>(block.Slice(d * lanes, lanes));
+            }
+
+            acc.CopyTo(result);
+            for (var l = 0; l < lanes && first + l < items; l++)
+            {
+                scores[first + l] = result[l];
+            }
         }
     }
 
@@ -92,6 +116,26 @@ public sealed class AlsTrained : ITrainedModel
         }
 
         return result;
+    }
+
+    /// <summary>Item factors as [block of Vector&lt;float&gt;.Count items][factor][lane], the last block zero-padded.</summary>
+    private float[] ItemBlocks()
+    {
+        var k = Factors;
+        var lanes = Vector<float>.Count;
+        var blockCount = (Input.ItemCount + lanes - 1) / lanes;
+        var blocks = new float[blockCount * k * lanes];
+        for (var i = 0; i < Input.ItemCount; i++)
+        {
+            var (b, l) = (i / lanes, i % lanes);
+            var yi = ItemVector(i);
+            for (var d = 0; d < k; d++)
+            {
+                blocks[(((b * k) + d) * lanes) + l] = yi[d];
+            }
+        }
+
+        return blocks;
     }
 
     private double[] Gram()

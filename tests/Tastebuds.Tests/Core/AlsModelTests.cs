@@ -74,4 +74,15 @@ public class AlsModelTests
             Assert.That(explanation.Evidence.Sum(e => e.Contribution), Is.EqualTo(model.Predict(0, 3)).Within(0.05));
         }
     }
+
+    [Test]
+    public void Als_block_scoring_equals_the_dot_product_for_every_item_including_a_partial_last_block()
+    {
+        var input = new ModelInput(InteractionMatrix.Build(ClusterWorld.Create(10, seed: 2)), ItemKind.Track);
+        Assume.That(input.ItemCount % System.Numerics.Vector<float>.Count, Is.Not.Zero, "the world should end in a partial block");
+        var model = new AlsModel { Factors = 12, Iterations = 3 }.Train(input, CancellationToken.None);
+        var scores = new double[input.ItemCount];
+        model.Score(3, scores);
+        Assert.That(scores, Is.EqualTo(Enumerable.Range(0, input.ItemCount).Select(i => model.Predict(3, i))).Within(1e-5));
+    }
 }
