@@ -39,6 +39,11 @@ public static class ModelRanking
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(scores);
+        if (count <= 0)
+        {
+            return [];
+        }
+
         Array.Clear(scores);
         model.Score(user, scores);
         foreach (var own in model.Input.ItemsOf(user))
@@ -49,18 +54,26 @@ public static class ModelRanking
         // A bounded heap keeps the best `keep` items; with a group cap some may be skipped, so keep more.
         var keep = groupOfItem is null ? count : (int)Math.Min(scores.Length, (long)count * 4);
         var heap = new PriorityQueue<int, (double Score, int Item)>(keep + 1, WorstFirst.Instance);
+        // Once the heap is full, an item must beat its worst score (ties lose: they come later in item order),
+        // which one comparison against `floor` rules out for nearly every item.
+        var floor = 0.0;
         for (var i = 0; i < scores.Length; i++)
         {
             var s = scores[i];
-            if (s > 0 && double.IsFinite(s))
+            if (s > floor && double.IsFinite(s))
             {
                 if (heap.Count < keep)
                 {
                     heap.Enqueue(i, (s, i));
                 }
-                else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((s, i), worst) > 0)
+                else
                 {
                     heap.DequeueEnqueue(i, (s, i));
+                }
+
+                if (heap.Count == keep && heap.TryPeek(out _, out var worst))
+                {
+                    floor = worst.Score;
                 }
             }
         }
