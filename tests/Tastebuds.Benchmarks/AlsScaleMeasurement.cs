@@ -45,6 +45,13 @@ internal static class AlsScaleMeasurement
                 $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - scoringCpu).TotalSeconds:F2} s");
         }
 
+        var model = new AlsModel { Factors = factors, Iterations = 1 }.Train(input, CancellationToken.None);
+        var all = Stopwatch.StartNew();
+        var allCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var lists = ModelRanking.TopAll(model, 50, CancellationToken.None);
+        Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
+            $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+
         times.Sort();
         Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Tastebuds.Core.Models;
 
@@ -7,7 +8,7 @@ namespace Tastebuds.Core.Models;
 /// <c>A_u = YᵀC_uY + λI</c> (Cholesky-factored), the score splits exactly into one part per history item j,
 /// <c>c(u,j)·(A_u⁻¹ y_i)·y_j</c>, when x_u is A_u's solution (after CG it is close to it).
 /// </summary>
-public sealed class AlsTrained : ITrainedModel
+public sealed class AlsTrained : ITrainedModel, IBatchScorer
 {
     private readonly AlsModel _settings;
     private readonly float[] _userConfidence;
@@ -50,25 +51,48 @@ public sealed class AlsTrained : ITrainedModel
     /// </summary>
     public void Score(int user, Span<double> scores)
     {
+        var buffer = new double[scores.Length];
+        ScoreBatch([user], [buffer]);
+        buffer.CopyTo(scores);
+    }
+
+    public void ScoreBatch(ReadOnlySpan<int> users, double[][] scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
         var k = Factors;
         var lanes = Vector<float>.Count;
-        var xu = UserVector(user);
-        var blocks = _itemBlocks.Value;
-        var items = Input.ItemCount;
-        var result = new float[lanes];
-        for (int b = 0, first = 0; first < items; b++, first += lanes)
+        var broadcast = new Vector<float>[users.Length * k];
+        for (var n = 0; n < users.Length; n++)
         {
-            var acc = Vector<float>.Zero;
-            var block = blocks.AsSpan(b * k * lanes, k * lanes);
+            var xu = UserVector(users[n]);
             for (var d = 0; d < k; d++)
             {
-                acc += new Vector<float>(xu[d]) * new Vector<float>(block.Slice(d * lanes, lanes));
+                broadcast[(n * k) + d] = new Vector<float>(xu[d]);
             }
+        }
 
-            acc.CopyTo(result);
-            for (var l = 0; l < lanes && first + l < items; l++)
+        var blocks = MemoryMarshal.Cast<float, Vector<float>>(_itemBlocks.Value.AsSpan());
+        var items = Input.ItemCount;
+        Span<float> result = stackalloc float[lanes];
+        for (int b = 0, first = 0; first < items; b++, first += lanes)
+        {
+            // One block of item factors (k vectors) stays in L1 while every user of the batch is scored against it.
+            var block = blocks.Slice(b * k, k);
+            for (var n = 0; n < users.Length; n++)
             {
-                scores[first + l] = result[l];
+                var x = broadcast.AsSpan(n * k, k);
+                var acc = Vector<float>.Zero;
+                for (var d = 0; d < k; d++)
+                {
+                    acc += x[d] * block[d];
+                }
+
+                var target = scores[n];
+                acc.CopyTo(result);
+                for (var l = 0; l < lanes && first + l < items; l++)
+                {
+                    target[first + l] = result[l];
+                }
             }
         }
     }

@@ -15,24 +15,51 @@ public static class ModelRanking
         return Top(model, user, count, scores, groupOfItem, maxPerGroup);
     }
 
-    /// <summary>Every user's top list, in parallel; a user index maps to its list.</summary>
+    /// <summary>
+    /// Every user's top list, in parallel; a user index maps to its list. A model that can score several users in
+    /// one pass (<see cref="IBatchScorer"/>, iALS) is asked for <see cref="BatchSize"/> users at a time.
+    /// </summary>
     public static ModelRecommendation[][] TopAll(ITrainedModel model, int count, CancellationToken cancellationToken,
         long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(model);
         var result = new ModelRecommendation[model.Input.UserCount][];
-        var pool = new ConcurrentBag<double[]>();
-        Parallel.For(0, result.Length,
+        var batch = model is IBatchScorer ? BatchSize : 1;
+        var pool = new ConcurrentBag<double[][]>();
+        Parallel.For(0, (result.Length + batch - 1) / batch,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
-            () => pool.TryTake(out var s) ? s : new double[model.Input.ItemCount],
-            (u, _, scores) =>
+            () => pool.TryTake(out var s) ? s : [.. Enumerable.Range(0, batch).Select(_ => new double[model.Input.ItemCount])],
+            (b, _, buffers) =>
             {
-                result[u] = Top(model, u, count, scores, groupOfItem, maxPerGroup);
-                return scores;
+                var first = b * batch;
+                var users = Enumerable.Range(first, Math.Min(batch, result.Length - first)).ToArray();
+                foreach (var buffer in buffers)
+                {
+                    Array.Clear(buffer);
+                }
+
+                if (model is IBatchScorer scorer)
+                {
+                    scorer.ScoreBatch(users, buffers);
+                }
+                else
+                {
+                    model.Score(users[0], buffers[0]);
+                }
+
+                for (var n = 0; n < users.Length; n++)
+                {
+                    result[users[n]] = Select(model, users[n], count, buffers[n], groupOfItem, maxPerGroup);
+                }
+
+                return buffers;
             },
             pool.Add);
         return result;
     }
+
+    /// <summary>Users scored together by an <see cref="IBatchScorer"/>.</summary>
+    public const int BatchSize = 16;
 
     /// <summary>As above, with a caller's buffer of one score per item (reused between users).</summary>
     public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
@@ -46,6 +73,16 @@ public static class ModelRanking
 
         Array.Clear(scores);
         model.Score(user, scores);
+        return Select(model, user, count, scores, groupOfItem, maxPerGroup);
+    }
+
+    private static ModelRecommendation[] Select(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+
         foreach (var own in model.Input.ItemsOf(user))
         {
             scores[own] = 0;

@@ -85,4 +85,17 @@ public class AlsModelTests
         model.Score(3, scores);
         Assert.That(scores, Is.EqualTo(Enumerable.Range(0, input.ItemCount).Select(i => model.Predict(3, i))).Within(1e-5));
     }
+
+    [Test]
+    public void Als_top_lists_in_batches_equal_the_lists_one_user_at_a_time()
+    {
+        var input = new ModelInput(InteractionMatrix.Build(ClusterWorld.Create(10, seed: 4)), ItemKind.Track);
+        var model = new AlsModel { Factors = 16, Iterations = 3 }.Train(input, CancellationToken.None);
+        var batched = ModelRanking.TopAll(model, 10, CancellationToken.None);
+        Assert.That(input.UserCount, Is.GreaterThan(ModelRanking.BatchSize), "several batches, the last one partial");
+        for (var u = 0; u < input.UserCount; u++)
+        {
+            Assert.That(batched[u], Is.EqualTo(ModelRanking.Top(model, u, 10)), $"user {u}");
+        }
+    }
 }
