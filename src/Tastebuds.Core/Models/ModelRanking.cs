@@ -19,8 +19,10 @@ public static class ModelRanking
     /// Every user's top list, in parallel; a user index maps to its list. A model that can score several users in
     /// one pass (<see cref="IBatchScorer"/>, iALS) is asked for <see cref="BatchSize"/> users at a time.
     /// </summary>
+    /// <param name="excluded">Per user, items never to recommend beyond the user's own (dismissed or disliked tracks).</param>
     public static ModelRecommendation[][] TopAll(ITrainedModel model, int count, CancellationToken cancellationToken,
-        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1)
+        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1,
+        IReadOnlyDictionary<int, int[]>? excluded = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var result = new ModelRecommendation[model.Input.UserCount][];
@@ -49,6 +51,11 @@ public static class ModelRanking
 
                 for (var n = 0; n < users.Length; n++)
                 {
+                    foreach (var item in excluded?.GetValueOrDefault(users[n]) ?? [])
+                    {
+                        buffers[n][item] = 0;
+                    }
+
                     result[users[n]] = Select(model, users[n], count, buffers[n], groupOfItem, maxPerGroup);
                 }
 

@@ -65,4 +65,20 @@ public class ModelContractTests
             Assert.That(uncapped.Select(r => artistOf[r.Item]), Is.Not.Unique, "the world puts several of a user's best tracks under one artist");
         }
     }
+
+    [Test]
+    public void Excluded_items_are_skipped_and_the_list_fills_up_from_below()
+    {
+        var input = Input();
+        var trained = new Rp3BetaModel().Fit(input, CancellationToken.None);
+        var before = ModelRanking.TopAll(trained, 10, CancellationToken.None);
+        var dismissed = before[0].Take(2).Select(r => r.Item).ToArray();
+        var after = ModelRanking.TopAll(trained, 10, CancellationToken.None, excluded: new Dictionary<int, int[]> { [0] = dismissed });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(after[0].Select(r => r.Item), Is.EqualTo(before[0].Skip(2).Select(r => r.Item).Concat(after[0].Skip(8).Select(r => r.Item))));
+            Assert.That(after[0], Has.Length.EqualTo(10));
+            Assert.That(after[1], Is.EqualTo(before[1]), "other users untouched");
+        }
+    }
 }
