@@ -9,6 +9,18 @@ if (args.Length > 0 && args[0] == "evaluate")
     return;
 }
 
+if (args.Length > 0 && args[0] == "models")
+{
+    ModelComparison.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "als-scale")
+{
+    AlsScaleMeasurement.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await PipelineMeasurement.RunAsync(args[1..]);

@@ -23,7 +23,11 @@ public sealed record EvaluationReport(
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"Users {Users}, evaluated {EvaluatedUsers}, hidden items {TestItems}, train items {TrainItems}, pairs {PairsEvaluated}, neighbour pass {NeighbourElapsed.TotalMilliseconds:F0} ms");
+        // A model run (ModelEvaluation) has no shared neighbour pass: each user-kNN row carries its own.
+        var neighbourPass = PairsEvaluated == 0 && NeighbourElapsed == TimeSpan.Zero
+            ? ""
+            : string.Create(c, $", pairs {PairsEvaluated}, neighbour pass {NeighbourElapsed.TotalMilliseconds:F0} ms");
+        text.AppendLine(c, $"Users {Users}, evaluated {EvaluatedUsers}, hidden items {TestItems}, train items {TrainItems}{neighbourPass}");
         text.AppendLine();
         text.AppendLine(c, $"| method | P@{cutOff} | R@{cutOff} | NDCG@{cutOff} | MAP@{cutOff} | hit rate | coverage | wall time |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");

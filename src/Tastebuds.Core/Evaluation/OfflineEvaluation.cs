@@ -47,7 +47,7 @@ public static class OfflineEvaluation
             neighbours.Stats.Elapsed, neighbours.Stats.PairsEvaluated, methods);
     }
 
-    private static MethodResult Summarise(string method, HoldoutSplit split, Func<int, IReadOnlyList<int>> topOf,
+    internal static MethodResult Summarise(string method, HoldoutSplit split, Func<int, IReadOnlyList<int>> topOf,
         int cutOff, int trainItems, TimeSpan elapsed)
     {
         double precision = 0, recall = 0, ndcg = 0, map = 0, hitUsers = 0;
@@ -70,14 +70,14 @@ public static class OfflineEvaluation
     }
 
     /// <summary>Items by train holders descending, ties by item index ascending.</summary>
-    private static int[] PopularityOrder(InteractionMatrix train, ItemKind kind) =>
+    internal static int[] PopularityOrder(InteractionMatrix train, ItemKind kind) =>
         Enumerable.Range(0, train.ItemCount(kind))
             .Where(i => !train.HoldersOf(kind, i).IsEmpty)
             .OrderByDescending(i => train.HoldersOf(kind, i).Length)
             .ThenBy(i => i)
             .ToArray();
 
-    private static int[] TopPopular(InteractionMatrix train, ItemKind kind, int[] popular, int user, int cutOff)
+    internal static int[] TopPopular(InteractionMatrix train, ItemKind kind, int[] popular, int user, int cutOff)
     {
         var own = train.ItemsOf(user, kind).ToArray();
         return popular.Where(i => Array.BinarySearch(own, i) < 0).Take(cutOff).ToArray();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tastebuds.Core.Models;
 
 namespace Tastebuds.Core.HetRec;
 
@@ -28,6 +29,30 @@ public static class HetRecReader
         foreach (var (line, fields) in Rows(reader, 3))
         {
             rows.Add(new HetRecArtist(Int(fields[0], line), fields[1], fields[2], fields.Length > 3 ? fields[3] : ""));
+        }
+
+        return rows;
+    }
+
+    /// <summary><c>user_taggedartists.dat</c>: <c>userID artistID tagID day month year</c> (the date is not kept).</summary>
+    public static IReadOnlyList<TagRow> ReadUserTaggedArtists(TextReader reader)
+    {
+        var rows = new List<TagRow>();
+        foreach (var (line, fields) in Rows(reader, 3))
+        {
+            rows.Add(new TagRow(Int(fields[0], line), Int(fields[1], line), Int(fields[2], line)));
+        }
+
+        return rows;
+    }
+
+    /// <summary><c>user_friends.dat</c>: <c>userID friendID</c>.</summary>
+    public static IReadOnlyList<FriendRow> ReadUserFriends(TextReader reader)
+    {
+        var rows = new List<FriendRow>();
+        foreach (var (line, fields) in Rows(reader, 2))
+        {
+            rows.Add(new FriendRow(Int(fields[0], line), Int(fields[1], line)));
         }
 
         return rows;

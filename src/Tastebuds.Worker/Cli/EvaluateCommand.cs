@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tastebuds.Core.Evaluation;
+using Tastebuds.Core.Models;
 using Tastebuds.Worker.Database;
 using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Similarity;
@@ -11,8 +12,8 @@ using Tastebuds.Worker.Similarity;
 namespace Tastebuds.Worker.Cli;
 
 /// <summary>
-/// <c>evaluate [--source db|sandbox|hetrec] [--path DIR] [--users N] [--seed S] [--holdout F] [--k K] [--markdown]</c>:
-/// offline evaluation with the configured Algorithm settings. Only <c>db</c> needs (and only reads) a database.
+/// <c>evaluate [--source db|sandbox|hetrec] [--path DIR] [--users N] [--seed S] [--holdout F] [--k K] [--validation] [--markdown]</c>:
+/// offline evaluation of every method with the configured Algorithm settings. Only <c>db</c> needs (and only reads) a database.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -47,12 +48,17 @@ internal static class EvaluateCommand
         var k = new Option<int>("--k") { Description = $"Cut-off of the ranking metrics, 1 to {OptionRules.MaxLimit}.", DefaultValueFactory = _ => 10 }
             .InRange(1, OptionRules.MaxLimit);
         var markdown = new Option<bool>("--markdown") { Description = "Print the result as a Markdown table (for docs/evaluation.md)." };
+        var validation = new Option<bool>("--validation")
+        {
+            Description = "Score on a validation split carved from train (the same holdout rule, a derived seed) instead of the test split: the figures to tune settings by.",
+        };
 
         var command = new Command("evaluate",
             "Offline evaluation with the configured Algorithm settings: hide a share of each user's items, recommend from the rest, and print "
-            + "cosine, jaccard, pearson and most-popular side by side (precision, recall, NDCG, MAP at k, hit rate, coverage, run time). Writes nothing.")
+            + "user-kNN (cosine, jaccard, pearson), item-knn, rp3beta, als, tags, friends, the hybrid and most-popular side by side on one split "
+            + "(precision, recall, NDCG, MAP at k, hit rate, coverage, run time). Writes nothing.")
         {
-            source, path, users, seed, holdout, k, markdown,
+            source, path, users, seed, holdout, k, validation, markdown,
         };
         command.SetAction((parse, _) => Verb.RunAsync(async (host, ct) =>
         {
@@ -72,8 +78,9 @@ internal static class EvaluateCommand
                 _ => EvaluationSources.FromSandbox(parse.GetValue(users), parse.GetValue(seed)),
             };
             var cutOff = parse.GetValue(k);
-            var report = await Task.Run(() => EvaluationRunner.Run(data, settings, parse.GetValue(holdout), cutOff, parse.GetValue(seed), ct), ct);
-            Print(data, report, cutOff, parse.GetValue(markdown));
+            var result = await Task.Run(() => EvaluationRunner.RunModels(data, settings, parse.GetValue(holdout), cutOff, parse.GetValue(seed),
+                parse.GetValue(validation), ct), ct);
+            Print(data, result, cutOff, parse.GetValue(markdown), parse.GetValue(validation));
             return ExitCodes.Ok;
         }, prepareDatabase: false));
         return command;
@@ -85,18 +92,22 @@ internal static class EvaluateCommand
         return await EvaluationSources.FromDatabaseAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
     }
 
-    private static void Print(EvaluationData data, EvaluationReport report, int k, bool markdown)
+    private static void Print(EvaluationData data, ModelEvaluationResult result, int k, bool markdown, bool validation)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"Source: {TerminalText.Escape(data.Description)}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows"));
+        var report = result.Report;
+        var sides = string.Create(c, $"{data.Tags?.Count ?? 0:N0} tag rows; {data.Friends?.Count ?? 0:N0} friend rows");
+        Console.WriteLine(string.Create(c,
+            $"Source: {TerminalText.Escape(data.Description)}; items: {data.Kind.ToString().ToLowerInvariant()}s; {data.Rows.Count:N0} interaction rows; {sides}; scored on the {(validation ? "validation" : "test")} split"));
         if (markdown)
         {
             Console.Write(report.ToMarkdown(k));
+            PrintHybrid(result);
             return;
         }
 
         Console.WriteLine(string.Create(c,
-            $"Users {report.Users:N0}, evaluated {report.EvaluatedUsers:N0}, hidden items {report.TestItems:N0}, train items {report.TrainItems:N0}, neighbour pass {report.NeighbourElapsed.TotalMilliseconds:0} ms"));
+            $"Users {report.Users:N0}, evaluated {report.EvaluatedUsers:N0}, hidden items {report.TestItems:N0}, train items {report.TrainItems:N0}"));
         var table = OutputTable.Create().Column("method").Column($"P@{k}", right: true).Column($"R@{k}", right: true)
             .Column($"NDCG@{k}", right: true).Column($"MAP@{k}", right: true).Column("hit rate", right: true)
             .Column("coverage", right: true).Column("time", right: true);
@@ -108,6 +119,19 @@ internal static class EvaluateCommand
 
         OutputTable.Print(table);
         Console.WriteLine(string.Create(c, $"Best NDCG@{k} / most-popular NDCG@{k} = {report.BestNdcgOverBaseline:0.00}"));
+        PrintHybrid(result);
+    }
+
+    private static void PrintHybrid(ModelEvaluationResult result)
+    {
+        foreach (var hybrid in result.Fitted.OfType<HybridTrained>())
+        {
+            var c = CultureInfo.InvariantCulture;
+            var t = hybrid.Tuning;
+            var weights = string.Join(", ", t.Components.Zip(t.Weights, (n, w) => string.Create(c, $"{n} {w:0.##}")));
+            Console.WriteLine(string.Create(c,
+                $"Hybrid weights (tuned on a validation split of train, {t.ValidationUsers:N0} users, {t.Trials.Count} trials, validation NDCG {t.ValidationNdcg:0.0000}): {weights}"));
+        }
     }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

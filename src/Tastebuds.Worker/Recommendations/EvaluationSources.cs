@@ -1,6 +1,7 @@
 using Npgsql;
 using Tastebuds.Core;
 using Tastebuds.Core.HetRec;
+using Tastebuds.Core.Models;
 using Tastebuds.Sandbox.World;
 using Tastebuds.Worker.Similarity;
 
@@ -38,6 +39,9 @@ public static class EvaluationSources
             ids.TryGetValue((kind, artist, name), out var id) ? id : ids[(kind, artist, name)] = ids.Count + 1;
 
         var rows = new List<Interaction>();
+        var tagged = new List<(long User, string Tag, string Artist, string Track)>();
+        var userIds = world.Users.Select((u, n) => (u.Name, Id: n + 1L)).ToDictionary(p => p.Name, p => p.Id, StringComparer.Ordinal);
+        var friends = new List<FriendRow>();
         var userId = 0L;
         foreach (var user in world.Users)
         {
@@ -46,6 +50,9 @@ public static class EvaluationSources
             {
                 continue;
             }
+
+            tagged.AddRange(user.PersonalTags.SelectMany(tag => tag.Tracks.Select(t => (userId, tag.Tag, t.Artist.Name, t.Name))));
+            friends.AddRange(user.Friends.Where(userIds.ContainsKey).Select(f => new FriendRow(userId, userIds[f])));
 
             var loved = user.LovedTracks.Select(l => l.Track).ToList();
             var lovedTracks = loved.Select(t => (t.Artist.Name, t.Name)).ToHashSet();
@@ -76,18 +83,47 @@ public static class EvaluationSources
             }
         }
 
-        return new EvaluationData($"sandbox world ({users} users, seed {seed})", ItemKind.Track, rows);
+        // Track ids of tagged tracks are given after the interactions' so that the dense indices (and so the split)
+        // are those of a world without tags. Tags on tracks nobody holds and private friends drop out of the matrix.
+        var tagIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tags = tagged.Select(t => new TagRow(t.User, Id(ItemKind.Track, t.Artist, t.Track),
+            tagIds.TryGetValue(t.Tag, out var known) ? known : tagIds[t.Tag] = tagIds.Count + 1)).ToList();
+        return new EvaluationData($"sandbox world ({users} users, seed {seed})", ItemKind.Track, rows, tags, friends);
     }
 
-    /// <summary><c>DIR/user_artists.dat</c>: artists as items, listening counts as plays, no loves.</summary>
+    /// <summary>
+    /// <c>DIR/user_artists.dat</c>: artists as items, listening counts as plays, no loves; with
+    /// <c>user_taggedartists.dat</c> and <c>user_friends.dat</c> when they are present.
+    /// </summary>
     public static EvaluationData FromHetRec(string folder)
     {
         var file = Path.Combine(folder, "user_artists.dat");
         using var reader = new StreamReader(file);
         var rows = HetRecReader.ReadUserArtists(reader).Select(r => r.ToInteraction()).ToList();
-        return new EvaluationData($"HetRec {file}", ItemKind.Artist, rows);
+        var tags = ReadIfPresent(Path.Combine(folder, "user_taggedartists.dat"), HetRecReader.ReadUserTaggedArtists);
+        var friends = ReadIfPresent(Path.Combine(folder, "user_friends.dat"), HetRecReader.ReadUserFriends);
+        return new EvaluationData($"HetRec {file}", ItemKind.Artist, rows, tags, friends);
+    }
+
+    private static IReadOnlyList<T>? ReadIfPresent<T>(string file, Func<TextReader, IReadOnlyList<T>> read)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file);
+        return read(reader);
     }
 }
 
-/// <summary>Interactions to evaluate on, the kind that is held out and recommended, and where they came from.</summary>
-public sealed record EvaluationData(string Description, ItemKind Kind, IReadOnlyList<Interaction> Rows);
+/// <summary>
+/// Interactions to evaluate on, the kind that is held out and recommended, and where they came from; personal tags
+/// and friendships when the source has them (null when it has not).
+/// </summary>
+public sealed record EvaluationData(
+    string Description,
+    ItemKind Kind,
+    IReadOnlyList<Interaction> Rows,
+    IReadOnlyList<TagRow>? Tags = null,
+    IReadOnlyList<FriendRow>? Friends = null);

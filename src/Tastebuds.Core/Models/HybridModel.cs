@@ -1,0 +1,68 @@
+using Tastebuds.Core.Evaluation;
+
+namespace Tastebuds.Core.Models;
+
+/// <summary>
+/// A weighted blend of scorers: <c>s(u,i) = Σ_m w_m · max(0, s_m(u,i)) / max_{j∉I(u)} s_m(u,j)</c> (each component's
+/// scores scaled to at most 1 per user over the items it may recommend). The weights are tuned by coordinate ascent
+/// over <see cref="Grid"/> on a validation split carved from the input it is fitted on, so the caller's test items,
+/// which are not in that input, can never reach the tuning. The components are then refitted on the whole input.
+/// </summary>
+public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : IRecommenderModel
+{
+    public const string MethodName = "hybrid";
+
+    public string Name => MethodName;
+
+    /// <summary>Values each weight may take during the coordinate ascent.</summary>
+    public IReadOnlyList<double> Grid { get; init; } = [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
+
+    /// <summary>Share of each validation user's input items hidden as the validation targets.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    public int MinItemsToValidate { get; init; } = 5;
+
+    public int ValidationSeed { get; init; } = 7;
+
+    /// <summary>Validation users at most (a seeded sample beyond that), to bound tuning on large catalogues.</summary>
+    public int MaxValidationUsers { get; init; } = 3_000;
+
+    /// <summary>Each component's top items per validation user that enter the blend's candidate set.</summary>
+    public int Candidates { get; init; } = 100;
+
+    public int Passes { get; init; } = 2;
+
+    public int CutOff { get; init; } = 10;
+
+    public ITrainedModel Fit(ModelInput input, CancellationToken cancellationToken) => Train(input, cancellationToken);
+
+    public HybridTrained Train(ModelInput input, CancellationToken cancellationToken)
+    {
+        var tuning = Tune(input, cancellationToken);
+        var fitted = Components.Select(c => c.Fit(input, cancellationToken)).ToArray();
+        return new HybridTrained(fitted, tuning);
+    }
+
+    /// <summary>The weights, from a validation split of <paramref name="input"/> only.</summary>
+    public HybridTuning Tune(ModelInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Components.Count == 0)
+        {
+            throw new InvalidOperationException("A hybrid needs at least one component.");
+        }
+
+        var split = HoldoutSplit.Create(input.Matrix, input.Kind, ValidationFraction, MinItemsToValidate, ValidationSeed);
+        var validation = new ModelInput(split.Train, input.Kind, input.Side.Without(split));
+        var fitted = Components.Select(c => c.Fit(validation, cancellationToken)).ToArray();
+        var users = split.EvaluatedUsers.ToArray();
+        if (users.Length > MaxValidationUsers)
+        {
+            new Random(ValidationSeed).Shuffle(users);
+            users = [.. users.Take(MaxValidationUsers).Order()];
+        }
+
+        var table = ValidationTable.Build(fitted, split, users, Candidates, cancellationToken);
+        return HybridTuner.CoordinateAscent(table, [.. Components.Select(c => c.Name)], Grid, Passes, CutOff);
+    }
+}

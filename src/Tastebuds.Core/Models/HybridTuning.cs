@@ -1,0 +1,12 @@
+namespace Tastebuds.Core.Models;
+
+/// <summary>The tuned weights (one per component, in order), their validation NDCG and every trial of the search.</summary>
+public sealed record HybridTuning(
+    IReadOnlyList<string> Components,
+    IReadOnlyList<double> Weights,
+    double ValidationNdcg,
+    int ValidationUsers,
+    IReadOnlyList<HybridTrial> Trials);
+
+/// <summary>One weight vector tried on the validation split and its NDCG@k there.</summary>
+public sealed record HybridTrial(IReadOnlyList<double> Weights, double Ndcg);

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+
+namespace Tastebuds.Core.Models;
+
+/// <summary>
+/// Top-N lists from a fitted model: items scoring &gt; 0, never the user's own items, score descending, ties to the
+/// lower item index, with an optional cap per group (artist of a track).
+/// </summary>
+public static class ModelRanking
+{
+    public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, long[]? groupOfItem = null, int maxPerGroup = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var scores = new double[model.Input.ItemCount];
+        return Top(model, user, count, scores, groupOfItem, maxPerGroup);
+    }
+
+    /// <summary>
+    /// Every user's top list, in parallel; a user index maps to its list. A model that can score several users in
+    /// one pass (<see cref="IBatchScorer"/>, iALS) is asked for <see cref="BatchSize"/> users at a time.
+    /// </summary>
+    /// <param name="excluded">Per user, items never to recommend beyond the user's own (dismissed or disliked tracks).</param>
+    public static ModelRecommendation[][] TopAll(ITrainedModel model, int count, CancellationToken cancellationToken,
+        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1,
+        IReadOnlyDictionary<int, int[]>? excluded = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var result = new ModelRecommendation[model.Input.UserCount][];
+        var batch = model is IBatchScorer ? BatchSize : 1;
+        var pool = new ConcurrentBag<double[][]>();
+        Parallel.For(0, (result.Length + batch - 1) / batch,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            () => pool.TryTake(out var s) ? s : [.. Enumerable.Range(0, batch).Select(_ => new double[model.Input.ItemCount])],
+            (b, _, buffers) =>
+            {
+                var first = b * batch;
+                var users = Enumerable.Range(first, Math.Min(batch, result.Length - first)).ToArray();
+                foreach (var buffer in buffers)
+                {
+                    Array.Clear(buffer);
+                }
+
+                if (model is IBatchScorer scorer)
+                {
+                    scorer.ScoreBatch(users, buffers);
+                }
+                else
+                {
+                    model.Score(users[0], buffers[0]);
+                }
+
+                for (var n = 0; n < users.Length; n++)
+                {
+                    foreach (var item in excluded?.GetValueOrDefault(users[n]) ?? [])
+                    {
+                        buffers[n][item] = 0;
+                    }
+
+                    result[users[n]] = Select(model, users[n], count, buffers[n], groupOfItem, maxPerGroup);
+                }
+
+                return buffers;
+            },
+            pool.Add);
+        return result;
+    }
+
+    /// <summary>Users scored together by an <see cref="IBatchScorer"/>.</summary>
+    public const int BatchSize = 16;
+
+    /// <summary>As above, with a caller's buffer of one score per item (reused between users).</summary>
+    public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        Array.Clear(scores);
+        model.Score(user, scores);
+        return Select(model, user, count, scores, groupOfItem, maxPerGroup);
+    }
+
+    private static ModelRecommendation[] Select(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        foreach (var own in model.Input.ItemsOf(user))
+        {
+            scores[own] = 0;
+        }
+
+        // A bounded heap keeps the best `keep` items; with a group cap some may be skipped, so keep more.
+        var keep = groupOfItem is null ? count : (int)Math.Min(scores.Length, (long)count * 4);
+        var heap = new PriorityQueue<int, (double Score, int Item)>(keep + 1, WorstFirst.Instance);
+        // Once the heap is full, an item must beat its worst score (ties lose: they come later in item order),
+        // which one comparison against `floor` rules out for nearly every item.
+        var floor = 0.0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var s = scores[i];
+            if (s > floor && double.IsFinite(s))
+            {
+                if (heap.Count < keep)
+                {
+                    heap.Enqueue(i, (s, i));
+                }
+                else
+                {
+                    heap.DequeueEnqueue(i, (s, i));
+                }
+
+                if (heap.Count == keep && heap.TryPeek(out _, out var worst))
+                {
+                    floor = worst.Score;
+                }
+            }
+        }
+
+        var ranked = new (double Score, int Item)[heap.Count];
+        for (var n = ranked.Length - 1; n >= 0; n--)
+        {
+            heap.TryDequeue(out _, out ranked[n]);
+        }
+
+        var picked = new List<ModelRecommendation>(Math.Min(count, ranked.Length));
+        var perGroup = groupOfItem is null ? null : new Dictionary<long, int>();
+        foreach (var (score, item) in ranked)
+        {
+            if (picked.Count == count)
+            {
+                break;
+            }
+
+            if (perGroup is not null)
+            {
+                var group = groupOfItem![item];
+                var already = perGroup.GetValueOrDefault(group);
+                if (already >= maxPerGroup)
+                {
+                    continue;
+                }
+
+                perGroup[group] = already + 1;
+            }
+
+            picked.Add(new ModelRecommendation(item, picked.Count + 1, score));
+        }
+
+        return [.. picked];
+    }
+
+    /// <summary>Orders (score, item) so that the worse one comes first: lower score, or equal score and higher item.</summary>
+    private sealed class WorstFirst : IComparer<(double Score, int Item)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((double Score, int Item) x, (double Score, int Item) y) =>
+            x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Item.CompareTo(x.Item);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tastebuds.Core;
+using Tastebuds.Core.Models;
+
+namespace Tastebuds.Benchmarks;
+
+/// <summary>
+/// <c>als-scale [users] [tracks] [factors] [iterations] [runs]</c>: iALS training time and memory on
+/// <see cref="ScaleWorld"/> (default 100,000 users × 200,000 tracks, 64 factors, 10 iterations), docs/benchmarks.md.
+/// </summary>
+internal static class AlsScaleMeasurement
+{
+    public static void Run(string[] args)
+    {
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        var (users, tracks, factors, iterations, runs) = (Arg(0, 100_000), Arg(1, 200_000), Arg(2, 64), Arg(3, 10), Arg(4, 3));
+        var clock = Stopwatch.StartNew();
+        var input = new ModelInput(Build(users, tracks), ItemKind.Track);
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"World: {users:N0} users, {input.ItemCount:N0} tracks held, {users * AlsScaleWorld.TracksPerUser:N0} interactions; " +
+            $"built in {clock.Elapsed.TotalSeconds:F1} s; managed heap after build {baseline / 1e6:F0} MB; " +
+            $"peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; {Environment.ProcessorCount} cores");
+
+        var times = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var als = new AlsModel { Factors = factors, Iterations = iterations }.Train(input, CancellationToken.None);
+            times.Add(als.TrainingElapsed.TotalSeconds);
+            Console.WriteLine($"run {run + 1}: {als.TrainingElapsed.TotalSeconds:F1} s for {iterations} iterations at {factors} factors " +
+                $"({als.TrainingElapsed.TotalSeconds / iterations:F2} s/iteration); CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s; allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB; " +
+                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+            var scoring = Stopwatch.StartNew();
+            var scoringCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var scores = new double[input.ItemCount];
+            for (var u = 0; u < 1_000; u++)
+            {
+                ModelRanking.Top(als, u, 50, scores, null, int.MaxValue);
+            }
+
+            Console.WriteLine($"  top-50 for 1,000 users (1 thread): {scoring.Elapsed.TotalSeconds:F2} s wall, " +
+                $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - scoringCpu).TotalSeconds:F2} s");
+        }
+
+        var model = new AlsModel { Factors = factors, Iterations = 1 }.Train(input, CancellationToken.None);
+        var all = Stopwatch.StartNew();
+        var allCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var lists = ModelRanking.TopAll(model, 50, CancellationToken.None);
+        Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
+            $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+
+        times.Sort();
+        Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
+    }
+
+    // In its own method so that the generated rows are garbage once the matrix exists.
+    private static InteractionMatrix Build(int users, int tracks) => InteractionMatrix.Build(AlsScaleWorld.Create(users, tracks, seed: 42));
+}

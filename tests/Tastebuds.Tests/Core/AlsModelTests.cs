@@ -1,0 +1,101 @@
+using Tastebuds.Core;
+using Tastebuds.Core.Models;
+
+namespace Tastebuds.Tests.Core;
+
+public class AlsModelTests
+{
+    // Two blocks: users 0–4 play items 0–3, users 5–9 play items 4–7. The preference matrix has rank 2.
+    private static ModelInput Blocks(params (int User, int Item)[] hidden)
+    {
+        var rows = new List<Interaction>();
+        for (var u = 0; u < 10; u++)
+        {
+            var block = u < 5 ? 0 : 4;
+            for (var i = block; i < block + 4; i++)
+            {
+                if (!hidden.Contains((u, i)))
+                {
+                    rows.Add(new Interaction(u, ItemKind.Artist, i, 1 + u + i, false));
+                }
+            }
+        }
+
+        return new ModelInput(InteractionMatrix.Build(rows), ItemKind.Artist);
+    }
+
+    [Test]
+    public void Als_with_unit_confidence_converges_to_the_rank_two_preference_matrix()
+    {
+        var model = new AlsModel { Factors = 2, Alpha = 0, Regularization = 0.001, Iterations = 30, MaxDegreeOfParallelism = 1 }
+            .Train(Blocks(), CancellationToken.None);
+        var worst = 0.0;
+        for (var u = 0; u < 10; u++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var preference = (u < 5) == (i < 4) ? 1.0 : 0.0;
+                worst = Math.Max(worst, Math.Abs(model.Predict(u, i) - preference));
+            }
+        }
+
+        Assert.That(worst, Is.LessThan(0.01));
+    }
+
+    [Test]
+    public void Als_error_shrinks_with_more_iterations()
+    {
+        double Error(int iterations)
+        {
+            var m = new AlsModel { Factors = 2, Alpha = 0, Regularization = 0.001, Iterations = iterations, MaxDegreeOfParallelism = 1 }
+                .Train(Blocks(), CancellationToken.None);
+            return Enumerable.Range(0, 10).SelectMany(u => Enumerable.Range(0, 8)
+                .Select(i => Math.Pow(m.Predict(u, i) - ((u < 5) == (i < 4) ? 1.0 : 0.0), 2))).Sum();
+        }
+
+        var errors = new[] { 1, 2, 5, 20 }.Select(Error).ToArray();
+        Assert.That(errors, Is.Ordered.Descending);
+    }
+
+    [Test]
+    public void Als_recommends_the_hidden_item_of_the_users_own_block_with_an_explanation_from_its_history()
+    {
+        var model = new AlsModel { Factors = 4, Alpha = 2, Regularization = 0.1, Iterations = 15 }
+            .Train(Blocks((0, 3)), CancellationToken.None);
+        var top = ModelRanking.Top(model, 0, 1).Single();
+        var explanation = model.Explain(0, 3);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(top.Item, Is.EqualTo(3));
+            Assert.That(explanation.Evidence.Select(e => e.Id), Is.SubsetOf(new[] { 0, 1, 2 }));
+            Assert.That(explanation.Evidence, Has.Count.EqualTo(3));
+
+            // implicit's explain: the parts add up to the score when x_u solves its normal equations.
+            Assert.That(explanation.Evidence.Sum(e => e.Contribution), Is.EqualTo(model.Predict(0, 3)).Within(0.05));
+        }
+    }
+
+    [Test]
+    public void Als_block_scoring_equals_the_dot_product_for_every_item_including_a_partial_last_block()
+    {
+        var input = new ModelInput(InteractionMatrix.Build(ClusterWorld.Create(10, seed: 2)), ItemKind.Track);
+        Assume.That(input.ItemCount % System.Numerics.Vector<float>.Count, Is.Not.Zero, "the world should end in a partial block");
+        var model = new AlsModel { Factors = 12, Iterations = 3 }.Train(input, CancellationToken.None);
+        var scores = new double[input.ItemCount];
+        model.Score(3, scores);
+        Assert.That(scores, Is.EqualTo(Enumerable.Range(0, input.ItemCount).Select(i => model.Predict(3, i))).Within(1e-5));
+    }
+
+    [Test]
+    public void Als_top_lists_in_batches_equal_the_lists_one_user_at_a_time()
+    {
+        var input = new ModelInput(InteractionMatrix.Build(ClusterWorld.Create(10, seed: 4)), ItemKind.Track);
+        var model = new AlsModel { Factors = 16, Iterations = 3 }.Train(input, CancellationToken.None);
+        var batched = ModelRanking.TopAll(model, 10, CancellationToken.None);
+        Assert.That(input.UserCount, Is.GreaterThan(ModelRanking.BatchSize), "several batches, the last one partial");
+        for (var u = 0; u < input.UserCount; u++)
+        {
+            Assert.That(batched[u], Is.EqualTo(ModelRanking.Top(model, u, 10)), $"user {u}");
+        }
+    }
+}
