@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Tastebuds.Sandbox;
-using Tastebuds.Sandbox.Faults;
-using Tastebuds.Tests.Cli;
 using Tastebuds.Tests.Ops;
 using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Telemetry;
@@ -18,7 +14,7 @@ namespace Tastebuds.Tests.Telemetry;
 /// instrument with sensible values, every metric the dashboard and the alerts use, and the library meters.
 /// </summary>
 [NonParallelizable]
-public sealed partial class DaemonScrapeTests
+public sealed class DaemonScrapeTests
 {
     private static readonly string[] Jobs =
         ["fetch_users", "recalculate_similarities", "generate_recommendations"];
@@ -27,24 +23,9 @@ public sealed partial class DaemonScrapeTests
     public async Task After_a_demo_sized_run_the_scrape_has_every_documented_instrument_every_dashboard_and_alert_metric_and_the_library_meters()
     {
         var clock = Stopwatch.StartNew();
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
-        {
-            Users = 30, Seed = 21, PrivateUserFraction = 0.1, MissingUsernames = 2,
-            // A few transient failures, so that retries are counted too.
-            FaultRates = new Dictionary<SandboxFaultKind, double> { [SandboxFaultKind.Http500] = 0.03 }, MaxConsecutiveFaults = 1,
-        });
-        await using var db = await TestPostgres.CreateDatabaseAsync();
-        var environment = OperatorVerbTests.SandboxEnvironment(sandbox, db, "daemon-scrape-key");
-        environment["Schedules__FetchUsers"] = "0/2 * * * * ?";
-        // The listener's "Serving ... on address:port" line tells the test the ephemeral port.
-        environment["Logging__LogLevel__Tastebuds.Worker.Telemetry.TelemetryListener"] = "Information";
-        using var worker = WorkerProcess.Start([], environment);
-
-        var port = 0;
-        await Eventually.WaitUntilAsync(() => (port = ListeningPort(worker.StandardError)) > 0, TimeSpan.FromSeconds(30), "the listener's port in the log");
-        await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            "SELECT count(DISTINCT job_type) FROM data_fetch_logs WHERE status = 'succeeded' AND job_type <> 'fetch_user'") == 3,
-            TimeSpan.FromSeconds(60), "fetch, similarities and recommendations succeeded once");
+        await using var daemon = await DemoSizedDaemon.StartAsync("daemon-scrape-key");
+        var (sandbox, worker, port) = (daemon.Sandbox, daemon.Worker, daemon.Port);
+        await daemon.EveryStageSucceededAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
         var documented = TastebudsInstruments.All.Select(i => i.PrometheusName).ToList();
         PrometheusText scrape = null!;
@@ -127,12 +108,4 @@ public sealed partial class DaemonScrapeTests
     private static double Sum(PrometheusText scrape, string name, params (string Key, string Value)[] labels) =>
         scrape.Named(name).Where(s => labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
 
-    internal static int ListeningPort(string log)
-    {
-        var match = ServingOn().Match(log);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
-    [GeneratedRegex(@"Serving /metrics, /health/live and /health/ready on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ServingOn();
 }

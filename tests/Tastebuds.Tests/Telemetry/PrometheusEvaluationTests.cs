@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Tastebuds.Sandbox;
-using Tastebuds.Sandbox.Faults;
-using Tastebuds.Tests.Cli;
 using Tastebuds.Tests.Ops;
 using Tastebuds.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -42,25 +39,12 @@ public sealed partial class PrometheusEvaluationTests
     {
         PrometheusBinaries.RequirePrometheus();
         var clock = Stopwatch.StartNew();
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
-        {
-            Users = 30, Seed = 21, PrivateUserFraction = 0.1, MissingUsernames = 2,
-            FaultRates = new Dictionary<SandboxFaultKind, double> { [SandboxFaultKind.Http500] = 0.03 }, MaxConsecutiveFaults = 1,
-        });
-        await using var db = await TestPostgres.CreateDatabaseAsync();
-        var environment = OperatorVerbTests.SandboxEnvironment(sandbox, db, "prometheus-evaluation-key");
-        environment["Schedules__FetchUsers"] = "0/2 * * * * ?";
-        environment["Logging__LogLevel__Tastebuds.Worker.Telemetry.TelemetryListener"] = "Information";
-        using var worker = WorkerProcess.Start([], environment);
-        var port = 0;
-        await Eventually.WaitUntilAsync(() => (port = DaemonScrapeTests.ListeningPort(worker.StandardError)) > 0,
-            TimeSpan.FromSeconds(30), "the listener's port in the log");
+        await using var daemon = await DemoSizedDaemon.StartAsync("prometheus-evaluation-key");
+        var (worker, port) = (daemon.Worker, daemon.Port);
         await using var prometheus = await PrometheusServer.StartAsync(
             ShippedPrometheusConfig.For($"127.0.0.1:{port}", ScrapeInterval));
 
-        await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            "SELECT count(DISTINCT job_type) FROM data_fetch_logs WHERE status = 'succeeded' AND job_type <> 'fetch_user'") == 3,
-            TimeSpan.FromSeconds(60), "fetch, similarities and recommendations succeeded once");
+        await daemon.EveryStageSucceededAsync();
         // Prometheus has seen it too (every stage has an age, every health check passed), and holds enough scrapes
         // for the shortest window Grafana would use (4 scrape intervals).
         await Eventually.WaitUntilAsync(async () =>
