@@ -133,11 +133,7 @@ public static class NeighbourFinder
         for (var slot = 0; slot < ws.Count; slot++)
         {
             var v = ws.Candidates[slot];
-            var shared = 0.0;
-            for (var kind = 0; kind < slices.Length; kind++)
-            {
-                shared += ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
-            }
+            var shared = ws.SharedOf(slot);
 
             if (shared < minShared)
             {
@@ -215,11 +211,7 @@ public static class NeighbourFinder
         for (var slot = 0; slot < ws.Count; slot++)
         {
             var v = ws.Candidates[slot];
-            var shared = 0.0;
-            for (var kind = 0; kind < slices.Length; kind++)
-            {
-                shared += ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
-            }
+            var shared = ws.SharedOf(slot);
 
             if (shared < minShared)
             {
@@ -282,16 +274,11 @@ public static class NeighbourFinder
 
     private static double KindScore(KindSlice s, SimilarityMetric metric, int u, int v, PairWorkspace ws, int slot, int kind)
     {
-        var shared = ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
         var a = PairWorkspace.AccIndex(slot, kind);
         var acc = ws.Acc;
-        return metric switch
-        {
-            SimilarityMetric.Cosine => PairScores.Cosine(acc[a + PairWorkspace.Dot], s.Norms[u], s.Norms[v]),
-            SimilarityMetric.Jaccard => PairScores.Jaccard(shared, s.Count(u), s.Count(v)),
-            _ => PairScores.Pearson(shared, acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY],
-                acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY], acc[a + PairWorkspace.Dot]),
-        };
+        return PairScores.Kind(metric, ws.Shared[PairWorkspace.SharedIndex(slot, kind)], acc[a + PairWorkspace.Dot],
+            acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY], acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY],
+            new VectorSummary(s.Count(u), s.Norms[u]), new VectorSummary(s.Count(v), s.Norms[v]));
     }
 
     private static NeighbourRow Describe(KindSlice[] slices, SimilarityOptions options, SimilarityMetric metric, int u, PairWorkspace ws, int slot)

@@ -114,12 +114,7 @@ public static class NewcomerNeighbours
             }
 
             var s = sums[k];
-            var score = metric switch
-            {
-                SimilarityMetric.Cosine => PairScores.Cosine(s.Dot, own[k].Norm, other[k].Norm),
-                SimilarityMetric.Jaccard => PairScores.Jaccard(s.Shared, own[k].Count, other[k].Count),
-                _ => PairScores.Pearson(s.Shared, s.SumX, s.SumY, s.SumXX, s.SumYY, s.Dot),
-            };
+            var score = PairScores.Kind(metric, s.Shared, s.Dot, s.SumX, s.SumY, s.SumXX, s.SumYY, own[k], other[k]);
             perKind[k] = score;
             var alpha = options.KindWeight((ItemKind)k);
             alphaSum += alpha;

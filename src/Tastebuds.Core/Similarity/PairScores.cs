@@ -37,6 +37,18 @@ internal static class PairScores
         return Math.Clamp(r, -1.0, 1.0);
     }
 
+    /// <summary>
+    /// One kind's score of a pair for <paramref name="metric"/>, from the pair sums over the shared items and each
+    /// user's item count and norm over all their items of the kind (the full run and the incremental step both call it).
+    /// </summary>
+    public static double Kind(SimilarityMetric metric, double shared, double dot, double sumX, double sumY, double sumXX, double sumYY,
+        VectorSummary u, VectorSummary v) => metric switch
+    {
+        SimilarityMetric.Cosine => Cosine(dot, u.Norm, v.Norm),
+        SimilarityMetric.Jaccard => Jaccard(shared, u.Count, v.Count),
+        _ => Pearson(shared, sumX, sumY, sumXX, sumYY, dot),
+    };
+
     public static double Significance(double shared, double shrinkageShared) =>
         shrinkageShared > 0 ? Math.Min(1.0, shared / shrinkageShared) : 1.0;
 }

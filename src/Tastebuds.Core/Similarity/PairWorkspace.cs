@@ -77,6 +77,9 @@ internal sealed class PairWorkspace
         Acc[a + SumYY] += y * y;
     }
 
+    /// <summary>Items shared with the candidate in <paramref name="slot"/>, all kinds together.</summary>
+    public double SharedOf(int slot) => Shared[SharedIndex(slot, 0)] + Shared[SharedIndex(slot, 1)] + Shared[SharedIndex(slot, 2)];
+
     public static int SharedIndex(int slot, int kind) => (slot * KindCount) + kind;
 
     public static int AccIndex(int slot, int kind) => ((slot * KindCount) + kind) * Sums;
