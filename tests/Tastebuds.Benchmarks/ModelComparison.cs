@@ -13,7 +13,8 @@ namespace Tastebuds.Benchmarks;
 /// <c>models [--seed N]... [--validation] [--only a,b] [key=value...]</c>: every recommender of Core on HetRec
 /// (artists, tags and friends) on one split per seed, as docs/evaluation.md reports it. Keys tune the models:
 /// als.factors, als.iterations, als.alpha, als.reg, rp3.alpha, rp3.beta, rp3.k, rp3.weights, iknn.k, iknn.shrink,
-/// tags.own, tags.profile, tags.norm, hybrid.without=name+name (default cosine+item-knn+tags, as ModelCatalogue.Hybrid;
+/// tags.own, tags.profile, tags.norm, hybrid.full=1 (blend every item, not the candidates),
+/// hybrid.r and hybrid.p (candidates per component and popular candidates), hybrid.without=name+name (default cosine+item-knn+tags, as ModelCatalogue.Hybrid;
 /// 'none' keeps all seven: als, rp3beta, item-knn, cosine, tags, tags-cosine, friends).
 /// </summary>
 internal static class ModelComparison
@@ -111,6 +112,13 @@ internal static class ModelComparison
         var without = s.TryGetValue("hybrid.without", out var w) ? w.Split('+') : [userKnn[0].Name, iknn.Name, tags.Name];
         var components = new IRecommenderModel[] { als, rp3, iknn, userKnn[0], tags, ModelCatalogue.HybridTags, friends }
             .Where(c => !without.Contains(c.Name)).ToArray();
-        return [.. userKnn, iknn, rp3, als, tags, friends, new HybridModel(components)];
+        var hybrid = new HybridModel(components);
+        hybrid = hybrid with
+        {
+            FullRanking = D("hybrid.full", 0) > 0,
+            CandidatesPerComponent = (int)D("hybrid.r", hybrid.CandidatesPerComponent),
+            PopularCandidates = (int)D("hybrid.p", hybrid.PopularCandidates),
+        };
+        return [.. userKnn, iknn, rp3, als, tags, friends, hybrid];
     }
 }

@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "als-scale")
     return;
 }
 
+if (args.Length > 0 && args[0] == "models-scale")
+{
+    AlsScaleHybrid.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await PipelineMeasurement.RunAsync(args[1..]);

@@ -8,7 +8,7 @@ namespace Tastebuds.Core.Models;
 /// <c>A_u = YᵀC_uY + λI</c> (Cholesky-factored), the score splits exactly into one part per history item j,
 /// <c>c(u,j)·(A_u⁻¹ y_i)·y_j</c>, when x_u is A_u's solution (after CG it is close to it).
 /// </summary>
-public sealed class AlsTrained : ITrainedModel, IBatchScorer
+public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
 {
     private readonly AlsModel _settings;
     private readonly float[] _userConfidence;
@@ -54,6 +54,15 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer
         var buffer = new double[scores.Length];
         ScoreBatch([user], [buffer]);
         buffer.CopyTo(scores);
+    }
+
+    public void ScoreItems(int user, ReadOnlySpan<int> items, Span<double> scores)
+    {
+        var xu = UserVector(user);
+        for (var n = 0; n < items.Length; n++)
+        {
+            scores[n] = VectorMath.Dot(xu, ItemVector(items[n]));
+        }
     }
 
     public void ScoreBatch(ReadOnlySpan<int> users, double[][] scores)

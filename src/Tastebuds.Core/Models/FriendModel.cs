@@ -18,7 +18,7 @@ public sealed record FriendModel : IRecommenderModel
         return new Trained(this, input);
     }
 
-    private sealed class Trained(FriendModel model, ModelInput input) : ITrainedModel
+    private sealed class Trained(FriendModel model, ModelInput input) : ITrainedModel, ISparseScorer
     {
         private readonly KindSlice _slice = input.Matrix.Slice(input.Kind);
 
@@ -34,6 +34,18 @@ public sealed record FriendModel : IRecommenderModel
                 for (var e = _slice.UserOffsets[f]; e < _slice.UserOffsets[f + 1] && norm > 0; e++)
                 {
                     scores[_slice.Items[e]] += _slice.Weights[e] / norm;
+                }
+            }
+        }
+
+        public void ScoreSparse(int user, SparseScores scores)
+        {
+            foreach (var f in input.Side.FriendsOf(user))
+            {
+                var norm = _slice.Norms[f];
+                for (var e = _slice.UserOffsets[f]; e < _slice.UserOffsets[f + 1] && norm > 0; e++)
+                {
+                    scores.Add(_slice.Items[e], _slice.Weights[e] / norm);
                 }
             }
         }

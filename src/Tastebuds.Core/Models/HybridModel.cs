@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tastebuds.Core.Evaluation;
 
 namespace Tastebuds.Core.Models;
@@ -30,6 +31,15 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
     /// <summary>Each component's top items per validation user that enter the blend's candidate set.</summary>
     public int Candidates { get; init; } = 100;
 
+    /// <summary>R of <see cref="CandidateBlend"/>: each sparse component's best items per user that the blend ranks.</summary>
+    public int CandidatesPerComponent { get; init; } = 500;
+
+    /// <summary>P of <see cref="CandidateBlend"/>: the most held items, always among the candidates.</summary>
+    public int PopularCandidates { get; init; } = 500;
+
+    /// <summary>Blend over every item (the whole-catalogue pass per component and user) instead of the candidates.</summary>
+    public bool FullRanking { get; init; }
+
     public int Passes { get; init; } = 2;
 
     public int CutOff { get; init; } = 10;
@@ -38,9 +48,11 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
 
     public HybridTrained Train(ModelInput input, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         var tuning = Tune(input, cancellationToken);
+        var tuned = clock.Elapsed;
         var fitted = Components.Select(c => c.Fit(input, cancellationToken)).ToArray();
-        return new HybridTrained(fitted, tuning);
+        return new HybridTrained(fitted, tuning, Blend(fitted)) { TuneElapsed = tuned, RefitElapsed = clock.Elapsed - tuned };
     }
 
     /// <summary>The weights, from a validation split of <paramref name="input"/> only.</summary>
@@ -62,7 +74,9 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
             users = [.. users.Take(MaxValidationUsers).Order()];
         }
 
-        var table = ValidationTable.Build(fitted, split, users, Candidates, cancellationToken);
+        var table = ValidationTable.Build(Blend(fitted), split, users, Candidates, cancellationToken);
         return HybridTuner.CoordinateAscent(table, [.. Components.Select(c => c.Name)], Grid, Passes, CutOff);
     }
+
+    private CandidateBlend Blend(ITrainedModel[] fitted) => new(fitted, CandidatesPerComponent, PopularCandidates, FullRanking);
 }

@@ -1,15 +1,21 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 
 namespace Tastebuds.Core.Models;
 
-/// <summary>A fitted hybrid: its components fitted on the whole input and the weights tuned on validation.</summary>
-public sealed class HybridTrained : ITrainedModel
+/// <summary>
+/// A fitted hybrid: its components fitted on the whole input and the weights tuned on validation. A user's blend
+/// is computed over the candidates of <see cref="CandidateBlend"/> only; every other item scores 0.
+/// </summary>
+public sealed class HybridTrained : ITrainedModel, ICandidateRanker
 {
     private readonly ITrainedModel[] _components;
+    private readonly CandidateBlend _blend;
+    private readonly ConcurrentBag<Workspace> _workspaces = [];
 
-    internal HybridTrained(ITrainedModel[] components, HybridTuning tuning)
+    internal HybridTrained(ITrainedModel[] components, HybridTuning tuning, CandidateBlend blend)
     {
         _components = components;
+        _blend = blend;
         Tuning = tuning;
     }
 
@@ -19,34 +25,51 @@ public sealed class HybridTrained : ITrainedModel
 
     public HybridTuning Tuning { get; }
 
+    /// <summary>Wall time of the validation tuning inside <see cref="HybridModel.Train"/> (components fitted on the carve, blend search).</summary>
+    public TimeSpan TuneElapsed { get; init; }
+
+    /// <summary>Wall time of refitting the components on the whole input.</summary>
+    public TimeSpan RefitElapsed { get; init; }
+
     public IReadOnlyList<ITrainedModel> Components => _components;
 
     public void Score(int user, Span<double> scores)
     {
-        var buffer = ArrayPool<double>.Shared.Rent(scores.Length);
+        var ws = Rent();
         try
         {
-            var part = buffer.AsSpan(0, scores.Length);
-            for (var m = 0; m < _components.Length; m++)
+            var blended = Blend(user, ws);
+            for (var n = 0; n < ws.Items.Count; n++)
             {
-                var w = Tuning.Weights[m];
-                if (w == 0)
-                {
-                    continue;
-                }
-
-                part.Clear();
-                _components[m].Score(user, part);
-                HybridBlend.Normalise(part, Input.ItemsOf(user));
-                for (var i = 0; i < scores.Length; i++)
-                {
-                    scores[i] += w * part[i];
-                }
+                scores[ws.Items[n]] += blended[n];
             }
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(buffer);
+            _workspaces.Add(ws);
+        }
+    }
+
+    ModelRecommendation[] ICandidateRanker.Top(int user, int count, long[]? groupOfItem, int maxPerGroup, int[]? excluded)
+    {
+        var ws = Rent();
+        try
+        {
+            var blended = Blend(user, ws);
+            foreach (var item in excluded ?? [])
+            {
+                var n = ws.IndexOf(item);
+                if (n >= 0)
+                {
+                    blended[n] = 0;
+                }
+            }
+
+            return ModelRanking.SelectFrom(ws.ItemSpan, blended, count, groupOfItem, maxPerGroup);
+        }
+        finally
+        {
+            _workspaces.Add(ws);
         }
     }
 
@@ -56,55 +79,91 @@ public sealed class HybridTrained : ITrainedModel
     public IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-
-        // The scaling needs each component's maximum over all items: one full pass per component, not per item.
-        var parts = new double[items.Count, _components.Length];
-        var buffer = new double[Input.ItemCount];
-        for (var m = 0; m < _components.Length; m++)
+        var m = _components.Length;
+        var parts = new double[items.Count, m];
+        var ws = Rent();
+        try
         {
-            if (Tuning.Weights[m] == 0)
-            {
-                continue;
-            }
-
-            Array.Clear(buffer);
-            _components[m].Score(user, buffer);
-            HybridBlend.Normalise(buffer, Input.ItemsOf(user));
+            _blend.Fill(user, ws, Tuning.Weights);
             for (var n = 0; n < items.Count; n++)
             {
-                parts[n, m] = Tuning.Weights[m] * buffer[items[n]];
+                var at = ws.IndexOf(items[n]);
+                for (var c = 0; at >= 0 && c < m; c++)
+                {
+                    parts[n, c] = Tuning.Weights[c] * ws.Parts[(at * m) + c];
+                }
             }
         }
+        finally
+        {
+            _workspaces.Add(ws);
+        }
 
-        var result = new List<ModelExplanation>(items.Count);
+        var result = new List<Evidence>?[items.Count];
+        var byComponent = new List<int>?[m];
         for (var n = 0; n < items.Count; n++)
         {
             var total = 0.0;
-            for (var m = 0; m < _components.Length; m++)
+            for (var c = 0; c < m; c++)
             {
-                total += parts[n, m];
+                total += parts[n, c];
             }
 
             if (total <= 0)
             {
-                result.Add(ModelExplanation.Empty(Name));
                 continue;
             }
 
             var evidence = new List<Evidence>();
-            for (var m = 0; m < _components.Length; m++)
+            for (var c = 0; c < m; c++)
             {
-                if (parts[n, m] > 0)
+                if (parts[n, c] > 0)
                 {
-                    evidence.Add(new Evidence(EvidenceKind.Component, m, Tuning.Weights[m], parts[n, m] / total, _components[m].Name));
+                    evidence.Add(new Evidence(EvidenceKind.Component, c, Tuning.Weights[c], parts[n, c] / total, _components[c].Name));
                 }
             }
 
             evidence.Sort(static (a, b) => b.Contribution.CompareTo(a.Contribution));
-            evidence.AddRange(_components[evidence[0].Id].Explain(user, items[n]).Evidence);
-            result.Add(new ModelExplanation(Name, evidence));
+            result[n] = evidence;
+            (byComponent[evidence[0].Id] ??= []).Add(n);
         }
 
-        return result;
+        // One ExplainAll per component for all the items it leads: iALS factors its system once per user, not per item.
+        for (var c = 0; c < m; c++)
+        {
+            if (byComponent[c] is { } led)
+            {
+                var reasons = _components[c].ExplainAll(user, [.. led.Select(n => items[n])]);
+                for (var k = 0; k < led.Count; k++)
+                {
+                    result[led[k]]!.AddRange(reasons[k].Evidence);
+                }
+            }
+        }
+
+        return [.. result.Select(e => e is null ? ModelExplanation.Empty(Name) : new ModelExplanation(Name, e))];
+    }
+
+    private Workspace Rent() => _workspaces.TryTake(out var ws) ? ws : _blend.CreateWorkspace();
+
+    /// <summary>Σ_m w_m·ŝ_m(u,i) per candidate, aligned with <see cref="Workspace.Items"/>.</summary>
+    private double[] Blend(int user, Workspace ws)
+    {
+        _blend.Fill(user, ws, Tuning.Weights);
+        var m = _components.Length;
+        var count = ws.Items.Count;
+        var blended = new double[count];
+        for (var n = 0; n < count; n++)
+        {
+            var s = 0.0;
+            for (var c = 0; c < m; c++)
+            {
+                s += Tuning.Weights[c] * ws.Parts[(n * m) + c];
+            }
+
+            blended[n] = s;
+        }
+
+        return blended;
     }
 }

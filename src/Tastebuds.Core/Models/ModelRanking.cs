@@ -26,6 +26,15 @@ public static class ModelRanking
     {
         ArgumentNullException.ThrowIfNull(model);
         var result = new ModelRecommendation[model.Input.UserCount][];
+        if (model is ICandidateRanker ranker)
+        {
+            // The hybrid ranks its candidates only: no buffer of one score per item.
+            Parallel.For(0, result.Length,
+                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
+                u => result[u] = ranker.Top(u, count, groupOfItem, maxPerGroup, excluded?.GetValueOrDefault(u)));
+            return result;
+        }
+
         var batch = model is IBatchScorer ? BatchSize : 1;
         var pool = new ConcurrentBag<double[][]>();
         Parallel.For(0, (result.Length + batch - 1) / batch,
@@ -85,14 +94,23 @@ public static class ModelRanking
 
     private static ModelRecommendation[] Select(ITrainedModel model, int user, int count, double[] scores, long[]? groupOfItem, int maxPerGroup)
     {
-        if (count <= 0)
-        {
-            return [];
-        }
-
         foreach (var own in model.Input.ItemsOf(user))
         {
             scores[own] = 0;
+        }
+
+        return SelectFrom([], scores, count, groupOfItem, maxPerGroup);
+    }
+
+    /// <summary>
+    /// The top list from scores[n] of item items[n] (of item n when <paramref name="items"/> is empty): the caller has
+    /// zeroed what must not be recommended.
+    /// </summary>
+    internal static ModelRecommendation[] SelectFrom(ReadOnlySpan<int> items, ReadOnlySpan<double> scores, int count, long[]? groupOfItem, int maxPerGroup)
+    {
+        if (count <= 0)
+        {
+            return [];
         }
 
         // A bounded heap keeps the best `keep` items; with a group cap some may be skipped, so keep more.
@@ -101,9 +119,11 @@ public static class ModelRanking
         // Once the heap is full, an item must beat its worst score (ties lose: they come later in item order),
         // which one comparison against `floor` rules out for nearly every item.
         var floor = 0.0;
-        for (var i = 0; i < scores.Length; i++)
+        var mapped = !items.IsEmpty;
+        for (var n = 0; n < scores.Length; n++)
         {
-            var s = scores[i];
+            var s = scores[n];
+            var i = mapped ? items[n] : n;
             if (s > floor && double.IsFinite(s))
             {
                 if (heap.Count < keep)
@@ -153,14 +173,5 @@ public static class ModelRanking
         }
 
         return [.. picked];
-    }
-
-    /// <summary>Orders (score, item) so that the worse one comes first: lower score, or equal score and higher item.</summary>
-    private sealed class WorstFirst : IComparer<(double Score, int Item)>
-    {
-        public static readonly WorstFirst Instance = new();
-
-        public int Compare((double Score, int Item) x, (double Score, int Item) y) =>
-            x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Item.CompareTo(x.Item);
     }
 }

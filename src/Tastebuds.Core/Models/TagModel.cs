@@ -32,7 +32,7 @@ public sealed record TagModel : IRecommenderModel
         return new TagProfiles(this, input);
     }
 
-    private sealed class TagProfiles : ITrainedModel
+    private sealed class TagProfiles : ITrainedModel, ISparseScorer
     {
         private readonly TagModel _model;
         private readonly Dictionary<int, double>[] _itemProfiles;
@@ -93,6 +93,17 @@ public sealed record TagModel : IRecommenderModel
                 foreach (var (item, value) in _postings[t])
                 {
                     scores[item] += q * value;
+                }
+            }
+        }
+
+        public void ScoreSparse(int user, SparseScores scores)
+        {
+            foreach (var (t, q) in _userProfiles[user])
+            {
+                foreach (var (item, value) in _postings[t])
+                {
+                    scores.Add(item, q * value);
                 }
             }
         }

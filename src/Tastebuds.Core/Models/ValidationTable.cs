@@ -3,7 +3,8 @@ using Tastebuds.Core.Evaluation;
 namespace Tastebuds.Core.Models;
 
 /// <summary>
-/// Per validation user: the candidate items (the union of each component's top <c>Candidates</c>), their
+/// Per validation user: the candidate items (the union of each component's top <c>Candidates</c> among the blend's
+/// candidates, <see cref="CandidateBlend"/>), their
 /// normalised component scores, and which of them are the user's validation targets. A blend is then ranked over
 /// the candidates only, which makes one trial cheap.
 /// </summary>
@@ -19,50 +20,49 @@ internal sealed class ValidationTable
 
     public Row[] Rows { get; }
 
-    public static ValidationTable Build(ITrainedModel[] fitted, HoldoutSplit split, int[] users, int candidates, CancellationToken cancellationToken)
+    public static ValidationTable Build(CandidateBlend blend, HoldoutSplit split, int[] users, int candidates, CancellationToken cancellationToken)
     {
         var rows = new Row[users.Length];
-        var itemCount = fitted[0].Input.ItemCount;
+        var m = blend.ComponentCount;
         Parallel.For(0, users.Length, new ParallelOptions { CancellationToken = cancellationToken },
-            () => fitted.Select(_ => new double[itemCount]).ToArray(),
-            (n, _, buffers) =>
+            blend.CreateWorkspace,
+            (n, _, ws) =>
             {
                 var u = users[n];
+                blend.Fill(u, ws, weights: null);
+                var count = ws.Items.Count;
                 var union = new HashSet<int>();
-                for (var m = 0; m < fitted.Length; m++)
+                for (var c = 0; c < m; c++)
                 {
-                    Array.Clear(buffers[m]);
-                    fitted[m].Score(u, buffers[m]);
-                    HybridBlend.Normalise(buffers[m], fitted[m].Input.ItemsOf(u));
-                    union.UnionWith(TopIndices(buffers[m], candidates));
+                    union.UnionWith(TopIndices(ws.Parts, count, m, c, candidates));
                 }
 
-                var items = union.Order().ToArray();
-                var scores = new double[items.Length * fitted.Length];
-                for (var c = 0; c < items.Length; c++)
+                var picked = union.Order().ToArray();
+                var items = picked.Select(p => ws.Items[p]).ToArray();
+                var scores = new double[picked.Length * m];
+                for (var k = 0; k < picked.Length; k++)
                 {
-                    for (var m = 0; m < fitted.Length; m++)
-                    {
-                        scores[(c * fitted.Length) + m] = buffers[m][items[c]];
-                    }
+                    Array.Copy(ws.Parts, picked[k] * m, scores, k * m, m);
                 }
 
                 var targets = split.TestItems(u).ToHashSet();
                 rows[n] = new Row(items, scores, items.Select(targets.Contains).ToArray(), targets.Count);
-                return buffers;
+                return ws;
             },
             _ => { });
-        return new ValidationTable(fitted.Length, rows);
+        return new ValidationTable(m, rows);
     }
 
-    private static IEnumerable<int> TopIndices(double[] scores, int count)
+    /// <summary>Positions of the <paramref name="count"/> largest positive values of column c (ties to the lower position).</summary>
+    private static IEnumerable<int> TopIndices(double[] parts, int rows, int m, int c, int count)
     {
-        var heap = new PriorityQueue<int, double>(count + 1);
-        for (var i = 0; i < scores.Length; i++)
+        var heap = new PriorityQueue<int, (double Score, int Item)>(count + 1, WorstFirst.Instance);
+        for (var n = 0; n < rows; n++)
         {
-            if (scores[i] > 0)
+            var s = parts[(n * m) + c];
+            if (s > 0)
             {
-                heap.Enqueue(i, scores[i]);
+                heap.Enqueue(n, (s, n));
                 if (heap.Count > count)
                 {
                     heap.Dequeue();

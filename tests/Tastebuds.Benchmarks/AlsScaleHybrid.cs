@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tastebuds.Core;
+using Tastebuds.Core.Models;
+
+namespace Tastebuds.Benchmarks;
+
+/// <summary>
+/// <c>models-scale [users] [tracks] [top]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
+/// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
+/// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), <see cref="ModelRanking.TopAll"/>
+/// for every user with the per-artist cap, and <see cref="ITrainedModel.ExplainAll"/> of every list
+/// (docs/benchmarks.md). The world has no tags or friends: those components score nothing, as on a database whose
+/// fetch has not stored them.
+/// </summary>
+internal static class AlsScaleHybrid
+{
+    /// <summary>Tracks per generated artist, for the per-artist cap (RecommendationOptions.MaxTracksPerArtist = 3).</summary>
+    private const int TracksPerArtist = 10;
+
+    public static void Run(string[] args)
+    {
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        var (users, tracks, top) = (Arg(0, 100_000), Arg(1, 200_000), Arg(2, 50));
+        var clock = Stopwatch.StartNew();
+        var input = new ModelInput(Build(users, tracks), ItemKind.Track);
+        GC.Collect();
+        Console.WriteLine($"World: {users:N0} users, {input.ItemCount:N0} tracks held, {(long)users * AlsScaleWorld.TracksPerUser:N0} interactions; " +
+            $"built in {clock.Elapsed.TotalSeconds:F1} s; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1e6:F0} MB; " +
+            $"peak working set so far {PeakMb():F0} MB; {Environment.ProcessorCount} cores");
+
+        var groups = Enumerable.Range(0, input.ItemCount)
+            .Select(i => input.Matrix.ItemId(ItemKind.Track, i) / TracksPerArtist).ToArray();
+        var hybrid = ModelCatalogue.Hybrid();
+
+        var trained = Stage("train (HybridModel.Train: tune + refit)", () => hybrid.Train(input, CancellationToken.None));
+        var tuning = trained.Tuning;
+        Console.WriteLine($"  of which tune {trained.TuneElapsed.TotalSeconds:F1} s (components fitted on the validation carve, blend search), " +
+            $"refit {trained.RefitElapsed.TotalSeconds:F1} s; weights {string.Join(" / ", tuning.Components.Zip(tuning.Weights, (c, w) => $"{c} {w:0.##}"))}; " +
+            $"validation NDCG@10 {tuning.ValidationNdcg:F4} on {tuning.ValidationUsers:N0} users, {tuning.Trials.Count} trials");
+        var lists = Stage($"score (ModelRanking.TopAll, top {top}, ≤ 3 per artist)",
+            () => ModelRanking.TopAll(trained, top, CancellationToken.None, groups, maxPerGroup: 3));
+        var explained = Stage("explain (ExplainAll of every list)", () =>
+        {
+            var count = 0L;
+            Parallel.For(0, lists.Length, u => Interlocked.Add(ref count, trained.ExplainAll(u, [.. lists[u].Select(r => r.Item)]).Count));
+            return count;
+        });
+        Console.WriteLine($"{lists.Count(l => l.Length > 0):N0} users with a list, {lists.Sum(l => (long)l.Length):N0} rows, {explained:N0} explained; " +
+            $"peak working set {PeakMb():F0} MB; total {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static T Stage<T>(string name, Func<T> run)
+    {
+        var wall = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var result = run();
+        Console.WriteLine($"{name}: {wall.Elapsed.TotalSeconds:F1} s wall, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s; " +
+            $"peak working set {PeakMb():F0} MB");
+        return result;
+    }
+
+    private static double PeakMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1e6;
+    }
+
+    private static InteractionMatrix Build(int users, int tracks) => InteractionMatrix.Build(AlsScaleWorld.Create(users, tracks, seed: 42));
+}
