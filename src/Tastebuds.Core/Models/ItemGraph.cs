@@ -9,38 +9,36 @@ namespace Tastebuds.Core.Models;
 /// </summary>
 public sealed class ItemGraph
 {
-    private ItemGraph(int[] offsets, int[] neighbours, double[] weights)
+    private readonly int _stride;
+
+    private ItemGraph(int stride, int[] counts, int[] neighbours, float[] weights)
     {
-        Offsets = offsets;
+        _stride = stride;
+        Counts = counts;
         Neighbours = neighbours;
         Weights = weights;
     }
 
-    public int ItemCount => Offsets.Length - 1;
+    public int ItemCount => Counts.Length;
 
-    internal int[] Offsets { get; }
+    /// <summary>Kept neighbours per item; item i's row starts at i·K of <see cref="Neighbours"/> and <see cref="Weights"/>.</summary>
+    internal int[] Counts { get; }
 
     internal int[] Neighbours { get; }
 
-    internal double[] Weights { get; }
+    /// <summary>In single precision: at 200,000 items × K = 200 the graph is 40 million edges (320 MB, not 480).</summary>
+    internal float[] Weights { get; }
 
-    public ReadOnlySpan<int> NeighboursOf(int item) => Neighbours.AsSpan(Offsets[item], Offsets[item + 1] - Offsets[item]);
+    public ReadOnlySpan<int> NeighboursOf(int item) => Neighbours.AsSpan(item * _stride, Counts[item]);
 
-    public ReadOnlySpan<double> WeightsOf(int item) => Weights.AsSpan(Offsets[item], Offsets[item + 1] - Offsets[item]);
+    public ReadOnlySpan<float> WeightsOf(int item) => Weights.AsSpan(item * _stride, Counts[item]);
 
     /// <summary>W(i,j), or 0 when j is not among i's kept neighbours.</summary>
     public double Weight(int item, int neighbour)
     {
         var n = NeighboursOf(item);
-        for (var e = 0; e < n.Length; e++)
-        {
-            if (n[e] == neighbour)
-            {
-                return Weights[Offsets[item] + e];
-            }
-        }
-
-        return 0;
+        var at = n.IndexOf(neighbour);
+        return at >= 0 ? WeightsOf(item)[at] : 0;
     }
 
     /// <param name="holderFactor">a(u,i), per entry of the item-major (holders) arrays of the slice.</param>
@@ -49,13 +47,18 @@ public sealed class ItemGraph
         Func<int, int, double, double> finish, int topK, CancellationToken cancellationToken)
     {
         var m = slice.ItemIds.Length;
-        var rows = new (int[] Items, double[] Weights)[m];
-        var pool = new ConcurrentBag<(double[] Acc, List<int> Touched)>();
+        // Each row is written straight into its slot of K: no per-item arrays to copy, so the build's peak is the graph.
+        var stride = (int)Math.Min(topK, Math.Max(0, m - 1));
+        var counts = new int[m];
+        var neighbours = new int[(long)m * stride];
+        var weights = new float[(long)m * stride];
+        var pool = new ConcurrentBag<Workspace>();
         Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken },
-            () => pool.TryTake(out var w) ? w : (new double[m], new List<int>()),
+            () => pool.TryTake(out var w) ? w : new Workspace(m, stride),
             (i, _, ws) =>
             {
-                var (acc, touched) = ws;
+                var acc = ws.Acc;
+                var touched = ws.Touched;
                 for (var h = slice.ItemOffsets[i]; h < slice.ItemOffsets[i + 1]; h++)
                 {
                     var u = slice.Holders[h];
@@ -77,7 +80,7 @@ public sealed class ItemGraph
                     }
                 }
 
-                rows[i] = KeepTop(i, acc, touched, finish, topK);
+                counts[i] = KeepTop(i, ws, finish, neighbours.AsSpan(i * stride, stride), weights.AsSpan(i * stride, stride));
                 foreach (var j in touched)
                 {
                     acc[j] = 0;
@@ -88,37 +91,50 @@ public sealed class ItemGraph
             },
             pool.Add);
 
-        var offsets = new int[m + 1];
-        for (var i = 0; i < m; i++)
-        {
-            offsets[i + 1] = offsets[i] + rows[i].Items.Length;
-        }
-
-        var neighbours = new int[offsets[m]];
-        var weights = new double[offsets[m]];
-        for (var i = 0; i < m; i++)
-        {
-            rows[i].Items.CopyTo(neighbours, offsets[i]);
-            rows[i].Weights.CopyTo(weights, offsets[i]);
-        }
-
-        return new ItemGraph(offsets, neighbours, weights);
+        return new ItemGraph(stride, counts, neighbours, weights);
     }
 
-    private static (int[], double[]) KeepTop(int i, double[] acc, List<int> touched, Func<int, int, double, double> finish, int topK)
+    /// <summary>The best K of the touched items by a bounded heap (weight descending, ties to the lower j).</summary>
+    private static int KeepTop(int i, Workspace ws, Func<int, int, double, double> finish, Span<int> neighbours, Span<float> weights)
     {
-        var candidates = new List<(double W, int J)>(touched.Count);
-        foreach (var j in touched)
+        var heap = ws.Heap;
+        heap.Clear();
+        var k = neighbours.Length;
+        foreach (var j in ws.Touched)
         {
-            var w = finish(i, j, acc[j]);
-            if (w > 0)
+            var w = finish(i, j, ws.Acc[j]);
+            if (!(w > 0) || k == 0)
             {
-                candidates.Add((w, j));
+                continue;
+            }
+
+            if (heap.Count < k)
+            {
+                heap.Enqueue(j, (w, j));
+            }
+            else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((w, j), worst) > 0)
+            {
+                heap.DequeueEnqueue(j, (w, j));
             }
         }
 
-        candidates.Sort(static (x, y) => x.W != y.W ? y.W.CompareTo(x.W) : x.J.CompareTo(y.J));
-        var kept = candidates.Take(topK).ToArray();
-        return (kept.Select(c => c.J).ToArray(), kept.Select(c => c.W).ToArray());
+        var count = heap.Count;
+        for (var n = count - 1; n >= 0; n--)
+        {
+            heap.TryDequeue(out _, out var best);
+            neighbours[n] = best.Item;
+            weights[n] = (float)best.Score;
+        }
+
+        return count;
+    }
+
+    private sealed class Workspace(int items, int k)
+    {
+        public double[] Acc { get; } = new double[items];
+
+        public List<int> Touched { get; } = [];
+
+        public PriorityQueue<int, (double Score, int Item)> Heap { get; } = new(k + 1, WorstFirst.Instance);
     }
 }
