@@ -118,29 +118,49 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
             return [.. items.Select(_ => ModelExplanation.Empty(Name))];
         }
 
-        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: YᵀC_uY + λI.
+        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: YᵀC_uY + λI = L·Lᵀ.
         var start = Input.Matrix.Slice(Input.Kind).UserOffsets[user];
-        var a = (double[])_gram.Value.Clone();
-        for (var e = 0; e < history.Length; e++)
+        var h = history.Length;
+        var factors = new double[h * k];
+        for (var e = 0; e < h; e++)
         {
-            AddOuter(a, ItemVector(history[e]), _userConfidence[start + e] - 1.0);
+            var yj = ItemVector(history[e]);
+            for (var d = 0; d < k; d++)
+            {
+                factors[(e * k) + d] = yj[d];
+            }
         }
 
+        var a = (double[])_gram.Value.Clone();
+        for (var e = 0; e < h; e++)
+        {
+            AddOuter(a, factors.AsSpan(e * k, k), _userConfidence[start + e] - 1.0);
+        }
+
+        // (A_u⁻¹y_i)·y_j = (L⁻¹y_i)·(L⁻¹y_j): one forward solve per history item and per listed item, then dot products.
         var factor = Cholesky.Factor(a, k);
+        var solved = new double[h * k];
+        for (var e = 0; e < h; e++)
+        {
+            Cholesky.Forward(factor, k, factors.AsSpan(e * k, k), solved.AsSpan(e * k, k));
+        }
+
+        var yi = new double[k];
+        var gi = new double[k];
         var result = new List<ModelExplanation>(items.Count);
         foreach (var item in items)
         {
-            var weighted = Cholesky.Solve(factor, k, ItemVector(item));
-            var evidence = new List<Evidence>(history.Length);
-            for (var e = 0; e < history.Length; e++)
+            var target = ItemVector(item);
+            for (var d = 0; d < k; d++)
             {
-                var yj = ItemVector(history[e]);
-                var dot = 0.0;
-                for (var d = 0; d < k; d++)
-                {
-                    dot += weighted[d] * yj[d];
-                }
+                yi[d] = target[d];
+            }
 
+            Cholesky.Forward(factor, k, yi, gi);
+            var evidence = new List<Evidence>(h);
+            for (var e = 0; e < h; e++)
+            {
+                var dot = Cholesky.Dot(gi, solved.AsSpan(e * k, k));
                 evidence.Add(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
             }
 
@@ -186,6 +206,27 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
         }
 
         return a;
+    }
+
+    /// <summary>a += scale·v·vᵀ, one SIMD axpy per row.</summary>
+    private static void AddOuter(double[] a, ReadOnlySpan<double> v, double scale)
+    {
+        var k = v.Length;
+        var vv = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(v);
+        for (var r = 0; r < k; r++)
+        {
+            var vr = new Vector<double>(scale * v[r]);
+            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(a.AsSpan(r * k, k));
+            for (var n = 0; n < vv.Length; n++)
+            {
+                row[n] += vr * vv[n];
+            }
+
+            for (var c = vv.Length * Vector<double>.Count; c < k; c++)
+            {
+                a[(r * k) + c] += scale * v[r] * v[c];
+            }
+        }
     }
 
     private static void AddOuter(double[] a, ReadOnlySpan<float> v, double scale)

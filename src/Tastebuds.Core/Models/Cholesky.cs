@@ -65,4 +65,32 @@ internal static class Cholesky
 
         return x;
     }
+
+    /// <summary>z with L·z = b (forward substitution), each step one SIMD dot over a row prefix of L.</summary>
+    public static void Forward(double[] l, int n, ReadOnlySpan<double> b, Span<double> z)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            z[i] = (b[i] - Dot(l.AsSpan(i * n, i), z[..i])) / l[(i * n) + i];
+        }
+    }
+
+    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        var vx = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(x);
+        var vy = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(y);
+        var sum = System.Numerics.Vector<double>.Zero;
+        for (var i = 0; i < vx.Length; i++)
+        {
+            sum += vx[i] * vy[i];
+        }
+
+        var result = System.Numerics.Vector.Sum(sum);
+        for (var i = vx.Length * System.Numerics.Vector<double>.Count; i < x.Length; i++)
+        {
+            result += x[i] * y[i];
+        }
+
+        return result;
+    }
 }

@@ -128,4 +128,22 @@ public class HybridModelCandidateTests
             }
         }
     }
+
+    [Test]
+    public void Tuning_fits_on_a_sample_of_at_most_max_tuning_users_and_the_refit_on_everyone()
+    {
+        var input = Input();
+        var spy = new SpyModel("spy");
+        var trained = new HybridModel([new Rp3BetaModel(), spy]) { MaxTuningUsers = 40 }.Train(input, CancellationToken.None);
+        int Holding(ModelInput fitted) => Enumerable.Range(0, fitted.UserCount).Count(u => !fitted.ItemsOf(u).IsEmpty);
+        var fits = spy.Inputs.ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(input.UserCount, Is.GreaterThan(40));
+            Assert.That(fits, Has.Length.EqualTo(2));
+            Assert.That(fits.Count(f => Holding(f) <= 40), Is.EqualTo(1), "the tuning fit sees the sample only");
+            Assert.That(fits.Count(f => ReferenceEquals(f, input)), Is.EqualTo(1), "the refit sees every user");
+            Assert.That(trained.Tuning.ValidationUsers, Is.InRange(1, 40));
+        }
+    }
 }
