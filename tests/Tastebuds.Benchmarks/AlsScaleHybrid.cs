@@ -9,7 +9,8 @@ namespace Tastebuds.Benchmarks;
 /// <c>models-scale [users] [tracks] [top]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
 /// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
 /// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), <see cref="ModelRanking.TopAll"/>
-/// for every user with the per-artist cap, and <see cref="ITrainedModel.ExplainAll"/> of every list
+/// for every user with the per-artist cap, <see cref="ITrainedModel.ExplainAll"/> of every list, then both in one
+/// call (<see cref="ModelRanking.ForEachExplained"/>)
 /// (docs/benchmarks.md). The world has no tags or friends: those components score nothing, as on a database whose
 /// fetch has not stored them.
 /// </summary>
@@ -46,6 +47,20 @@ internal static class AlsScaleHybrid
             Parallel.For(0, lists.Length, u => Interlocked.Add(ref count, trained.ExplainAll(u, [.. lists[u].Select(r => r.Item)]).Count));
             return count;
         });
+        var (fusedCount, same) = Stage("score + explain in one call (ModelRanking.ForEachExplained)", () =>
+        {
+            var (count, differ) = (0L, 0);
+            ModelRanking.ForEachExplained(trained, top, (u, l) =>
+            {
+                Interlocked.Add(ref count, l.Reasons.Count);
+                if (!l.Items.SequenceEqual(lists[u]))
+                {
+                    Interlocked.Increment(ref differ);
+                }
+            }, CancellationToken.None, groups, maxPerGroup: 3);
+            return (count, differ == 0);
+        });
+        Console.WriteLine($"  {fusedCount:N0} explained; lists equal to TopAll's: {same}");
         Console.WriteLine($"{lists.Count(l => l.Length > 0):N0} users with a list, {lists.Sum(l => (long)l.Length):N0} rows, {explained:N0} explained; " +
             $"peak working set {PeakMb():F0} MB; total {clock.Elapsed.TotalSeconds:F1} s");
     }

@@ -55,22 +55,27 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         var ws = Rent();
         try
         {
-            var blended = Blend(user, ws);
-            foreach (var item in excluded ?? [])
-            {
-                var n = ws.IndexOf(item);
-                if (n >= 0)
-                {
-                    blended[n] = 0;
-                }
-            }
-
-            return ModelRanking.SelectFrom(ws.ItemSpan, blended, count, groupOfItem, maxPerGroup);
+            return Top(user, count, groupOfItem, maxPerGroup, excluded, ws);
         }
         finally
         {
             _workspaces.Add(ws);
         }
+    }
+
+    private ModelRecommendation[] Top(int user, int count, long[]? groupOfItem, int maxPerGroup, int[]? excluded, Workspace ws)
+    {
+        var blended = Blend(user, ws);
+        foreach (var item in excluded ?? [])
+        {
+            var n = ws.IndexOf(item);
+            if (n >= 0)
+            {
+                blended[n] = 0;
+            }
+        }
+
+        return ModelRanking.SelectFrom(ws.ItemSpan, blended, count, groupOfItem, maxPerGroup);
     }
 
     /// <summary>Each component's share of the blended score, then the reasons of the largest one.</summary>
@@ -79,24 +84,45 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     public IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var m = _components.Length;
-        var parts = new double[items.Count, m];
         var ws = Rent();
         try
         {
             _blend.Fill(user, ws, Tuning.Weights);
-            for (var n = 0; n < items.Count; n++)
-            {
-                var at = ws.IndexOf(items[n]);
-                for (var c = 0; at >= 0 && c < m; c++)
-                {
-                    parts[n, c] = Tuning.Weights[c] * ws.Parts[(at * m) + c];
-                }
-            }
+            return Explain(user, items, ws);
         }
         finally
         {
             _workspaces.Add(ws);
+        }
+    }
+
+    (ModelRecommendation[], IReadOnlyList<ModelExplanation>) ICandidateRanker.TopExplained(int user, int count, long[]? groupOfItem,
+        int maxPerGroup, int[]? excluded, int explain)
+    {
+        var ws = Rent();
+        try
+        {
+            var list = Top(user, count, groupOfItem, maxPerGroup, excluded, ws);
+            return (list, Explain(user, [.. list.Take(explain).Select(r => r.Item)], ws));
+        }
+        finally
+        {
+            _workspaces.Add(ws);
+        }
+    }
+
+    /// <summary>The explanations from a workspace <see cref="CandidateBlend.Fill"/> has filled for this user.</summary>
+    private List<ModelExplanation> Explain(int user, IReadOnlyList<int> items, Workspace ws)
+    {
+        var m = _components.Length;
+        var parts = new double[items.Count, m];
+        for (var n = 0; n < items.Count; n++)
+        {
+            var at = ws.IndexOf(items[n]);
+            for (var c = 0; at >= 0 && c < m; c++)
+            {
+                parts[n, c] = Tuning.Weights[c] * ws.Parts[(at * m) + c];
+            }
         }
 
         var result = new List<Evidence>?[items.Count];

@@ -22,4 +22,8 @@ internal interface ICandidateRanker
 {
     /// <summary>As <see cref="ModelRanking.Top(ITrainedModel, int, int, long[], int)"/>, never recommending <paramref name="excluded"/>.</summary>
     ModelRecommendation[] Top(int user, int count, long[]? groupOfItem, int maxPerGroup, int[]? excluded);
+
+    /// <summary><see cref="Top"/> and the explanations of its first <paramref name="explain"/> items, from one pass over the candidates.</summary>
+    (ModelRecommendation[] List, IReadOnlyList<ModelExplanation> Reasons) TopExplained(int user, int count, long[]? groupOfItem, int maxPerGroup,
+        int[]? excluded, int explain);
 }

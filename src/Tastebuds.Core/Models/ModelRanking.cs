@@ -74,6 +74,49 @@ public static class ModelRanking
         return result;
     }
 
+    /// <summary>
+    /// <see cref="TopAll"/> and, for each user, <see cref="ITrainedModel.ExplainAll"/> of the first
+    /// <paramref name="explain"/> items of the list (all of it by default): the same lists and explanations as the two
+    /// calls, but a hybrid computes each user's candidates once instead of twice. Holds every explanation: at
+    /// 100,000 users × 50 rows prefer <see cref="ForEachExplained"/>, which hands each user's list on and keeps none.
+    /// </summary>
+    public static RankedList[] TopAllExplained(ITrainedModel model, int count, CancellationToken cancellationToken,
+        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1,
+        IReadOnlyDictionary<int, int[]>? excluded = null, int explain = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var result = new RankedList[model.Input.UserCount];
+        ForEachExplained(model, count, (u, list) => result[u] = list, cancellationToken, groupOfItem, maxPerGroup, maxDegreeOfParallelism,
+            excluded, explain);
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="TopAllExplained"/>, calling <paramref name="sink"/> with each user's list as soon as it is ready
+    /// (from several threads at once) instead of holding them all.
+    /// </summary>
+    public static void ForEachExplained(ITrainedModel model, int count, Action<int, RankedList> sink, CancellationToken cancellationToken,
+        long[]? groupOfItem = null, int maxPerGroup = int.MaxValue, int maxDegreeOfParallelism = -1,
+        IReadOnlyDictionary<int, int[]>? excluded = null, int explain = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(sink);
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        if (model is ICandidateRanker ranker)
+        {
+            Parallel.For(0, model.Input.UserCount, options, u =>
+            {
+                var (list, reasons) = ranker.TopExplained(u, count, groupOfItem, maxPerGroup, excluded?.GetValueOrDefault(u), explain);
+                sink(u, new RankedList(list, reasons));
+            });
+            return;
+        }
+
+        var lists = TopAll(model, count, cancellationToken, groupOfItem, maxPerGroup, maxDegreeOfParallelism, excluded);
+        Parallel.For(0, lists.Length, options,
+            u => sink(u, new RankedList(lists[u], model.ExplainAll(u, [.. lists[u].Take(explain).Select(r => r.Item)]))));
+    }
+
     /// <summary>Users scored together by an <see cref="IBatchScorer"/>.</summary>
     public const int BatchSize = 16;
 

@@ -146,4 +146,32 @@ public class HybridModelCandidateTests
             Assert.That(trained.Tuning.ValidationUsers, Is.InRange(1, 40));
         }
     }
+
+    [Test]
+    public void Ranking_and_explaining_in_one_call_gives_the_same_lists_and_reasons_as_the_two_calls()
+    {
+        var input = Input();
+        var groups = Enumerable.Range(0, input.ItemCount).Select(i => (long)(i / 3)).ToArray();
+        var excluded = new Dictionary<int, int[]> { [2] = [.. ModelRanking.Top(new Rp3BetaModel().Fit(input, CancellationToken.None), 2, 2).Select(r => r.Item)] };
+        var models = new ITrainedModel[]
+        {
+            ModelCatalogue.Hybrid().Train(input, CancellationToken.None),
+            new AlsModel { Factors = 8, Iterations = 5 }.Fit(input, CancellationToken.None),
+        };
+        static bool Same(ModelExplanation a, ModelExplanation b) => a.Method == b.Method && a.Evidence.SequenceEqual(b.Evidence);
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var model in models)
+            {
+                var lists = ModelRanking.TopAll(model, 10, CancellationToken.None, groups, 2, excluded: excluded);
+                var together = ModelRanking.TopAllExplained(model, 10, CancellationToken.None, groups, 2, excluded: excluded, explain: 4);
+                for (var u = 0; u < input.UserCount; u += 9)
+                {
+                    Assert.That(together[u].Items, Is.EqualTo(lists[u]), $"{model.Name}, user {u}");
+                    var alone = model.ExplainAll(u, [.. lists[u].Take(4).Select(r => r.Item)]);
+                    Assert.That(together[u].Reasons, Is.EqualTo(alone).Using<ModelExplanation>(Same), $"{model.Name}, user {u}");
+                }
+            }
+        }
+    }
 }
