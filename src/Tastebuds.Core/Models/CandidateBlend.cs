@@ -54,7 +54,7 @@ internal sealed class CandidateBlend
                 continue;
             }
 
-            var scores = ws.Sparse[c];
+            var scores = ws.Sparse(c);
             scores.Clear();
             if (_components[c] is ISparseScorer sparse)
             {
@@ -94,7 +94,7 @@ internal sealed class CandidateBlend
             }
             else
             {
-                var scores = ws.Sparse[c];
+                var scores = ws.Sparse(c);
                 for (var n = 0; n < items.Count; n++)
                 {
                     parts[(n * m) + c] = scores[items[n]];

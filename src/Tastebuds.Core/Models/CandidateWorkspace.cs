@@ -9,19 +9,21 @@ internal sealed class Workspace
     private double[] _parts = [];
     private double[] _column = [];
     private int _generation;
+    private readonly SparseScores?[] _sparse;
     private double[]? _dense;
 
     public Workspace(int itemCount, int components)
     {
         _ownStamp = new int[itemCount];
         _candidateStamp = new int[itemCount];
-        Sparse = [.. Enumerable.Range(0, components).Select(_ => new SparseScores(itemCount))];
+        _sparse = new SparseScores?[components];
         ComponentCount = components;
     }
 
     public int ComponentCount { get; }
 
-    public SparseScores[] Sparse { get; }
+    /// <summary>Component c's sparse scores (allocated on first use: iALS never needs one).</summary>
+    public SparseScores Sparse(int component) => _sparse[component] ??= new SparseScores(_ownStamp.Length);
 
     /// <summary>A whole-catalogue buffer, for components scored the plain way.</summary>
     public double[] Dense => _dense ??= new double[_ownStamp.Length];

@@ -46,7 +46,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         }
         finally
         {
-            _workspaces.Add(ws);
+            Return(ws);
         }
     }
 
@@ -59,7 +59,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         }
         finally
         {
-            _workspaces.Add(ws);
+            Return(ws);
         }
     }
 
@@ -92,7 +92,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         }
         finally
         {
-            _workspaces.Add(ws);
+            Return(ws);
         }
     }
 
@@ -107,7 +107,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         }
         finally
         {
-            _workspaces.Add(ws);
+            Return(ws);
         }
     }
 
@@ -171,6 +171,18 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     }
 
     private Workspace Rent() => _workspaces.TryTake(out var ws) ? ws : _blend.CreateWorkspace();
+
+    /// <summary>
+    /// Keeps a workspace for the next user, up to two per core: at 200,000 items one is ≈ 9 MB, and a thread pool
+    /// grown under load must not leave one behind per thread it ever ran.
+    /// </summary>
+    private void Return(Workspace ws)
+    {
+        if (_workspaces.Count < 2 * Environment.ProcessorCount)
+        {
+            _workspaces.Add(ws);
+        }
+    }
 
     /// <summary>Σ_m w_m·ŝ_m(u,i) per candidate, aligned with <see cref="Workspace.Items"/>.</summary>
     private double[] Blend(int user, Workspace ws)
