@@ -50,11 +50,11 @@ internal static class RecommendCommand
 
         Console.WriteLine($"Recommendations for {TerminalText.Escape(stored)} ({rows[0].Metric}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
-            .Column("neighbours", right: true).Column("because of");
+            .Column(rows[0].ByNeighbours ? "neighbours" : "reasons", right: true).Column("because of");
         foreach (var r in rows)
         {
             table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
-                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join("; ", r.TopNeighbours.Take(2)));
+                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join("; ", r.Reasons.Take(2)));
         }
 
         OutputTable.Print(table);

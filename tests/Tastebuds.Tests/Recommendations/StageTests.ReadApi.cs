@@ -40,7 +40,7 @@ public sealed partial class StageTests
     }
 
     [Test]
-    public async Task The_read_function_answers_from_the_user_metric_rank_index_in_milliseconds()
+    public async Task The_read_function_answers_from_the_primary_key_prefix_in_milliseconds()
     {
         await (await _scenario.RecalculatorAsync(Settings)).RecalculateAsync(CancellationToken.None);
         await (await _scenario.GeneratorAsync(Settings)).GenerateAsync(CancellationToken.None);
@@ -62,7 +62,7 @@ public sealed partial class StageTests
         TestContext.Out.WriteLine($"get_collaborative_recommendations: {perCall:0.000} ms per call (round trip, {Calls} calls)\n{plan}");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(plan, Does.Contain("collaborative_recommendations_rank_uq"), "the function is inlined and uses the (user_id, metric, rank) index");
+            Assert.That(plan, Does.Contain("collaborative_recommendations_pkey"), "the function is inlined and uses the primary key's (user_id, metric) prefix");
             Assert.That(plan, Does.Not.Contain("Seq Scan on collaborative_recommendations"));
             Assert.That(perCall, Is.LessThan(10), "milliseconds per call on a loaded shared machine");
         }

@@ -1,0 +1,188 @@
+-- Tastebuds schema, part 9: compact explanation columns, and a metric column that names the method of each row.
+--
+-- collaborative_recommendations stored its explanation as jsonb: ~1,100 B a row with the keys repeated in every row
+-- (docs/benchmarks.md). The explanation is now data in parallel arrays, one element per reason, in the order the
+-- model ranked them (largest first):
+--   evidence_kinds         smallint[]  what the reason is: 0 item (a track the user plays), 1 neighbour (a similar user
+--                                      who holds the track), 2 friend, 3 tag, 4 component (a hybrid's part)
+--   evidence_ids           bigint[]    tracks.id for items, lastfm_users.id for neighbours and friends, the tag's id for
+--                                      tags, recommendation_methods.code for components
+--   evidence_weights       real[]      the similarity (neighbour: user-user; item: item-item or, for als, the history
+--                                      item's weight), or the component's tuned weight
+--   evidence_contributions real[]      the part of the score the reason explains; for a component its share of the score
+--                                      (0..1)
+-- and popularity (the popularity term's part of the score: score = evidence + popularity; 0 for model methods).
+-- supporting_neighbours keeps its name and meaning for user-kNN (neighbours holding the track) and counts the reasons
+-- the model found for the other methods; it becomes smallint.
+-- Names (users, tracks, artists, methods) are joined when read, so they are never stale and never repeated.
+-- get_collaborative_recommendations renders the same jsonb `explanation` column as before from these columns, and
+-- the view collaborative_recommendations_explained does it for ad-hoc SQL (shapes in docs/algorithms.md).
+--
+-- metric names the method that produced the row: cosine | jaccard | pearson (user-kNN with that measure), item-knn,
+-- rp3beta, als, hybrid (Algorithm:Recommender, docs/operations.md).
+--
+-- Dropped: the (user_id, metric, rank) unique index (~40 B a row): the read function reads a user's rows through the
+-- primary key's (user_id, metric) prefix (at most RecommendationsPerUser rows) and sorts them.
+
+-- The methods, by a small code for the hybrid's components. The worker adds a name it does not find here (a new
+-- component), so the list only grows.
+CREATE TABLE recommendation_methods (
+    code        smallint PRIMARY KEY CONSTRAINT recommendation_methods_code_check CHECK (code >= 1),
+    name        text     NOT NULL CONSTRAINT recommendation_methods_name_uq UNIQUE,
+    description text     NOT NULL DEFAULT ''
+);
+
+COMMENT ON TABLE recommendation_methods IS
+    'Recommendation methods by code: the code names a hybrid component in collaborative_recommendations.evidence_ids.';
+
+INSERT INTO recommendation_methods (code, name, description) VALUES
+    (1, 'cosine', 'user-kNN, cosine neighbours'),
+    (2, 'jaccard', 'user-kNN, Jaccard neighbours'),
+    (3, 'pearson', 'user-kNN, Pearson neighbours'),
+    (4, 'item-knn', 'item-kNN, cosine item-item graph'),
+    (5, 'rp3beta', 'RP3beta item-item graph'),
+    (6, 'als', 'implicit ALS (conjugate gradient)'),
+    (7, 'tags', 'personal tags'),
+    (8, 'tags-cosine', 'personal tags, cosine item profiles (the hybrid''s tag scorer)'),
+    (9, 'friends', 'friends'' items'),
+    (10, 'hybrid', 'validation-tuned blend');
+
+-- The compact columns, filled from the jsonb of the rows already there (user-kNN rows: neighbours by username).
+ALTER TABLE collaborative_recommendations
+    ADD COLUMN popularity             real       NOT NULL DEFAULT 0,
+    ADD COLUMN evidence_kinds         smallint[] NOT NULL DEFAULT '{}',
+    ADD COLUMN evidence_ids           bigint[]   NOT NULL DEFAULT '{}',
+    ADD COLUMN evidence_weights       real[]     NOT NULL DEFAULT '{}',
+    ADD COLUMN evidence_contributions real[]     NOT NULL DEFAULT '{}';
+
+UPDATE collaborative_recommendations cr
+SET popularity = coalesce((cr.explanation ->> 'popularity')::real, 0),
+    evidence_kinds = e.kinds, evidence_ids = e.ids, evidence_weights = e.weights, evidence_contributions = e.contributions
+FROM (SELECT r.user_id, r.metric, r.track_id,
+             coalesce(array_agg(1::smallint ORDER BY n.ordinality) FILTER (WHERE v.id IS NOT NULL), '{}') AS kinds,
+             coalesce(array_agg(v.id ORDER BY n.ordinality) FILTER (WHERE v.id IS NOT NULL), '{}') AS ids,
+             coalesce(array_agg((n.value ->> 'similarity')::real ORDER BY n.ordinality) FILTER (WHERE v.id IS NOT NULL), '{}') AS weights,
+             coalesce(array_agg((n.value ->> 'contribution')::real ORDER BY n.ordinality) FILTER (WHERE v.id IS NOT NULL), '{}') AS contributions
+      FROM collaborative_recommendations r
+      CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.explanation -> 'neighbours', '[]')) WITH ORDINALITY n
+      LEFT JOIN lastfm_users v ON v.username = n.value ->> 'username'
+      GROUP BY 1, 2, 3) e
+WHERE cr.user_id = e.user_id AND cr.metric = e.metric AND cr.track_id = e.track_id;
+
+ALTER TABLE collaborative_recommendations DROP COLUMN explanation;
+ALTER TABLE collaborative_recommendations DROP CONSTRAINT collaborative_recommendations_rank_uq;
+ALTER TABLE collaborative_recommendations DROP CONSTRAINT collaborative_recommendations_metric_check;
+ALTER TABLE collaborative_recommendations ADD CONSTRAINT collaborative_recommendations_metric_check
+    CHECK (metric IN ('cosine', 'jaccard', 'pearson', 'item-knn', 'rp3beta', 'als', 'hybrid'));
+ALTER TABLE collaborative_recommendations ADD CONSTRAINT collaborative_recommendations_evidence_check
+    CHECK (cardinality(evidence_ids) = cardinality(evidence_kinds)
+           AND cardinality(evidence_weights) = cardinality(evidence_kinds)
+           AND cardinality(evidence_contributions) = cardinality(evidence_kinds));
+ALTER TABLE collaborative_recommendations ALTER COLUMN supporting_neighbours TYPE smallint;
+
+COMMENT ON COLUMN collaborative_recommendations.metric IS
+    'The method that produced the row: cosine, jaccard, pearson (user-kNN), item-knn, rp3beta, als, hybrid.';
+COMMENT ON COLUMN collaborative_recommendations.evidence_kinds IS
+    'Per reason: 0 item, 1 neighbour, 2 friend, 3 tag, 4 component (hybrid); parallel to evidence_ids, _weights, _contributions.';
+COMMENT ON COLUMN collaborative_recommendations.popularity IS
+    'The popularity term''s part of recommendation_score (user-kNN); 0 for the model methods.';
+
+-- The explanation of one row as jsonb (shapes in docs/algorithms.md, "Explanations"):
+--   {"metric", "supporting_neighbours", "evidence", "popularity", "text",
+--    "components": [{"method", "weight", "share"}],                                  hybrid
+--    "neighbours": [{"username", "similarity", "play_count", "loved", "contribution"}], user-kNN (or the hybrid's part)
+--    "items":      [{"track", "artist", "similarity", "contribution"}],               item-knn, rp3beta, als
+--    "friends":    [{"username", "weight", "contribution"}],
+--    "tags":       [{"tag", "weight", "contribution"}]}
+-- with the empty lists left out. evidence = score − popularity; a neighbour's play_count and loved are what
+-- user_track_interactions holds now (liked feedback counts as a love); "text" is the sentence a person reads.
+CREATE FUNCTION recommendation_explanation(r collaborative_recommendations)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    WITH reason AS (
+        SELECT e.n, e.kind,
+               CASE e.kind
+                   WHEN 1 THEN jsonb_build_object('username', u.username, 'similarity', e.w::float8,
+                                                  'play_count', coalesce(i.play_count, 0), 'loved', coalesce(i.is_loved, false) OR liked.yes,
+                                                  'contribution', e.c::float8)
+                   WHEN 0 THEN jsonb_build_object('track', t.name, 'artist', a.name, 'similarity', e.w::float8, 'contribution', e.c::float8)
+                   WHEN 2 THEN jsonb_build_object('username', u.username, 'weight', e.w::float8, 'contribution', e.c::float8)
+                   WHEN 3 THEN jsonb_build_object('tag', e.id, 'weight', e.w::float8, 'contribution', e.c::float8)
+                   WHEN 4 THEN jsonb_build_object('method', coalesce(m.name, e.id::text), 'weight', e.w::float8, 'share', e.c::float8)
+               END AS entry,
+               CASE e.kind
+                   WHEN 1 THEN format('%s (similarity %s) plays it', u.username, to_char(e.w, 'FM0.00'))
+                   WHEN 0 THEN format('because you play %s by %s (similarity %s)', t.name, a.name, to_char(e.w, 'FM0.00'))
+                   WHEN 2 THEN format('your friend %s plays it', u.username)
+                   WHEN 3 THEN format('tagged like what you play (tag %s)', e.id)
+                   WHEN 4 THEN format('%s %s%%', coalesce(m.name, e.id::text), round(e.c * 100))
+               END AS phrase
+        FROM unnest(r.evidence_kinds, r.evidence_ids, r.evidence_weights, r.evidence_contributions)
+             WITH ORDINALITY AS e(kind, id, w, c, n)
+        LEFT JOIN lastfm_users u ON e.kind IN (1, 2) AND u.id = e.id
+        LEFT JOIN user_track_interactions i ON e.kind = 1 AND i.user_id = e.id AND i.track_id = r.track_id
+        LEFT JOIN tracks t ON e.kind = 0 AND t.id = e.id
+        LEFT JOIN artists a ON a.id = t.artist_id
+        LEFT JOIN recommendation_methods m ON e.kind = 4 AND m.code = e.id
+        CROSS JOIN LATERAL (SELECT e.kind = 1 AND EXISTS (
+            SELECT 1 FROM recommendation_feedback f WHERE f.user_id = e.id AND f.track_id = r.track_id AND f.kind = 'liked')) AS liked(yes)
+    )
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'metric', r.metric,
+        'supporting_neighbours', r.supporting_neighbours,
+        'evidence', r.recommendation_score::float8 - r.popularity::float8,
+        'popularity', r.popularity::float8,
+        'text', (SELECT string_agg(phrase, '; ' ORDER BY n) FROM reason),
+        'components', (SELECT jsonb_agg(entry ORDER BY n) FROM reason WHERE kind = 4),
+        'neighbours', (SELECT jsonb_agg(entry ORDER BY n) FROM reason WHERE kind = 1),
+        'items', (SELECT jsonb_agg(entry ORDER BY n) FROM reason WHERE kind = 0),
+        'friends', (SELECT jsonb_agg(entry ORDER BY n) FROM reason WHERE kind = 2),
+        'tags', (SELECT jsonb_agg(entry ORDER BY n) FROM reason WHERE kind = 3)));
+$$;
+
+-- Every stored row with names and its rendered explanation, for ad-hoc SQL (filter on user_id/username and metric:
+-- the explanation is rendered per row returned).
+CREATE VIEW collaborative_recommendations_explained AS
+SELECT cr.user_id, u.username, cr.track_id, t.name AS track, a.name AS artist, cr.metric, cr.rank, cr.recommendation_score,
+       cr.supporting_neighbours, cr.popularity, cr.generated_at, recommendation_explanation(cr) AS explanation
+FROM collaborative_recommendations cr
+JOIN lastfm_users u ON u.id = cr.user_id
+JOIN tracks t ON t.id = cr.track_id
+JOIN artists a ON a.id = t.artist_id;
+
+-- ==== BEGIN read-function block (0009) ===========================================================
+-- The read function, unchanged in name, arguments and output columns. It keeps 0006's body (dismissed and disliked
+-- tracks filtered at once, ranks renumbered 1..n over what is left) and renders the explanation from the compact
+-- columns for the rows it returns only (after the limit).
+CREATE OR REPLACE FUNCTION get_collaborative_recommendations(username text, lim integer DEFAULT 10, metric text DEFAULT NULL)
+RETURNS TABLE (rank integer, track text, artist text, score double precision, explanation jsonb,
+               metric text, generated_at timestamptz)
+LANGUAGE sql STABLE
+AS $$
+    WITH target AS (
+        SELECT u.id FROM lastfm_users u WHERE lower(u.username) = lower(get_collaborative_recommendations.username)
+    ), chosen AS (
+        SELECT coalesce(get_collaborative_recommendations.metric,
+                        (SELECT cr.metric FROM collaborative_recommendations cr
+                         WHERE cr.user_id = (SELECT id FROM target) AND cr.rank = 1
+                         ORDER BY cr.generated_at DESC, cr.metric = 'cosine' DESC, cr.metric
+                         LIMIT 1)) AS metric
+    ), page AS (
+        SELECT cr AS r, (row_number() OVER (ORDER BY cr.rank))::integer AS rank
+        FROM collaborative_recommendations cr
+        WHERE cr.user_id = (SELECT id FROM target)
+          AND cr.metric = (SELECT chosen.metric FROM chosen)
+          AND NOT EXISTS (SELECT 1 FROM recommendation_feedback f
+                          WHERE f.user_id = cr.user_id AND f.track_id = cr.track_id AND f.kind IN ('dismissed', 'disliked'))
+        ORDER BY cr.rank
+        LIMIT greatest(coalesce(lim, 10), 0)
+    )
+    SELECT p.rank, t.name, a.name, (p.r).recommendation_score::double precision, recommendation_explanation(p.r),
+           (p.r).metric, (p.r).generated_at
+    FROM page p
+    JOIN tracks t  ON t.id = (p.r).track_id
+    JOIN artists a ON a.id = t.artist_id
+    ORDER BY p.rank;
+$$;
+-- ==== END read-function block (0009) =============================================================
