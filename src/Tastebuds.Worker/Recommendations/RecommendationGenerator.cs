@@ -12,13 +12,14 @@ using Tastebuds.Worker.Telemetry;
 namespace Tastebuds.Worker.Recommendations;
 
 /// <summary>
-/// One recommendation run: in one read-only snapshot the active users' interactions, the STORED neighbours of
+/// One recommendation run of <c>Algorithm:Recommender</c>. For <c>userknn</c>: in one read-only snapshot the active users' interactions, the STORED neighbours of
 /// <c>Algorithm:PrimaryMetric</c> (all three for <c>all</c>), and track artists; then Core's
 /// <see cref="Recommender"/> per metric; then <c>collaborative_recommendations</c> replaced whole in one transaction.
+/// For a model method, see <see cref="GenerateWithModelAsync"/>.
 /// Logged as one <c>generate_recommendations</c> row; a failed or cancelled run keeps the previous recommendations.
 /// The GenerateRecommendations job and the <c>recommendations</c> verb both call this.
 /// </summary>
-public sealed class RecommendationGenerator(
+public sealed partial class RecommendationGenerator(
     NpgsqlDataSource dataSource,
     StageRun stage,
     IOptions<AlgorithmOptions> algorithm,
@@ -33,6 +34,11 @@ public sealed class RecommendationGenerator(
     private async Task<RecommendationResult> GenerateAsync(JobStep step, CancellationToken ct)
     {
         var settings = algorithm.Value;
+        if (!settings.UsesNeighbours)
+        {
+            return await GenerateWithModelAsync(step, settings, ct);
+        }
+
         var metrics = settings.RecommendationMetrics();
         var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
         // Kept by the row even when the run fails: which metrics it was for.

@@ -18,6 +18,8 @@ internal sealed class NewUserScenario : IAsyncDisposable
 {
     public static readonly Dictionary<string, string?> Algorithm = new()
     {
+        // The incremental step writes user-kNN rows; the full run is compared with it, so it runs user-kNN too.
+        ["Algorithm:Recommender"] = "userknn",
         ["Algorithm:PrimaryMetric"] = "all",
         // Short lists, so newcomers enter them and push the last entry out.
         ["Algorithm:MaxSimilarUsers"] = "6",

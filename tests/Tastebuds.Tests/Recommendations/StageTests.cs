@@ -22,6 +22,7 @@ public sealed partial class StageTests
 
     private static Dictionary<string, string?> Settings => new()
     {
+        ["Recommender"] = "userknn",
         ["PrimaryMetric"] = "all",
         ["SimilarityThreshold"] = Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["MaxTracksPerArtist"] = MaxPerArtist.ToString(System.Globalization.CultureInfo.InvariantCulture),
