@@ -137,13 +137,15 @@ AS $$
         FROM unnest(recommendation_explanation.evidence_kinds, recommendation_explanation.evidence_ids,
                     recommendation_explanation.evidence_weights, recommendation_explanation.evidence_contributions)
              WITH ORDINALITY AS e(kind, id, w, c, n)
-        LEFT JOIN lastfm_users u ON e.kind IN (1, 2) AND u.id = e.id
-        LEFT JOIN user_track_interactions i ON e.kind = 1 AND i.user_id = e.id AND i.track_id = recommendation_explanation.track_id
-        LEFT JOIN recommendation_feedback f ON e.kind = 1 AND f.user_id = e.id AND f.track_id = recommendation_explanation.track_id
-                                            AND f.kind = 'liked'
-        LEFT JOIN tracks t ON e.kind = 0 AND t.id = e.id
+        -- Each join's key is NULL for the other kinds, so an index probe happens only for the kind that needs it.
+        LEFT JOIN lastfm_users u ON u.id = CASE WHEN e.kind IN (1, 2) THEN e.id END
+        LEFT JOIN user_track_interactions i ON i.user_id = CASE WHEN e.kind = 1 THEN e.id END
+                                           AND i.track_id = recommendation_explanation.track_id
+        LEFT JOIN recommendation_feedback f ON f.user_id = CASE WHEN e.kind = 1 THEN e.id END
+                                            AND f.track_id = recommendation_explanation.track_id AND f.kind = 'liked'
+        LEFT JOIN tracks t ON t.id = CASE WHEN e.kind = 0 THEN e.id END
         LEFT JOIN artists a ON a.id = t.artist_id
-        LEFT JOIN recommendation_methods m ON e.kind = 4 AND m.code = e.id
+        LEFT JOIN recommendation_methods m ON m.code = CASE WHEN e.kind = 4 THEN e.id END
     ) x
 $$;
 
