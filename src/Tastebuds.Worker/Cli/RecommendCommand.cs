@@ -17,11 +17,17 @@ internal static class RecommendCommand
             Description = $"Most recommendations to show, 1 to {OptionRules.MaxLimit}.",
             DefaultValueFactory = _ => 10,
         }.InRange(1, OptionRules.MaxLimit);
-        var metric = new Option<string?>("--metric") { Description = "cosine, jaccard or pearson; default: the metric generated most recently for the user." };
-        metric.AcceptOnlyFromAmong(MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson);
+        var metric = new Option<string?>("--metric")
+        {
+            Description = "The method whose rows to show: cosine, jaccard, pearson (user-kNN), item-knn, rp3beta, als or hybrid; "
+                + "default: the method generated most recently for the user.",
+        };
+        metric.AcceptOnlyFromAmong(MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson, RecommenderNames.ItemKnn,
+            RecommenderNames.Rp3Beta, RecommenderNames.Als, RecommenderNames.Hybrid);
         var command = new Command("recommend",
             "Show a user's recommendations as the read API get_collaborative_recommendations returns them: rank, track, artist, "
-            + "score, supporting neighbours and the top contributing neighbours. Exit code 1 when the user is unknown.")
+            + "score, supporting neighbours (user-kNN) or reasons (models), and the first two reasons: neighbours, tracks you play, or a "
+            + "hybrid's component shares. Exit code 1 when the user is unknown.")
         {
             user, limit, metric,
         };
@@ -50,11 +56,11 @@ internal static class RecommendCommand
 
         Console.WriteLine($"Recommendations for {TerminalText.Escape(stored)} ({rows[0].Metric}):");
         var table = OutputTable.Create().Column("rank", right: true).Column("track").Column("artist").Column("score", right: true)
-            .Column("neighbours", right: true).Column("because of");
+            .Column(rows[0].ByNeighbours ? "neighbours" : "reasons", right: true).Column("because of");
         foreach (var r in rows)
         {
             table.Row(r.Rank.ToString(CultureInfo.InvariantCulture), r.Track, r.Artist, r.Score.ToString("0.0000", CultureInfo.InvariantCulture),
-                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join("; ", r.TopNeighbours.Take(2)));
+                r.SupportingNeighbours.ToString(CultureInfo.InvariantCulture), string.Join("; ", r.Reasons.Take(2)));
         }
 
         OutputTable.Print(table);

@@ -121,7 +121,7 @@ public sealed class NewUserServer(
         var now = StoredTime.Of(time);
         var entered = await NewcomerWriter.WriteNeighboursAsync(connection, user.Id, scores, similarity.MaxSimilarUsers, now, ct);
         var recommendationRows = await NewcomerWriter.WriteRecommendationsAsync(connection, user.Id, recommendations.Matrix,
-            recommendations.Sets, options.Kind, options.PopularityWeight, recommendations.Usernames, now, ct);
+            recommendations.Sets, options.Kind, options.PopularityWeight, now, ct);
         var fetchedAt = await LastFetchedAsync(connection, user.Id, ct);
         await transaction.CommitAsync(ct);
         var written = clock.Elapsed;

@@ -87,47 +87,27 @@ internal static class NewcomerWriter
         return entered.Count;
     }
 
+    /// <summary>Replaces the newcomer's recommendation rows (compact columns, sql/0009) by binary COPY into the parent.</summary>
     public static async Task<long> WriteRecommendationsAsync(NpgsqlConnection connection, long user, InteractionMatrix matrix,
         IReadOnlyList<(SimilarityMetric Metric, IReadOnlyList<Recommendation> List)> sets, ItemKind kind, double popularityWeight,
-        IReadOnlyDictionary<long, string> usernames, DateTimeOffset generatedAt, CancellationToken ct)
+        DateTimeOffset generatedAt, CancellationToken ct)
     {
         await ExecuteAsync(connection, "DELETE FROM collaborative_recommendations WHERE user_id = $1", ct, user);
-        var tracks = new List<long>();
-        var metrics = new List<string>();
-        var scores = new List<double>();
-        var ranks = new List<int>();
-        var supporters = new List<int>();
-        var explanations = new List<string>();
+        long written = 0;
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"COPY collaborative_recommendations ({RecommendationRow.Columns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (metric, list) in sets)
         {
             var name = MetricNames.Of(metric);
             foreach (var r in list)
             {
-                tracks.Add(matrix.ItemId(kind, r.Item));
-                metrics.Add(name);
-                scores.Add(Math.Max(0.0, r.Score));
-                ranks.Add(r.Rank);
-                supporters.Add(r.SupportingNeighbours);
-                explanations.Add(Explanation.Write(name, r, popularityWeight, matrix, usernames));
+                await RecommendationRow.Of(name, user, matrix.ItemId(kind, r.Item), r, popularityWeight, matrix).WriteAsync(copy, generatedAt, ct);
+                written++;
             }
         }
 
-        await using var insert = new NpgsqlCommand(
-            """
-            INSERT INTO collaborative_recommendations
-                (user_id, track_id, metric, recommendation_score, rank, supporting_neighbours, explanation, generated_at)
-            SELECT $1, t, m, s, r, n, e::jsonb, $8
-            FROM unnest($2::bigint[], $3::text[], $4::float8[], $5::int[], $6::int[], $7::text[]) AS x(t, m, s, r, n, e)
-            """, connection)
-        {
-            Parameters =
-            {
-                new() { Value = user }, new() { Value = tracks.ToArray() }, new() { Value = metrics.ToArray() },
-                new() { Value = scores.ToArray() }, new() { Value = ranks.ToArray() }, new() { Value = supporters.ToArray() },
-                new() { Value = explanations.ToArray() }, new() { Value = generatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            },
-        };
-        return await insert.ExecuteNonQueryAsync(ct);
+        await copy.CompleteAsync(ct);
+        return written;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)

@@ -4,7 +4,7 @@ using Tastebuds.Core;
 
 namespace Tastebuds.Worker.Recommendations;
 
-/// <summary>The artist of every track someone holds (for MaxTracksPerArtist) and every username (for explanations).</summary>
+/// <summary>The artist of every track someone holds (for MaxTracksPerArtist) and the feedback that excludes tracks.</summary>
 internal static class CatalogLookup
 {
     public static async Task<Dictionary<long, long>> ArtistOfTracksAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -24,19 +24,6 @@ internal static class CatalogLookup
         }
 
         return artists;
-    }
-
-    public static async Task<Dictionary<long, string>> UsernamesAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        var names = new Dictionary<long, string>();
-        await using var command = new NpgsqlCommand("SELECT id, username FROM lastfm_users", connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            names[reader.GetInt64(0)] = reader.GetString(1);
-        }
-
-        return names;
     }
 
     /// <summary>Per user index, the dense items each user dismissed or disliked (never recommended to them again).</summary>

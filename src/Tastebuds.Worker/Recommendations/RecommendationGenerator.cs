@@ -12,13 +12,14 @@ using Tastebuds.Worker.Telemetry;
 namespace Tastebuds.Worker.Recommendations;
 
 /// <summary>
-/// One recommendation run: in one read-only snapshot the active users' interactions, the STORED neighbours of
-/// <c>Algorithm:PrimaryMetric</c> (all three for <c>all</c>), track artists and usernames; then Core's
+/// One recommendation run of <c>Algorithm:Recommender</c>. For <c>userknn</c>: in one read-only snapshot the active users' interactions, the STORED neighbours of
+/// <c>Algorithm:PrimaryMetric</c> (all three for <c>all</c>), and track artists; then Core's
 /// <see cref="Recommender"/> per metric; then <c>collaborative_recommendations</c> replaced whole in one transaction.
+/// For a model method, see <see cref="GenerateWithModelAsync"/>.
 /// Logged as one <c>generate_recommendations</c> row; a failed or cancelled run keeps the previous recommendations.
 /// The GenerateRecommendations job and the <c>recommendations</c> verb both call this.
 /// </summary>
-public sealed class RecommendationGenerator(
+public sealed partial class RecommendationGenerator(
     NpgsqlDataSource dataSource,
     StageRun stage,
     IOptions<AlgorithmOptions> algorithm,
@@ -33,6 +34,11 @@ public sealed class RecommendationGenerator(
     private async Task<RecommendationResult> GenerateAsync(JobStep step, CancellationToken ct)
     {
         var settings = algorithm.Value;
+        if (!settings.UsesNeighbours)
+        {
+            return await GenerateWithModelAsync(step, settings, ct);
+        }
+
         var metrics = settings.RecommendationMetrics();
         var metricNames = string.Join(",", metrics.Select(MetricNames.Of));
         // Kept by the row even when the run fails: which metrics it was for.
@@ -54,7 +60,7 @@ public sealed class RecommendationGenerator(
         long written;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight, input.Usernames,
+            written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight,
                 generatedAt, database.Value.CommandTimeout, ct);
         }
 
@@ -98,10 +104,9 @@ public sealed class RecommendationGenerator(
         var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
         var (neighbours, computedAt, skipped) = await StoredNeighbourReader.ReadAsync(connection, matrix, metrics, ct);
         var artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
-        var usernames = await CatalogLookup.UsernamesAsync(connection, ct);
         var excluded = await CatalogLookup.RejectedAsync(connection, matrix, settings.ToRecommendationOptions().Kind, ct);
         await transaction.CommitAsync(ct);
-        return new Input(matrix, neighbours, computedAt, skipped, artists, usernames, excluded);
+        return new Input(matrix, neighbours, computedAt, skipped, artists, excluded);
     }
 
     private sealed record Input(
@@ -110,6 +115,5 @@ public sealed class RecommendationGenerator(
         DateTimeOffset? NeighboursComputedAt,
         int SkippedNeighbours,
         Dictionary<long, long> Artists,
-        Dictionary<long, string> Usernames,
         IReadOnlyDictionary<int, int[]> Excluded);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Tastebuds.Worker.Similarity;
 
 namespace Tastebuds.Worker.Recommendations;
 
@@ -47,30 +48,20 @@ public sealed class RecommendationQueries(NpgsqlDataSource dataSource)
         {
             using var explanation = JsonDocument.Parse(reader.GetString(4));
             var root = explanation.RootElement;
-            var because = root.TryGetProperty("neighbours", out var list)
-                ? list.EnumerateArray().Select(Describe).ToArray()
-                : [];
             var supporting = root.TryGetProperty("supporting_neighbours", out var s) ? s.GetInt32() : 0;
             rows.Add(new RecommendedTrack(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3),
-                supporting, because, reader.GetString(5)));
+                supporting, ExplanationText.Reasons(root), reader.GetString(5)));
         }
 
         return rows;
-    }
-
-    /// <summary>One contributing neighbour as people read it: "lunar_echo (0.20, 12 plays, loved)".</summary>
-    private static string Describe(JsonElement neighbour)
-    {
-        var name = neighbour.TryGetProperty("username", out var u) ? u.GetString() ?? "?" : "?";
-        var similarity = neighbour.TryGetProperty("similarity", out var sim) ? sim.GetDouble() : 0;
-        var plays = neighbour.TryGetProperty("play_count", out var p) ? p.GetInt64() : 0;
-        var loved = neighbour.TryGetProperty("loved", out var l) && l.ValueKind == JsonValueKind.True;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{name} ({similarity:0.00}, {plays} plays{(loved ? ", loved" : string.Empty)})");
     }
 }
 
 public sealed record SimilarUser(int Rank, string Username, double Score, double? TrackScore, double? AlbumScore, double? ArtistScore, int SharedItems);
 
 public sealed record RecommendedTrack(int Rank, string Track, string Artist, double Score, int SupportingNeighbours,
-    IReadOnlyList<string> TopNeighbours, string Metric);
+    IReadOnlyList<string> Reasons, string Metric)
+{
+    /// <summary>True for the user-kNN methods (cosine, jaccard, pearson): the reasons are neighbours.</summary>
+    public bool ByNeighbours => Metric is MetricNames.Cosine or MetricNames.Jaccard or MetricNames.Pearson;
+}

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using Tastebuds.Core;
 using Tastebuds.Core.Recommendations;
 using Tastebuds.Worker.Database;
@@ -7,39 +6,40 @@ using Tastebuds.Worker.Similarity;
 
 namespace Tastebuds.Worker.Recommendations;
 
-/// <summary>Writes every metric's recommendations into <c>collaborative_recommendations</c> through staging and a one-transaction swap.</summary>
+/// <summary>Writes a run's recommendations into <c>collaborative_recommendations</c> as a new generation, swapped in one transaction.</summary>
 internal static class RecommendationWriter
 {
-    private const string Columns =
-        "user_id, track_id, metric, recommendation_score, rank, supporting_neighbours, explanation, generated_at";
-
+    /// <summary>User-kNN: every metric's sets.</summary>
     public static Task<long> ReplaceAsync(NpgsqlConnection connection, InteractionMatrix matrix, IReadOnlyList<RecommendationSet> sets,
-        double popularityWeight, IReadOnlyDictionary<long, string> usernames, DateTimeOffset generatedAt, TimeSpan commandTimeout,
-        CancellationToken ct) =>
-        StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", Columns, async copy =>
+        double popularityWeight, DateTimeOffset generatedAt, TimeSpan commandTimeout, CancellationToken ct) =>
+        ReplaceAsync(connection, Rows(matrix, sets, popularityWeight), generatedAt, commandTimeout, ct);
+
+    public static Task<long> ReplaceAsync(NpgsqlConnection connection, IEnumerable<RecommendationRow> rows, DateTimeOffset generatedAt,
+        TimeSpan commandTimeout, CancellationToken ct) =>
+        StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, async copy =>
         {
-            long rows = 0;
-            foreach (var set in sets)
+            long written = 0;
+            foreach (var row in rows)
             {
-                var metric = MetricNames.Of(set.Metric);
-                for (var u = 0; u < set.UserCount; u++)
-                {
-                    foreach (var r in set.For(u))
-                    {
-                        await copy.StartRowAsync(ct);
-                        await copy.WriteAsync(matrix.UserId(u), NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(matrix.ItemId(set.Kind, r.Item), NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(metric, NpgsqlDbType.Text, ct);
-                        await copy.WriteAsync((float)Math.Max(0.0, r.Score), NpgsqlDbType.Real, ct);
-                        await copy.WriteAsync((short)r.Rank, NpgsqlDbType.Smallint, ct);
-                        await copy.WriteAsync(r.SupportingNeighbours, NpgsqlDbType.Integer, ct);
-                        await copy.WriteAsync(Explanation.Write(metric, r, popularityWeight, matrix, usernames), NpgsqlDbType.Jsonb, ct);
-                        await copy.WriteAsync(generatedAt, NpgsqlDbType.TimestampTz, ct);
-                        rows++;
-                    }
-                }
+                await row.WriteAsync(copy, generatedAt, ct);
+                written++;
             }
 
-            return rows;
+            return written;
         }, commandTimeout, ct);
+
+    private static IEnumerable<RecommendationRow> Rows(InteractionMatrix matrix, IReadOnlyList<RecommendationSet> sets, double popularityWeight)
+    {
+        foreach (var set in sets)
+        {
+            var metric = MetricNames.Of(set.Metric);
+            for (var u = 0; u < set.UserCount; u++)
+            {
+                foreach (var r in set.For(u))
+                {
+                    yield return RecommendationRow.Of(metric, matrix.UserId(u), matrix.ItemId(set.Kind, r.Item), r, popularityWeight, matrix);
+                }
+            }
+        }
+    }
 }

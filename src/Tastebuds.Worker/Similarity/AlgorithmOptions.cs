@@ -3,6 +3,7 @@ using Tastebuds.Core;
 using Tastebuds.Core.Recommendations;
 using Tastebuds.Core.Similarity;
 using Tastebuds.Worker.Configuration;
+using Tastebuds.Worker.Recommendations;
 
 namespace Tastebuds.Worker.Similarity;
 
@@ -52,6 +53,15 @@ public sealed class AlgorithmOptions : IValidatableObject
     [OneOf("cosine", "jaccard", "pearson", "all", IgnoreCase = true)]
     public string PrimaryMetric { get; set; } = "cosine";
 
+    /// <summary>
+    /// The method of the recommendation stage: <c>userknn</c> (the stored neighbours of <see cref="PrimaryMetric"/>),
+    /// <c>item-knn</c>, <c>rp3beta</c>, <c>als</c> or <c>hybrid</c> (iALS + RP3beta, validation-tuned; docs/evaluation.md).
+    /// </summary>
+    [Required(ErrorMessage = Rule.Required)]
+    [OneOf(RecommenderNames.UserKnn, RecommenderNames.ItemKnn, RecommenderNames.Rp3Beta, RecommenderNames.Als, RecommenderNames.Hybrid,
+        IgnoreCase = true)]
+    public string Recommender { get; set; } = RecommenderNames.Hybrid;
+
     [Range(1, 1000, ErrorMessage = Rule.Range)]
     public int RecommendationsPerUser { get; set; } = 50;
 
@@ -89,6 +99,9 @@ public sealed class AlgorithmOptions : IValidatableObject
         PopularityWeight = PopularityWeight,
         MaxDegreeOfParallelism = Parallelism,
     };
+
+    /// <summary>True when the recommendation stage uses the stored neighbours (<c>userknn</c>) rather than a model.</summary>
+    public bool UsesNeighbours => string.Equals(Recommender, RecommenderNames.UserKnn, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The metrics recommendations are generated for: <see cref="PrimaryMetric"/>, or all three for <c>all</c>.</summary>
     public IReadOnlyList<SimilarityMetric> RecommendationMetrics() =>

@@ -158,7 +158,7 @@ public sealed class OperatorVerbTests
             }
 
             Assert.That(Row(status.Stdout, "Last runs", "recalculate_similarities"), Does.Match(@"\d+ users, [\d,]+ pairs, [\d,]+ neighbours"));
-            Assert.That(Row(status.Stdout, "Last runs", "generate_recommendations"), Does.Match(@"[\d,]+ recommendations for \d+ users \(cosine\)"));
+            Assert.That(Row(status.Stdout, "Last runs", "generate_recommendations"), Does.Match(@"[\d,]+ recommendations for \d+ users \(hybrid\)"), "the default method");
         }
     }
 
@@ -175,7 +175,7 @@ public sealed class OperatorVerbTests
             Assert.That(similarities.Stdout, Does.Match(@"^Similarities: \d+ users, [\d,]+ pairs evaluated, [\d,]+ neighbours written \(cosine [\d,]+, jaccard [\d,]+, pearson [\d,]+\)"));
             Assert.That(recommendationsHelp, Does.Contain("'Recommendations: R written for U of N users"));
             Assert.That(recommendations.ExitCode, Is.Zero, recommendations.Stderr);
-            Assert.That(recommendations.Stdout, Does.Match(@"^Recommendations: [\d,]+ written for \d+ of \d+ users \(cosine;"));
+            Assert.That(recommendations.Stdout, Does.Match(@"^Recommendations: [\d,]+ written for \d+ of \d+ users \(hybrid;"), "the default method");
         }
     }
 
@@ -193,10 +193,10 @@ public sealed class OperatorVerbTests
             Assert.That(similar.ExitCode, Is.Zero, similar.Stderr);
             Assert.That(TableHeader(similar.Stdout, "Users most similar to"),
                 Is.EqualTo(new[] { "rank", "user", "score", "tracks", "albums", "artists", "shared items" }));
-            Assert.That(recommendHelp, Does.Contain("--user").And.Contain("--metric").And.Contain("--limit").And.Contain("top contributing neighbours"));
+            Assert.That(recommendHelp, Does.Contain("--user").And.Contain("--metric").And.Contain("--limit").And.Contain("supporting neighbours (user-kNN) or reasons (models)"));
             Assert.That(recommend.ExitCode, Is.Zero, recommend.Stderr);
             Assert.That(TableHeader(recommend.Stdout, "Recommendations for"),
-                Is.EqualTo(new[] { "rank", "track", "artist", "score", "neighbours", "because of" }));
+                Is.EqualTo(new[] { "rank", "track", "artist", "score", "reasons", "because of" }), "the default method, a model: reasons, not neighbours");
             Assert.That(TableRows(recommend.Stdout, "Recommendations for"), Is.EqualTo(3));
         }
     }

@@ -33,16 +33,16 @@ public sealed class RecommendationVerbTests
             WHERE s.metric = 'cosine' AND s.rank = 1 AND EXISTS (SELECT 1 FROM collaborative_recommendations cr WHERE cr.user_id = s.user_id AND cr.rank = 5)
             ORDER BY u.username LIMIT 1
             """);
-        var topTrack = await connection.QuerySingleAsync<string>("SELECT track FROM get_collaborative_recommendations(@user, 1)", new { user });
+        var topTrack = await connection.QuerySingleAsync<string>("SELECT track FROM get_collaborative_recommendations(@user, 1, 'hybrid')", new { user });
         var similar = await WorkerProcess.RunAsync(["similar", "--user", user.ToUpperInvariant(), "--limit", "3"], _environment);
-        var recommend = await WorkerProcess.RunAsync(["recommend", "--user", user, "--limit", "4", "--metric", "cosine"], _environment);
+        var recommend = await WorkerProcess.RunAsync(["recommend", "--user", user, "--limit", "4", "--metric", "hybrid"], _environment);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(similarities.ExitCode, Is.Zero, similarities.Stderr);
             Assert.That(similarities.Stdout, Does.Match(@"Similarities: \d+ users, [\d,]+ pairs evaluated, [\d,]+ neighbours written \(cosine"));
             Assert.That(recommendations.ExitCode, Is.Zero, recommendations.Stderr);
-            Assert.That(recommendations.Stdout, Does.Match(@"Recommendations: [\d,]+ written for \d+ of \d+ users \(cosine"));
+            Assert.That(recommendations.Stdout, Does.Match(@"Recommendations: [\d,]+ written for \d+ of \d+ users \(hybrid"), "the default method");
             Assert.That(await _scenario.Database.ScalarAsync<long>("SELECT count(*) FROM data_fetch_logs WHERE job_type IN ('recalculate_similarities', 'generate_recommendations') AND status = 'succeeded'"),
                 Is.EqualTo(2));
 
@@ -50,7 +50,8 @@ public sealed class RecommendationVerbTests
             Assert.That(similar.Stdout, Does.Contain($"Users most similar to {user} (cosine)").And.Contain("shared items").And.Contain(neighbour));
             Assert.That(DataRows(similar.Stdout), Is.EqualTo(3));
             Assert.That(recommend.ExitCode, Is.Zero, recommend.Stderr);
-            Assert.That(recommend.Stdout, Does.Contain($"Recommendations for {user} (cosine)").And.Contain("because of").And.Contain(topTrack));
+            Assert.That(recommend.Stdout, Does.Contain($"Recommendations for {user} (hybrid)").And.Contain("because of").And.Contain(topTrack)
+                .And.Match(@"(als|rp3beta) \d+% \+ (als|rp3beta) \d+%|(als|rp3beta) 100%"), "each row says each component's share");
             Assert.That(DataRows(recommend.Stdout), Is.EqualTo(4));
         }
     }

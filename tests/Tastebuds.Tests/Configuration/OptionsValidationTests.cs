@@ -20,6 +20,7 @@ public sealed class OptionsValidationTests
     [TestCase("Algorithm:MaxSimilarUsers", "0", "Algorithm:MaxSimilarUsers = 0: must be between 1 and 1000")]
     [TestCase("Algorithm:MinSharedItems", "-1", "Algorithm:MinSharedItems = -1: must be between 0 and 100000")]
     [TestCase("Algorithm:PrimaryMetric", "euclid", "Algorithm:PrimaryMetric = 'euclid': must be one of cosine, jaccard, pearson, all")]
+    [TestCase("Algorithm:Recommender", "ease", "Algorithm:Recommender = 'ease': must be one of userknn, item-knn, rp3beta, als, hybrid")]
     [TestCase("Algorithm:RecommendationsPerUser", "0", "Algorithm:RecommendationsPerUser = 0: must be between 1 and 1000")]
     [TestCase("Algorithm:MaxTracksPerArtist", "0", "Algorithm:MaxTracksPerArtist = 0: must be between 1 and 1000")]
     [TestCase("Algorithm:PopularityWeight", "-0.5", "Algorithm:PopularityWeight = -0.5: must be between 0 and 10")]

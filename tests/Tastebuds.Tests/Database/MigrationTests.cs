@@ -12,7 +12,7 @@ public sealed class MigrationTests
         "user_similarities", "collaborative_recommendations", "data_fetch_logs", "artists", "albums", "tracks",
     ];
 
-    private static readonly string[] Views = ["user_listening_stats", "track_popularity_across_users"];
+    private static readonly string[] Views = ["user_listening_stats", "track_popularity_across_users", "collaborative_recommendations_explained"];
 
     private static readonly (string Table, string Column)[] Columns =
     [
@@ -23,7 +23,10 @@ public sealed class MigrationTests
         ("user_similarities", "similarity_score"), ("user_similarities", "metric"), ("user_similarities", "shared_items"),
         ("user_similarities", "track_score"), ("user_similarities", "album_score"), ("user_similarities", "artist_score"),
         ("collaborative_recommendations", "recommendation_score"), ("collaborative_recommendations", "rank"),
-        ("collaborative_recommendations", "explanation"), ("collaborative_recommendations", "supporting_neighbours"),
+        ("collaborative_recommendations", "evidence_kinds"), ("collaborative_recommendations", "evidence_ids"),
+        ("collaborative_recommendations", "evidence_weights"), ("collaborative_recommendations", "evidence_contributions"),
+        ("collaborative_recommendations", "popularity"), ("collaborative_recommendations", "supporting_neighbours"),
+        ("collaborative_recommendations_explained", "explanation"), ("recommendation_methods", "code"),
         ("user_track_interactions", "play_count"), ("user_track_interactions", "is_loved"), ("user_track_interactions", "loved_at"),
         ("user_track_interactions", "tags"), ("user_track_interactions", "rank"), ("user_track_interactions", "period"),
         ("user_track_interactions", "updated_at"), ("lastfm_users", "username"), ("lastfm_users", "is_active"),
@@ -35,14 +38,14 @@ public sealed class MigrationTests
     [
         "lastfm_users_username_uq", "user_track_interactions_track_idx", "user_album_interactions_album_idx",
         "user_artist_interactions_artist_idx",
-        "collaborative_recommendations_rank_uq", "data_fetch_logs_started_idx", "data_fetch_logs_run_idx",
+        "collaborative_recommendations_pkey", "data_fetch_logs_started_idx", "data_fetch_logs_run_idx",
         "artists_name_key_uq", "albums_artist_name_key_uq", "tracks_artist_name_key_uq",
     ];
 
     private static readonly string[] Constraints =
     [
         "user_similarities_not_self", "user_track_interactions_has_signal", "data_fetch_logs_finished",
-        "user_similarities_metric_check", "collaborative_recommendations_metric_check",
+        "user_similarities_metric_check", "collaborative_recommendations_metric_check", "collaborative_recommendations_evidence_check",
         "data_fetch_logs_status_check", "data_fetch_logs_job_type_check", "user_track_interactions_play_count_check",
         "user_track_interactions_period_check",
     ];

@@ -41,9 +41,10 @@ public sealed partial class ReadmeQueryTests
                 SELECT u.id, t.id, 9, true FROM lastfm_users u, tracks t WHERE u.username = 'zaratoustre';
             INSERT INTO user_similarities (user_id, similar_user_id, metric, similarity_score, shared_items, rank)
                 SELECT a.id, b.id, 'cosine', 0.8, 7, 1 FROM lastfm_users a, lastfm_users b WHERE a.id <> b.id;
-            INSERT INTO collaborative_recommendations (user_id, track_id, metric, recommendation_score, rank, supporting_neighbours, explanation)
-                SELECT u.id, t.id, 'cosine', 0.7, 1, 1, '{"neighbours":[{"username":"zaratoustre"}]}'
-                FROM lastfm_users u, tracks t WHERE u.username = 'rj';
+            INSERT INTO collaborative_recommendations (user_id, track_id, metric, recommendation_score, rank, supporting_neighbours,
+                                                       evidence_kinds, evidence_ids, evidence_weights, evidence_contributions)
+                SELECT u.id, t.id, 'cosine', 0.7, 1, 1, '{1}', ARRAY[z.id], '{0.8}', '{0.7}'
+                FROM lastfm_users u, tracks t, lastfm_users z WHERE u.username = 'rj' AND z.username = 'zaratoustre';
             INSERT INTO data_fetch_logs (run_id, job_type, username, status, finished_at, error_code, error_message)
                 VALUES (gen_random_uuid(), 'fetch_user', 'ghost', 'skipped', now(), 6, 'User not found');
             """);

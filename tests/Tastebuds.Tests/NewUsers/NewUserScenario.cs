@@ -18,6 +18,8 @@ internal sealed class NewUserScenario : IAsyncDisposable
 {
     public static readonly Dictionary<string, string?> Algorithm = new()
     {
+        // The incremental step writes user-kNN rows; the full run is compared with it, so it runs user-kNN too.
+        ["Algorithm:Recommender"] = "userknn",
         ["Algorithm:PrimaryMetric"] = "all",
         // Short lists, so newcomers enter them and push the last entry out.
         ["Algorithm:MaxSimilarUsers"] = "6",
@@ -97,7 +99,7 @@ internal sealed class NewUserScenario : IAsyncDisposable
         return (await connection.QueryAsync<RecommendationRow>(
             """
             SELECT cr.metric AS Metric, cr.rank::int AS Rank, cr.track_id AS TrackId, cr.recommendation_score::float8 AS Score,
-                   cr.supporting_neighbours AS Supporters
+                   cr.supporting_neighbours::int AS Supporters
             FROM collaborative_recommendations cr JOIN lastfm_users u ON u.id = cr.user_id
             WHERE lower(u.username) = lower(@username) ORDER BY cr.metric, cr.rank
             """, new { username })).AsList();

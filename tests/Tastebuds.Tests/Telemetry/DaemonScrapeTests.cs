@@ -69,7 +69,7 @@ public sealed class DaemonScrapeTests
                 Assert.That(Sum(scrape, "tastebuds_similarity_neighbours_total", ("metric", metric)), Is.GreaterThan(0), metric);
             }
 
-            Assert.That(Sum(scrape, "tastebuds_recommendations_written_total", ("metric", "cosine")), Is.GreaterThan(0));
+            Assert.That(Sum(scrape, "tastebuds_recommendations_written_total", ("metric", "hybrid")), Is.GreaterThan(0), "the default method, Algorithm:Recommender = hybrid");
             foreach (var check in new[] { "heartbeat", "database", "migrations", "scheduler" })
             {
                 Assert.That(Sum(scrape, "tastebuds_health_status", ("check", check)), Is.EqualTo(1), check);

@@ -1,0 +1,96 @@
+using System.Data;
+using System.Diagnostics;
+using System.Globalization;
+using Tastebuds.Core;
+using Tastebuds.Core.Models;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Runs;
+using Tastebuds.Worker.Similarity;
+
+namespace Tastebuds.Worker.Recommendations;
+
+public sealed partial class RecommendationGenerator
+{
+    /// <summary>
+    /// A model method (item-knn, rp3beta, als, hybrid): in one read-only snapshot the active users' interactions (a liked
+    /// track counts as a love), the tracks' artists and the dismissed/disliked tracks; the model fitted on them
+    /// (<see cref="ModelInput"/>, tracks); every user's top list (<see cref="ModelRanking.TopAll"/>: never a track the
+    /// user has or rejected, at most MaxTracksPerArtist per artist, RecommendationsPerUser long); each row explained
+    /// (<see cref="ITrainedModel.ExplainAll"/>) while the new generation is written, then swapped in. Only this
+    /// method's rows are written: the generation replaces every earlier row, user-kNN rows of newcomers included.
+    /// </summary>
+    private async Task<RecommendationResult> GenerateWithModelAsync(JobStep step, AlgorithmOptions settings, CancellationToken ct)
+    {
+        var method = settings.Recommender.Trim().ToLowerInvariant();
+        step.Describe(new Dictionary<string, object?> { ["method"] = method, ["metrics"] = method });
+        var runId = step.RunId;
+        var parallelism = settings.MaxDegreeOfParallelism == 0 ? -1 : settings.MaxDegreeOfParallelism;
+        var options = settings.ToRecommendationOptions();
+
+        Core.InteractionMatrix matrix;
+        Dictionary<long, long> artists;
+        IReadOnlyDictionary<int, int[]> excluded;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
+        {
+            (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
+            artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
+            excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        var loaded = step.Elapsed;
+        var input = new ModelInput(matrix, options.Kind, SideSignals.None);
+        var model = RecommenderNames.ModelOf(method, input.Side, parallelism);
+        var empty = input.UserCount == 0 || input.ItemCount == 0;
+        var trained = empty ? null : model.Fit(input, ct);
+        var fitted = step.Elapsed;
+        var groups = matrix.ArtistOfTrack(track => artists.TryGetValue(track, out var artist) ? artist : -track);
+        var lists = trained is null
+            ? Enumerable.Repeat(Array.Empty<ModelRecommendation>(), input.UserCount).ToArray()
+            : ModelRanking.TopAll(trained, options.RecommendationsPerUser, ct, groups, options.MaxTracksPerArtist, parallelism, excluded);
+        var scored = step.Elapsed;
+
+        var generatedAt = StoredTime.Of(time);
+        var explaining = new Stopwatch();
+        long written;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            var components = trained is HybridTrained hybrid ? hybrid.Components.Select(c => c.Name) : [];
+            var codes = await MethodCodes.EnsureAsync(connection, components, ct);
+            var rows = trained is null ? [] : ModelRows.Of(trained, lists, codes, parallelism, explaining, ct);
+            written = await RecommendationWriter.ReplaceAsync(connection, rows, generatedAt, database.Value.CommandTimeout, ct);
+        }
+
+        var usersServed = lists.Count(l => l.Length > 0);
+        var compute = fitted - loaded + (scored - fitted) + explaining.Elapsed;
+        var result = new RecommendationResult(runId, matrix.UserCount, usersServed, [method], 0, null, 0, written, generatedAt,
+            loaded, compute, step.Elapsed - loaded - compute, step.Elapsed);
+        telemetry.RecordRecommendationsWritten(method, written);
+        step.Succeed(new LogCompletion(StepStatus.Succeeded)
+        {
+            ItemsWritten = written,
+            Details = new Dictionary<string, object?>
+            {
+                ["method"] = method,
+                ["metrics"] = method,
+                ["components"] = trained is HybridTrained h ? Weights(h) : null,
+                ["users"] = result.Users,
+                ["users_with_recommendations"] = usersServed,
+                ["generated_at"] = generatedAt,
+                ["load_ms"] = (long)loaded.TotalMilliseconds,
+                ["fit_ms"] = (long)(fitted - loaded).TotalMilliseconds,
+                ["score_ms"] = (long)(scored - fitted).TotalMilliseconds,
+                ["explain_ms"] = (long)explaining.Elapsed.TotalMilliseconds,
+                ["compute_ms"] = (long)compute.TotalMilliseconds,
+                ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
+            },
+        });
+        RecommendationsLog.Finished(logger, runId, written, usersServed, result.Users, method, step.Elapsed.TotalSeconds);
+        return result;
+    }
+
+    /// <summary>The hybrid's tuned weights, "als=0.75,rp3beta=0.5".</summary>
+    private static string Weights(HybridTrained hybrid) => string.Join(",",
+        hybrid.Components.Select((c, m) => string.Create(CultureInfo.InvariantCulture, $"{c.Name}={hybrid.Tuning.Weights[m]}")));
+}
