@@ -21,7 +21,8 @@ namespace Tastebuds.Benchmarks;
 /// commit to recommendations readable through get_collaborative_recommendations, then p50 and max.
 /// `newusers --database CONNECTION [--new K]`: the same step on an existing, fully computed database (e.g. the `scale`
 /// world, whose users come from no sandbox): each newcomer is a copy of 80 % of a random stored user's rows, committed
-/// as a fetch would, then served.
+/// as a fetch would, then served. `newusers --keep DIR [--new K]`: the same on the `scale` database of the cluster a
+/// `scale N --newcomers 0 --keep DIR` left in DIR.
 /// </summary>
 internal static class NewUserLatency
 {
@@ -31,6 +32,15 @@ internal static class NewUserLatency
         if (Option(args, "--database") is { } connection)
         {
             await OnDatabaseAsync(connection, newcomers);
+            return;
+        }
+
+        if (Option(args, "--keep") is { } kept)
+        {
+            // The cluster a `scale N --newcomers K --keep DIR` left running (started again if it was stopped; left running).
+            await using var server = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
+            await OnDatabaseAsync(ScaleMeasurement.ScaleDatabase(server.ConnectionString), newcomers);
             return;
         }
 
@@ -129,6 +139,11 @@ internal static class NewUserLatency
 
     private static void Report(List<(NewUserResult Step, TimeSpan Readable)> results)
     {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
         static string Stats(IEnumerable<double> values)
         {
             var sorted = values.Order().ToArray();
