@@ -133,7 +133,7 @@ internal static class NewUserLatency
         var readable = TimeSpan.FromMilliseconds(await ScalarAsync<double>(data,
             $"SELECT extract(epoch FROM clock_timestamp() - last_fetched_at)::float8 * 1000 FROM lastfm_users WHERE username = '{name}'"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {step.UsersSharing:N0} candidates, {step.NeighbourRows} neighbour rows, {step.ListsEntered} lists entered, {step.RecommendationRows} recommendations ({rows} readable); read {step.ReadTime.TotalMilliseconds:0} ms, compute {step.ComputeTime.TotalMilliseconds:0} ms, write {step.WriteTime.TotalMilliseconds:0} ms; fetch committed → readable {readable.TotalMilliseconds:0} ms"));
+            $"{name}: {step.UsersSharing:N0} candidates{(step.Shortlisted is { } s ? $" ({s} shortlisted)" : "")}, {step.NeighbourRows} neighbour rows, {step.ListsEntered} lists entered, {step.RecommendationRows} recommendations ({rows} readable); read {step.ReadTime.TotalMilliseconds:0} ms, compute {step.ComputeTime.TotalMilliseconds:0} ms, write {step.WriteTime.TotalMilliseconds:0} ms; fetch committed → readable {readable.TotalMilliseconds:0} ms"));
         return (step, readable);
     }
 
@@ -151,6 +151,9 @@ internal static class NewUserLatency
         }
 
         Console.WriteLine($"incremental step (read + compute + write): {Stats(results.Select(r => (r.Step.ReadTime + r.Step.ComputeTime + r.Step.WriteTime).TotalMilliseconds))}");
+        Console.WriteLine($"  read: {Stats(results.Select(r => r.Step.ReadTime.TotalMilliseconds))}; compute: {Stats(results.Select(r => r.Step.ComputeTime.TotalMilliseconds))}; write: {Stats(results.Select(r => r.Step.WriteTime.TotalMilliseconds))}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  lists entered: p50 {results.Select(r => r.Step.ListsEntered).Order().ElementAt(results.Count / 2)}, max {results.Max(r => r.Step.ListsEntered)}"));
         Console.WriteLine($"fetch committed → recommendations readable: {Stats(results.Select(r => r.Readable.TotalMilliseconds))}");
     }
 
