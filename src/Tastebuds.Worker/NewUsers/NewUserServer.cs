@@ -104,6 +104,12 @@ public sealed class NewUserServer(
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Many small index probes whose estimated cost passes jit_above_cost: compiling them costs more than it saves.
+        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", connection))
+        {
+            await noJit.ExecuteNonQueryAsync(ct);
+        }
+
         var own = await NewcomerReader.SignalsAsync(connection, [user.Id], ct);
         var target = NewcomerReader.Target(own, weighting);
         var read = await NewcomerReader.HoldersAsync(connection, user.Id, target, weighting, similarity.MaxHoldersPerItem, ct);
