@@ -49,12 +49,27 @@ internal static class NewcomerReader
         "SELECT w.user_id, 2::smallint, t.item, w.play_count, w.loved, w.part FROM unnest($4::bigint[], $7::bigint[]) AS t(item, start)\n"
             + Window("i.loved_tracks > 0", "user_artist_interactions", "artist_id"));
 
-    /// <summary>The given users' signals for the newcomer's items ($2 tracks, $3 albums, $4 artists), liked as loved.</summary>
+    /// <summary>
+    /// The given users' signals for the newcomer's items ($2 tracks, $3 albums, $4 artists), liked as loved: the rows of
+    /// user_item_signals_of, found by (item, user) pairs on the item indexes instead of reading all the users' rows.
+    /// </summary>
     private const string HoldersAmong =
         """
-        SELECT s.user_id, s.kind, s.item_id, s.play_count, s.loved, 0::smallint
-        FROM user_item_signals_of($1) s
-        WHERE (s.kind = 0 AND s.item_id = ANY ($2)) OR (s.kind = 1 AND s.item_id = ANY ($3)) OR (s.kind = 2 AND s.item_id = ANY ($4))
+        SELECT i.user_id, 0::smallint, i.track_id, i.play_count,
+               i.is_loved OR EXISTS (SELECT 1 FROM recommendation_feedback f
+                                     WHERE f.user_id = i.user_id AND f.track_id = i.track_id AND f.kind = 'liked'), 0::smallint
+        FROM user_track_interactions i WHERE i.user_id = ANY ($1) AND i.track_id = ANY ($2)
+        UNION ALL
+        SELECT f.user_id, 0::smallint, f.track_id, 0, true, 0::smallint
+        FROM recommendation_feedback f
+        WHERE f.kind = 'liked' AND f.user_id = ANY ($1) AND f.track_id = ANY ($2)
+          AND NOT EXISTS (SELECT 1 FROM user_track_interactions i WHERE i.user_id = f.user_id AND i.track_id = f.track_id)
+        UNION ALL
+        SELECT i.user_id, 1::smallint, i.album_id, i.play_count, i.loved_tracks > 0, 0::smallint
+        FROM user_album_interactions i WHERE i.user_id = ANY ($1) AND i.album_id = ANY ($3)
+        UNION ALL
+        SELECT i.user_id, 2::smallint, i.artist_id, i.play_count, i.loved_tracks > 0, 0::smallint
+        FROM user_artist_interactions i WHERE i.user_id = ANY ($1) AND i.artist_id = ANY ($4)
         """;
 
     /// <summary>Every signal of the given users: (user, kind, item, plays, loved).</summary>
