@@ -14,10 +14,12 @@ namespace Tastebuds.Worker.NewUsers;
 
 /// <summary>
 /// The incremental step: one new user's neighbours and recommendations without a full recalculation. The newcomer is
-/// scored against every stored user through the inverted index (<see cref="NewcomerNeighbours"/>); their three
+/// scored against the stored users holding one of their items, through the inverted index (<see cref="NewcomerNeighbours"/>);
+/// with <c>Algorithm:MaxHoldersPerItem</c> only a window of a popular item's holders is read and a shortlist rescored
+/// exactly (<see cref="NewcomerShortlist"/>), so the work stays bounded whatever the number of users. Their three
 /// neighbour lists, their entries in the lists they now enter, and their recommendations are written in ONE
-/// transaction, under the <see cref="ResultsLock"/>. The result equals what the next full run gives for them
-/// (tests/…/NewUsers/IncrementalEqualsFullTests). One <c>serve_new_user</c> row per user in data_fetch_logs.
+/// transaction, under the <see cref="ResultsLock"/>. Without a capped item the result equals what the next full run
+/// gives for them (tests/…/NewUsers/IncrementalEqualsFullTests); with one, every score is still exact (BoundedSearchTests). One <c>serve_new_user</c> row per user in data_fetch_logs.
 /// </summary>
 public sealed class NewUserServer(
     NpgsqlDataSource dataSource,
