@@ -21,7 +21,8 @@ namespace Tastebuds.Benchmarks;
 /// commit to recommendations readable through get_collaborative_recommendations, then p50 and max.
 /// `newusers --database CONNECTION [--new K]`: the same step on an existing, fully computed database (e.g. the `scale`
 /// world, whose users come from no sandbox): each newcomer is a copy of 80 % of a random stored user's rows, committed
-/// as a fetch would, then served.
+/// as a fetch would, then served. `newusers --keep DIR [--new K]`: the same on the `scale` database of the cluster a
+/// `scale N --newcomers 0 --keep DIR` left in DIR.
 /// </summary>
 internal static class NewUserLatency
 {
@@ -31,6 +32,15 @@ internal static class NewUserLatency
         if (Option(args, "--database") is { } connection)
         {
             await OnDatabaseAsync(connection, newcomers);
+            return;
+        }
+
+        if (Option(args, "--keep") is { } kept)
+        {
+            // The cluster a `scale N --newcomers K --keep DIR` left running (started again if it was stopped; left running).
+            await using var server = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
+            await OnDatabaseAsync(ScaleMeasurement.ScaleDatabase(server.ConnectionString), newcomers);
             return;
         }
 
@@ -123,12 +133,17 @@ internal static class NewUserLatency
         var readable = TimeSpan.FromMilliseconds(await ScalarAsync<double>(data,
             $"SELECT extract(epoch FROM clock_timestamp() - last_fetched_at)::float8 * 1000 FROM lastfm_users WHERE username = '{name}'"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {step.UsersSharing:N0} candidates, {step.NeighbourRows} neighbour rows, {step.ListsEntered} lists entered, {step.RecommendationRows} recommendations ({rows} readable); read {step.ReadTime.TotalMilliseconds:0} ms, compute {step.ComputeTime.TotalMilliseconds:0} ms, write {step.WriteTime.TotalMilliseconds:0} ms; fetch committed → readable {readable.TotalMilliseconds:0} ms"));
+            $"{name}: {step.UsersSharing:N0} candidates{(step.Shortlisted is { } s ? $" ({s} shortlisted)" : "")}, {step.NeighbourRows} neighbour rows, {step.ListsEntered} lists entered, {step.RecommendationRows} recommendations ({rows} readable); read {step.ReadTime.TotalMilliseconds:0} ms, compute {step.ComputeTime.TotalMilliseconds:0} ms, write {step.WriteTime.TotalMilliseconds:0} ms; fetch committed → readable {readable.TotalMilliseconds:0} ms"));
         return (step, readable);
     }
 
     private static void Report(List<(NewUserResult Step, TimeSpan Readable)> results)
     {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
         static string Stats(IEnumerable<double> values)
         {
             var sorted = values.Order().ToArray();
@@ -136,6 +151,9 @@ internal static class NewUserLatency
         }
 
         Console.WriteLine($"incremental step (read + compute + write): {Stats(results.Select(r => (r.Step.ReadTime + r.Step.ComputeTime + r.Step.WriteTime).TotalMilliseconds))}");
+        Console.WriteLine($"  read: {Stats(results.Select(r => r.Step.ReadTime.TotalMilliseconds))}; compute: {Stats(results.Select(r => r.Step.ComputeTime.TotalMilliseconds))}; write: {Stats(results.Select(r => r.Step.WriteTime.TotalMilliseconds))}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  lists entered: p50 {results.Select(r => r.Step.ListsEntered).Order().ElementAt(results.Count / 2)}, max {results.Max(r => r.Step.ListsEntered)}"));
         Console.WriteLine($"fetch committed → recommendations readable: {Stats(results.Select(r => r.Readable.TotalMilliseconds))}");
     }
 

@@ -15,7 +15,8 @@ namespace Tastebuds.Benchmarks;
 /// <c>data_fetch_logs</c> details), rows, each process's peak RSS and the result tables' sizes (indexes included).
 /// Once: a bare binary COPY of the same rows into an unindexed table as the write reference, and the read function's
 /// latency at 8 clients, idle and while a recommendations run (and its swap) is in progress.
-/// `scale N --newcomers K`: one similarity run on that world, then K newcomers served by the incremental step.
+/// `scale N --newcomers K [--keep DIR]`: one similarity run on that world, then K newcomers served by the incremental
+/// step; with --keep the cluster stays in DIR, running, for `newusers --keep DIR --new K`.
 /// </summary>
 internal static class ScaleMeasurement
 {
@@ -26,10 +27,15 @@ internal static class ScaleMeasurement
         var users = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var runsAt = Array.IndexOf(args, "--runs");
         var runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 1;
-        var state = Path.Combine(Path.GetTempPath(), $"tastebuds-scale-{Environment.ProcessId}");
+        // --keep DIR: the cluster lives in DIR and keeps running afterwards, so `newusers --keep DIR` can measure the
+        // incremental step on this world again without building it anew (stop it with pg_ctl stop -D DIR/data).
+        var keepAt = Array.IndexOf(args, "--keep");
+        var keep = keepAt >= 0 ? Path.GetFullPath(args[keepAt + 1]) : null;
+        var state = keep ?? Path.Combine(Path.GetTempPath(), $"tastebuds-scale-{Environment.ProcessId}");
         try
         {
-            await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = state }, NullLogger.Instance, CancellationToken.None);
+            await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = state, KeepRunning = keep is not null },
+                NullLogger.Instance, CancellationToken.None);
             var connectionString = await MigrateAsync(postgres.ConnectionString);
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
@@ -64,16 +70,20 @@ internal static class ScaleMeasurement
         }
         finally
         {
-            if (Directory.Exists(state))
+            if (keep is null && Directory.Exists(state))
             {
                 Directory.Delete(state, recursive: true);
             }
         }
     }
 
+    /// <summary>The `scale` database of a cluster's connection string.</summary>
+    public static string ScaleDatabase(string serverConnectionString) =>
+        new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "scale", CommandTimeout = 0 }.ConnectionString;
+
     private static async Task<string> MigrateAsync(string serverConnectionString)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "scale", CommandTimeout = 0 }.ConnectionString;
+        var connectionString = ScaleDatabase(serverConnectionString);
         await using (var admin = new NpgsqlConnection(serverConnectionString))
         {
             await admin.OpenAsync();

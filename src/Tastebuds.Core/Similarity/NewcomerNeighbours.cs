@@ -26,28 +26,7 @@ public static class NewcomerNeighbours
         ArgumentNullException.ThrowIfNull(holders);
         ArgumentNullException.ThrowIfNull(summaryOf);
         ArgumentNullException.ThrowIfNull(options);
-        if (target.Length != KindCount || holders.Length != KindCount)
-        {
-            throw new ArgumentException("Needs one list per item kind (tracks, albums, artists).");
-        }
-
-        var own = new VectorSummary[KindCount];
-        for (var k = 0; k < KindCount; k++)
-        {
-            var sumSquares = 0.0;
-            for (var i = 0; i < target[k].Count; i++)
-            {
-                if (i > 0 && target[k][i - 1].Item >= target[k][i].Item)
-                {
-                    throw new ArgumentException($"The newcomer's {(ItemKind)k} items must be ascending and distinct.", nameof(target));
-                }
-
-                sumSquares += target[k][i].Weight * target[k][i].Weight;
-            }
-
-            own[k] = new VectorSummary(target[k].Count, Math.Sqrt(sumSquares));
-        }
-
+        var own = Own(target, holders);
         var pairs = Accumulate(target, holders);
         var minShared = Math.Max(1, options.MinSharedItems);
         var candidates = pairs.Users.Where(v => pairs.SharedOf(v) >= minShared).Order().ToArray();
@@ -82,7 +61,35 @@ public static class NewcomerNeighbours
         return new NewcomerScores(candidates, ranked, pairs.Users.Count, options.MaxSimilarUsers);
     }
 
-    private static PairSums Accumulate(IReadOnlyList<ItemWeight>[] target, IReadOnlyList<HolderWeight>[] holders)
+    /// <summary>The newcomer's item count and norm per kind; checks the shapes and the order of the inputs.</summary>
+    internal static VectorSummary[] Own(IReadOnlyList<ItemWeight>[] target, IReadOnlyList<HolderWeight>[] holders)
+    {
+        if (target.Length != KindCount || holders.Length != KindCount)
+        {
+            throw new ArgumentException("Needs one list per item kind (tracks, albums, artists).");
+        }
+
+        var own = new VectorSummary[KindCount];
+        for (var k = 0; k < KindCount; k++)
+        {
+            var sumSquares = 0.0;
+            for (var i = 0; i < target[k].Count; i++)
+            {
+                if (i > 0 && target[k][i - 1].Item >= target[k][i].Item)
+                {
+                    throw new ArgumentException($"The newcomer's {(ItemKind)k} items must be ascending and distinct.", nameof(target));
+                }
+
+                sumSquares += target[k][i].Weight * target[k][i].Weight;
+            }
+
+            own[k] = new VectorSummary(target[k].Count, Math.Sqrt(sumSquares));
+        }
+
+        return own;
+    }
+
+    internal static PairSums Accumulate(IReadOnlyList<ItemWeight>[] target, IReadOnlyList<HolderWeight>[] holders)
     {
         var sums = new PairSums();
         for (var k = 0; k < KindCount; k++)
@@ -100,7 +107,7 @@ public static class NewcomerNeighbours
         return sums;
     }
 
-    private static Neighbour Describe(VectorSummary[] own, VectorSummary[] other, KindSums[] sums, SimilarityMetric metric,
+    internal static Neighbour Describe(VectorSummary[] own, VectorSummary[] other, KindSums[] sums, SimilarityMetric metric,
         SimilarityOptions options, int index)
     {
         var perKind = new double?[KindCount];
@@ -126,7 +133,7 @@ public static class NewcomerNeighbours
         return new Neighbour(index, combined, perKind[0], perKind[1], perKind[2], sums[0].Shared, sums[1].Shared, sums[2].Shared);
     }
 
-    private sealed class PairSums
+    internal sealed class PairSums
     {
         private readonly Dictionary<long, KindSums[]> _byUser = [];
 
@@ -154,7 +161,7 @@ public static class NewcomerNeighbours
         }
     }
 
-    private struct KindSums
+    internal struct KindSums
     {
         public int Shared;
         public double Dot;

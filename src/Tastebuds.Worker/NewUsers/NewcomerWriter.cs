@@ -10,18 +10,61 @@ namespace Tastebuds.Worker.NewUsers;
 
 /// <summary>
 /// Writes one newcomer's results inside the caller's transaction: their three neighbour lists, their place in the lists
-/// of the users whose top-K they now enter (re-ranked, the K+1-th dropped), and their recommendations.
+/// of the users whose top-K they now enter (one set-based statement: the entries below move down a rank, the K-th of a
+/// full list is dropped), and their recommendations.
 /// </summary>
 internal static class NewcomerWriter
 {
-    /// <summary>The lists entered ($1 users, $2 metrics), ranked as the full run ranks: score, then lower user id.</summary>
-    private const string Ranked =
+    /// <summary>
+    /// The newcomer's entry into the lists offered (alias p, $13 = K, $12 = computed_at), set-based: per list one probe
+    /// along the primary key's (user_id, metric) prefix gives the newcomer's place (1 + the entries that beat it as the
+    /// full run orders them: score as stored (real), then lower user id) and the list's length; the lists where that
+    /// place is within K are entered: the entries at or below it move down one rank, the K-th of a full list is
+    /// dropped, the newcomer is inserted at its place. The three writes touch disjoint rows, so they run as one
+    /// statement on one snapshot; a list holding the newcomer already is left alone.
+    /// </summary>
+    private const string Enter =
         """
-        WITH ranked AS (
-            SELECT s.user_id, s.metric, s.similar_user_id,
-                   row_number() OVER (PARTITION BY s.user_id, s.metric ORDER BY s.similarity_score DESC, s.similar_user_id) AS r
-            FROM user_similarities s JOIN unnest($1::bigint[], $2::text[]) AS e(user_id, metric)
-              ON s.user_id = e.user_id AND s.metric = e.metric)
+        , placed AS (
+            SELECT p.*, c.place, c.length
+            FROM offered p
+            CROSS JOIN LATERAL (
+                SELECT 1 + count(*) FILTER (WHERE s.similarity_score > p.score::real
+                                            OR (s.similarity_score = p.score::real AND s.similar_user_id < p.similar_user_id)) AS place,
+                       count(*) AS length,
+                       coalesce(bool_or(s.similar_user_id = p.similar_user_id), false) AS present
+                FROM user_similarities s WHERE s.user_id = p.user_id AND s.metric = p.metric) c
+            WHERE c.place <= $13 AND NOT c.present),
+        shifted AS (
+            UPDATE user_similarities s SET rank = s.rank + 1
+            FROM placed e
+            WHERE s.user_id = e.user_id AND s.metric = e.metric AND s.rank >= e.place AND s.rank < $13),
+        dropped AS (
+            DELETE FROM user_similarities s USING placed e
+            WHERE s.user_id = e.user_id AND s.metric = e.metric AND s.rank >= $13 AND e.length >= $13),
+        inserted AS (
+            INSERT INTO user_similarities
+                (user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
+                 shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at)
+            SELECT e.user_id, e.similar_user_id, e.metric, e.score, e.track_score, e.album_score, e.artist_score,
+                   e.shared_tracks, e.shared_albums, e.shared_artists, e.shared_tracks + e.shared_albums + e.shared_artists,
+                   e.place, $12
+            FROM placed e
+            RETURNING user_id, metric)
+        SELECT user_id, metric FROM inserted
+        """;
+
+    /// <summary>The newcomer's own lists, ranked 1..K.</summary>
+    private const string Own =
+        """
+        INSERT INTO user_similarities
+            (user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
+             shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at)
+        SELECT p.user_id, p.similar_user_id, p.metric, p.score, p.track_score, p.album_score, p.artist_score,
+               p.shared_tracks, p.shared_albums, p.shared_artists, p.shared_tracks + p.shared_albums + p.shared_artists,
+               p.rank, $12
+        FROM offered p
+        RETURNING user_id, metric
         """;
 
     public static async Task<int> WriteNeighboursAsync(NpgsqlConnection connection, long user, NewcomerScores scores,
@@ -47,43 +90,8 @@ internal static class NewcomerWriter
         }
 
         await ExecuteAsync(connection, "DELETE FROM user_similarities WHERE user_id = $1", ct, user);
-        await own.InsertAsync(connection, computedAt, conflict: string.Empty, ct);
-
-        // Offered pairs enter a list that is short, or beat its worst entry (lower score, then higher user id), compared
-        // as stored (real).
-        var entered = await offered.InsertAsync(connection, computedAt,
-            """
-            WHERE NOT EXISTS (
-                SELECT 1 FROM (SELECT s.similarity_score, s.similar_user_id, s.rank FROM user_similarities s
-                               WHERE s.user_id = p.user_id AND s.metric = p.metric
-                               ORDER BY s.similarity_score, s.similar_user_id DESC LIMIT 1) w
-                WHERE w.rank >= $13 AND (w.similarity_score > p.score::real
-                                         OR (w.similarity_score = p.score::real AND w.similar_user_id < p.similar_user_id)))
-            ON CONFLICT (user_id, metric, similar_user_id) DO NOTHING
-            """, ct, maxNeighbours);
-        if (entered.Count == 0)
-        {
-            return 0;
-        }
-
-        var lists = entered.Select(e => e.User).ToArray();
-        var metrics = entered.Select(e => e.Metric).ToArray();
-        // Re-rank the lists entered, and drop what fell below K, as the full run's order has it.
-        await ExecuteAsync(connection,
-            $"""
-            {Ranked}
-            DELETE FROM user_similarities s USING ranked
-            WHERE s.user_id = ranked.user_id AND s.metric = ranked.metric AND s.similar_user_id = ranked.similar_user_id
-              AND ranked.r > $3
-            """, ct, lists, metrics, maxNeighbours);
-        await ExecuteAsync(connection,
-            $"""
-            {Ranked}
-            UPDATE user_similarities s SET rank = ranked.r
-            FROM ranked
-            WHERE s.user_id = ranked.user_id AND s.metric = ranked.metric AND s.similar_user_id = ranked.similar_user_id
-              AND s.rank <> ranked.r
-            """, ct, lists, metrics);
+        await own.ExecuteAsync(connection, Own, computedAt, maxNeighbours, ct);
+        var entered = await offered.ExecuteAsync(connection, Enter, computedAt, maxNeighbours, ct);
         return entered.Count;
     }
 
@@ -151,24 +159,18 @@ internal static class NewcomerWriter
             _ranks.Add(rank);
         }
 
-        /// <summary>Inserts the rows (filtered by <paramref name="conflict"/>, a WHERE/ON CONFLICT tail over alias p); returns the (user, metric) inserted.</summary>
-        public async Task<List<(long User, string Metric)>> InsertAsync(NpgsqlConnection connection, DateTimeOffset computedAt,
-            string conflict, CancellationToken ct, int? maxNeighbours = null)
+        /// <summary>Runs <paramref name="statement"/> over the rows as CTE <c>offered</c>; returns the (user, metric) it returns.</summary>
+        public async Task<List<(long User, string Metric)>> ExecuteAsync(NpgsqlConnection connection, string statement,
+            DateTimeOffset computedAt, int maxNeighbours, CancellationToken ct)
         {
             await using var command = new NpgsqlCommand(
                 $"""
-                INSERT INTO user_similarities
-                    (user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
-                     shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at)
-                SELECT p.user_id, p.similar_user_id, p.metric, p.score, p.track_score, p.album_score, p.artist_score,
-                       p.shared_tracks, p.shared_albums, p.shared_artists, p.shared_tracks + p.shared_albums + p.shared_artists,
-                       p.rank, $12
-                FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-                            $8::int[], $9::int[], $10::int[], $11::int[])
-                     AS p(user_id, similar_user_id, metric, score, track_score, album_score, artist_score,
-                          shared_tracks, shared_albums, shared_artists, rank)
-                {conflict}
-                RETURNING user_id, metric
+                WITH offered AS (
+                    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::float8[], $6::float8[],
+                                         $7::float8[], $8::int[], $9::int[], $10::int[], $11::int[])
+                         AS p(user_id, similar_user_id, metric, score, track_score, album_score, artist_score,
+                              shared_tracks, shared_albums, shared_artists, rank))
+                {statement}
                 """, connection);
             object[] values =
             [
@@ -181,8 +183,7 @@ internal static class NewcomerWriter
             }
 
             command.Parameters.Add(new NpgsqlParameter { Value = computedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            // $13 (the list length K) is typed: the plain insert does not use it.
-            command.Parameters.Add(new NpgsqlParameter { Value = maxNeighbours ?? 0, NpgsqlDbType = NpgsqlDbType.Integer });
+            command.Parameters.Add(new NpgsqlParameter { Value = maxNeighbours, NpgsqlDbType = NpgsqlDbType.Integer });
             var inserted = new List<(long, string)>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

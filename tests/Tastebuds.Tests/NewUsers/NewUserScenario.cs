@@ -43,12 +43,20 @@ internal sealed class NewUserScenario : IAsyncDisposable
 
     public IServiceProvider Services => Fetch.Host.Services;
 
-    public static async Task<NewUserScenario> StartAsync(int users, int newcomers, long seed)
+    /// <param name="overrides">Settings on top of <see cref="Algorithm"/>.</param>
+    public static async Task<NewUserScenario> StartAsync(int users, int newcomers, long seed,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var world = SandboxWorld.Generate(users, seed, privateFraction: 0, missingUsernames: 0);
         var names = world.Users.Select(u => u.Name).ToList();
+        var settings = new Dictionary<string, string?>(Algorithm);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var fetch = await FetchScenario.StartAsync(new SandboxOptions { World = world }, users: names.Take(users - newcomers),
-            settings: Algorithm);
+            settings: settings);
         await fetch.FetchAsync();
         return new NewUserScenario(fetch, names.Skip(users - newcomers).ToList());
     }
