@@ -13,6 +13,9 @@ public static class NeighbourFinder
 {
     private const int MetricCount = 3;
 
+    /// <summary>A pruned target scores, for its shortlist, the candidates seen sharing the most items: this many times the shortlist's size per metric.</summary>
+    private const int PoolFactor = 4;
+
     public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -27,33 +30,40 @@ public static class NeighbourFinder
         }
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
-        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
         var cap = options.MaxHoldersPerItem;
+        var popular = cap > 0 ? slices.Select(s => PopularEntries.Of(s, cap)).ToArray() : null;
+        var popularCounts = popular?.Select(p => p.Count).ToArray() ?? [0, 0, 0];
         long pairs = 0;
         long steps = 0;
 
         // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
         // come from a pool instead of being allocated again.
         var pool = new ConcurrentBag<PairWorkspace>();
+        // One worker per core at most when unbounded: the pool would otherwise add threads (each with an O(n)
+        // workspace) to a CPU-bound loop, and they only evict each other's caches.
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
         Parallel.For(
             0,
             n,
             parallel,
-            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, itemCounts),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, popularCounts),
             (u, _, workspace) =>
             {
-                if (Accumulate(slices, u, workspace, cap))
+                List<int>? shortlist = null;
+                var pruned = HasPopular(slices, u, cap);
+                workspace.Begin(pruned ? options.MinSharedItems / 2 : options.MinSharedItems);
+                Accumulate(slices, u, workspace, cap);
+                if (pruned)
                 {
-                    Rescore(slices, options, u, workspace);
+                    shortlist = Rescore(slices, popular!, options, u, workspace);
                 }
 
-                Select(slices, options, u, workspace, result);
-                workspace.Reset();
+                Select(slices, options, u, workspace, shortlist ?? workspace.Qualified, result);
+                workspace.Reset(shortlist?.Count ?? workspace.Count, estimated: shortlist is not null);
                 return workspace;
             },
             workspace =>
@@ -73,10 +83,12 @@ public static class NeighbourFinder
         return new NeighbourSet(result, stats);
     }
 
-    /// <returns>True when a posting list was capped: the sums are then partial and only good for a shortlist.</returns>
-    private static bool Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
+    /// <summary>
+    /// Exact sums over every item whose posting list is visited whole; for a popular item (more than
+    /// <paramref name="cap"/> holders) only a window of <paramref name="cap"/> holders, into the estimates.
+    /// </summary>
+    private static void Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
     {
-        var pruned = false;
         for (var k = 0; k < slices.Length; k++)
         {
             var s = slices[k];
@@ -89,104 +101,187 @@ public static class NeighbourFinder
                 if (cap > 0 && count > cap)
                 {
                     // A window of `cap` holders (wrapping round), at a place that depends on the target and the item.
-                    pruned = true;
                     var first = (int)unchecked((((uint)u * 2654435761u) ^ ((uint)item * 40503u)) % (uint)count);
                     var head = Math.Min(cap, count - first);
-                    Visit(s, k, u, x, start + first, head, workspace);
-                    Visit(s, k, u, x, start, cap - head, workspace);
+                    workspace.Estimate(s.Holders, s.HolderWeights, start + first, head, u, k, x);
+                    workspace.Estimate(s.Holders, s.HolderWeights, start, cap - head, u, k, x);
                 }
                 else
                 {
-                    Visit(s, k, u, x, start, count, workspace);
+                    workspace.Visit(s.Holders, s.HolderWeights, start, count, u, k, x);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when an item of the target is popular: its exact sums will then lack the popular items.</summary>
+    private static bool HasPopular(KindSlice[] slices, int u, int cap)
+    {
+        if (cap <= 0)
+        {
+            return false;
+        }
+
+        foreach (var s in slices)
+        {
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                if (PopularEntries.IsPopular(s, s.Items[e], cap))
+                {
+                    return true;
                 }
             }
         }
 
-        return pruned;
-    }
-
-    private static void Visit(KindSlice s, int kind, int u, double x, int from, int count, PairWorkspace workspace)
-    {
-        for (var h = from; h < from + count; h++)
-        {
-            var v = s.Holders[h];
-            if (v != u)
-            {
-                workspace.Add(v, kind, x, s.HolderWeights[h]);
-            }
-        }
+        return false;
     }
 
     /// <summary>
-    /// After a pruned accumulation: the RescoreFactor·K best candidates by cosine and by Jaccard on their partial sums
-    /// (no threshold: partial sums undercount; candidates with fewer than half of MinSharedItems seen are skipped),
-    /// then the union of the two shortlists accumulated again exactly, by looking each candidate's items up in the
-    /// target's. <see cref="Select"/> then ranks all three metrics on exact sums; Pearson takes its neighbours from
-    /// that union (its partial-sum estimate is too noisy to shortlist by).
+    /// After a pruned accumulation: the RescoreFactor·K best candidates by cosine and by Jaccard on their estimated
+    /// sums (exact over unpopular items plus the popular items seen in their windows; no threshold: the estimates
+    /// undercount; candidates with fewer than half of MinSharedItems seen are skipped). Their union is the shortlist:
+    /// each shortlisted candidate's popular entries are looked up in the target's items and added to its exact sums,
+    /// which are then exact over every item. <see cref="Select"/> ranks all three metrics on the shortlist; Pearson
+    /// takes its neighbours from it (its partial-sum estimate is too noisy to shortlist by).
     /// </summary>
-    private static void Rescore(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws)
+    /// <returns>The shortlisted slots.</returns>
+    private static List<int> Rescore(KindSlice[] slices, PopularEntries[] popular, SimilarityOptions options, int u, PairWorkspace ws)
     {
         var capacity = options.RescoreFactor * options.MaxSimilarUsers;
         var heaps = ws.Heaps;
         var minShared = Math.Max(1, options.MinSharedItems / 2);
-        Span<double> scores = stackalloc double[MetricCount];
-        for (var slot = 0; slot < ws.Count; slot++)
+        Span<double> scores = stackalloc double[2];
+        var atLeast = SeenThreshold(ws, PoolFactor * capacity);
+        foreach (var slot in ws.Qualified)
         {
-            var v = ws.Candidates[slot];
-            var shared = ws.SharedOf(slot);
-
-            if (shared < minShared)
+            if (ws.SeenOf(slot) < atLeast)
             {
                 continue;
             }
 
-            Combined(slices, options, u, v, ws, slot, shared, scores);
-            Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[(int)SimilarityMetric.Cosine], v, capacity);
-            Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[(int)SimilarityMetric.Jaccard], v, capacity);
+            var v = ws.Candidates[slot];
+            if (!Estimated(slices, options, u, v, ws, slot, minShared, scores))
+            {
+                continue;
+            }
+
+            Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[0], v, capacity);
+            Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[1], v, capacity);
         }
 
         var shortlist = ws.Shortlist;
         shortlist.Clear();
+        // Only the members count, not their order: no dequeue (log capacity comparisons each), just a walk and a clear.
         foreach (var heap in heaps)
         {
-            while (heap.TryDequeue(out var slot, out _))
+            foreach (var (slot, _) in heap.UnorderedItems)
             {
                 var v = ws.Candidates[slot];
                 if (ws.Stamps[v] != u + 1)
                 {
                     ws.Stamps[v] = u + 1;
-                    shortlist.Add(v);
+                    shortlist.Add(slot);
                 }
             }
+
+            heap.Clear();
         }
 
-        ws.Reset(scored: false);
         for (var kind = 0; kind < slices.Length; kind++)
         {
-            var s = slices[kind];
+            var p = popular[kind];
             var positions = ws.Positions[kind];
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[s.Items[e]] = e + 1;
+                positions[p.Items[e]] = e + 1;
             }
 
-            foreach (var v in shortlist)
+            foreach (var slot in shortlist)
             {
-                for (var e = s.UserOffsets[v]; e < s.UserOffsets[v + 1]; e++)
+                var v = ws.Candidates[slot];
+                for (var e = p.Offsets[v]; e < p.Offsets[v + 1]; e++)
                 {
-                    var at = positions[s.Items[e]];
+                    var at = positions[p.Items[e]];
                     if (at > 0)
                     {
-                        ws.Add(v, kind, s.Weights[at - 1], s.Weights[e]);
+                        ws.AddAt(slot, kind, p.Weights[at - 1], p.Weights[e]);
                     }
                 }
             }
 
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[s.Items[e]] = 0;
+                positions[p.Items[e]] = 0;
             }
         }
+
+        return shortlist;
+    }
+
+    /// <summary>
+    /// The largest number of seen shared items t such that at least <paramref name="pool"/> qualified candidates were
+    /// seen sharing t or more (all of them when fewer qualified): only those are scored for the shortlist. A pass over
+    /// one int per candidate instead of the estimated scores of tens of thousands of candidates at 100,000 users.
+    /// </summary>
+    private static int SeenThreshold(PairWorkspace ws, int pool)
+    {
+        var histogram = ws.SeenHistogram;
+        Array.Clear(histogram);
+        foreach (var slot in ws.Qualified)
+        {
+            histogram[Math.Min(ws.SeenOf(slot), PairWorkspace.MaxSeen)]++;
+        }
+
+        var kept = 0;
+        for (var t = PairWorkspace.MaxSeen; t > 0; t--)
+        {
+            kept += histogram[t];
+            if (kept >= pool)
+            {
+                return t;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Cosine and Jaccard of a candidate from its exact sums plus its estimates; false below the shared minimum.</summary>
+    private static bool Estimated(KindSlice[] slices, SimilarityOptions options, int u, int v, PairWorkspace ws, int slot,
+        int minShared, Span<double> scores)
+    {
+        var shared = 0.0;
+        for (var kind = 0; kind < slices.Length; kind++)
+        {
+            shared += ws.SharedOf(slot, kind) + ws.Estimates[PairWorkspace.EstimateIndex(slot, kind)];
+        }
+
+        if (shared < minShared)
+        {
+            return false;
+        }
+
+        scores.Clear();
+        var alphaSum = 0.0;
+        for (var kind = 0; kind < slices.Length; kind++)
+        {
+            var s = slices[kind];
+            if (s.Count(u) == 0 || s.Count(v) == 0)
+            {
+                continue;
+            }
+
+            var alpha = options.KindWeight((ItemKind)kind);
+            alphaSum += alpha;
+            var i = PairWorkspace.EstimateIndex(slot, kind);
+            var sharedK = ws.SharedOf(slot, kind) + ws.Estimates[i];
+            scores[0] += alpha * PairScores.Cosine(ws.Acc[PairWorkspace.AccIndex(slot, kind) + PairWorkspace.Dot] + ws.Estimates[i + 1], s.Norms[u], s.Norms[v]);
+            scores[1] += alpha * PairScores.Jaccard(sharedK, s.Count(u), s.Count(v));
+        }
+
+        var significance = PairScores.Significance(shared, options.ShrinkageShared);
+        scores[0] = alphaSum > 0 ? scores[0] / alphaSum * significance : 0.0;
+        scores[1] = alphaSum > 0 ? scores[1] / alphaSum * significance : 0.0;
+        return true;
     }
 
     private static void Offer(PriorityQueue<int, (double Score, int User)> heap, int slot, double score, int v, int capacity)
@@ -201,14 +296,16 @@ public static class NeighbourFinder
         }
     }
 
-    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, NeighbourRow[][][] result)
+    /// <param name="slots">The slots to rank: a pruned target's shortlist, or the candidates sharing MinSharedItems.</param>
+    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, List<int> slots,
+        NeighbourRow[][][] result)
     {
         var k = options.MaxSimilarUsers;
         var heaps = ws.Heaps;
 
         var minShared = Math.Max(1, options.MinSharedItems);
         Span<double> scores = stackalloc double[MetricCount];
-        for (var slot = 0; slot < ws.Count; slot++)
+        foreach (var slot in slots)
         {
             var v = ws.Candidates[slot];
             var shared = ws.SharedOf(slot);
@@ -276,7 +373,7 @@ public static class NeighbourFinder
     {
         var a = PairWorkspace.AccIndex(slot, kind);
         var acc = ws.Acc;
-        return PairScores.Kind(metric, ws.Shared[PairWorkspace.SharedIndex(slot, kind)], acc[a + PairWorkspace.Dot],
+        return PairScores.Kind(metric, acc[a + PairWorkspace.SharedCount], acc[a + PairWorkspace.Dot],
             acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY], acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY],
             new VectorSummary(s.Count(u), s.Norms[u]), new VectorSummary(s.Count(v), s.Norms[v]));
     }
@@ -290,7 +387,7 @@ public static class NeighbourFinder
         Span<double> scores = stackalloc double[MetricCount];
         for (var kind = 0; kind < slices.Length; kind++)
         {
-            sharedPerKind[kind] = (int)ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
+            sharedPerKind[kind] = (int)ws.SharedOf(slot, kind);
             var s = slices[kind];
             if (s.Count(u) > 0 && s.Count(v) > 0)
             {
