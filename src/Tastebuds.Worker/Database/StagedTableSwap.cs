@@ -8,22 +8,38 @@ namespace Tastebuds.Worker.Database;
 /// Replaces the whole content of a result table (a partitioned parent with one partition, the current generation:
 /// sql/0007) in ONE transaction:
 /// <list type="number">
-/// <item>binary COPY into a new table shaped like the parent (columns, defaults, checks; no index, key or foreign key
-/// yet, so the load runs at bare-COPY speed);</item>
+/// <item>leftover generations of an earlier swap (a detached table whose drop did not happen) are dropped;</item>
+/// <item>binary COPY with FREEZE into a new table shaped like the parent (columns, defaults, checks; no index, key or
+/// foreign key yet, so the load runs at bare-COPY speed; the rows are written frozen and all-visible, so the table
+/// never needs a vacuum, and autovacuum is off on it: see below);</item>
 /// <item>the parent's keys, indexes and foreign keys built on it once, from the catalog (so a column or index added to the
 /// parent later is followed), each foreign key validated by one join instead of a check per row; then ANALYZE;</item>
-/// <item><c>LOCK</c> the parent ACCESS EXCLUSIVE, detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
+/// <item><c>LOCK</c> the parent (and so its partition) ACCESS EXCLUSIVE with a short <c>lock_timeout</c>
+/// (<see cref="LockTimeout"/>): if a reader is still at work the attempt gives up, is rolled back to a savepoint, and is
+/// tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting swap for longer than
+/// one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it takes, so a stream
+/// of long readers cannot starve it;</item>
+/// <item>detach the old partition, attach the new one, <c>COMMIT</c>; then drop the old table, outside the lock.</item>
 /// </list>
 /// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
 /// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
-/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new table. Nothing is
-/// deleted row by row, so the table does not bloat. Per-user writes to the parent between runs (rows routed to the
-/// current partition) hold ROW EXCLUSIVE, so a swap waits for them and they wait for a swap: they never interleave.
-/// Two concurrent swaps of one table take turns (a transaction advisory lock on the table's name, taken first); the
-/// second detaches what the first attached.
+/// scanned under it). A failure or cancellation anywhere before the commit rolls everything back, including the new
+/// table. Nothing is deleted row by row, so the table does not bloat. Autovacuum is off on generations because a
+/// vacuum or analyze of the current generation holds a lock that the next swap's LOCK would queue behind (until
+/// PostgreSQL cancels it after deadlock_timeout, a second of stalled readers); the rows are frozen at load, and the
+/// few rows that per-user writes replace between runs leave dead tuples only until the next generation drops them.
+/// Per-user writes to the parent between runs (rows routed to the current partition) hold ROW EXCLUSIVE, so a swap
+/// waits for them and they wait for a swap: they never interleave. Two concurrent swaps of one table take turns (a
+/// transaction advisory lock on the table's name, taken first); the second detaches what the first attached.
 /// </summary>
 internal static partial class StagedTableSwap
 {
+    /// <summary>How long one attempt at the swap's table lock may wait: the longest a reader queues behind it.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Attempts with <see cref="LockTimeout"/> before the swap waits for its lock without a limit.</summary>
+    public const int LockAttempts = 50;
+
     /// <returns>The rows the table holds after the swap.</returns>
     public static async Task<long> ReplaceAsync(
         NpgsqlConnection connection,
@@ -35,35 +51,124 @@ internal static partial class StagedTableSwap
     {
         var suffix = "g" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         var next = $"{table}_{suffix}";
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
-        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
-        await ExecuteAsync(connection, $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", commandTimeout, ct);
-
-        long written;
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY)", ct))
+        List<string> old;
+        long rowsWritten;
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            importer.Timeout = commandTimeout;
-            written = await writeRows(importer);
-            await importer.CompleteAsync(ct);
+            // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
+            await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
+            foreach (var leftover in await LeftoversAsync(connection, table, ct))
+            {
+                await ExecuteAsync(connection, $"DROP TABLE {leftover}", commandTimeout, ct);
+            }
+
+            await ExecuteAsync(connection,
+                $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
+                commandTimeout, ct);
+
+            long written;
+            await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", ct))
+            {
+                importer.Timeout = commandTimeout;
+                written = await writeRows(importer);
+                await importer.CompleteAsync(ct);
+            }
+
+            foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
+            {
+                await ExecuteAsync(connection, statement, commandTimeout, ct);
+            }
+
+            await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
+            await LockAsync(connection, transaction, table, commandTimeout, ct);
+            old = await PartitionsAsync(connection, table, ct);
+            foreach (var partition in old)
+            {
+                await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {partition}", commandTimeout, ct);
+            }
+
+            await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
+            await transaction.CommitAsync(ct);
+            rowsWritten = written;
         }
 
-        foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
+        // Outside the lock: unlinking a large table's files can take a while. If this does not happen (the process
+        // stops here), the next swap drops the leftover.
+        foreach (var partition in old)
         {
-            await ExecuteAsync(connection, statement, commandTimeout, ct);
+            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {partition}", commandTimeout, CancellationToken.None);
         }
 
-        await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
-        await ExecuteAsync(connection, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", commandTimeout, ct);
-        foreach (var old in await PartitionsAsync(connection, table, ct))
+        return rowsWritten;
+    }
+
+    /// <summary>
+    /// ACCESS EXCLUSIVE on the parent and its partitions, in attempts of at most <see cref="LockTimeout"/> each (rolled
+    /// back to a savepoint when they time out), then, after <see cref="LockAttempts"/>, one wait without a limit. The
+    /// session's own lock_timeout is restored for the rest of the transaction.
+    /// </summary>
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TimeSpan commandTimeout,
+        CancellationToken ct)
+    {
+        var lockSql = $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE";
+        await using (var show = new NpgsqlCommand("SELECT current_setting('lock_timeout')", connection))
         {
-            await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
-            await ExecuteAsync(connection, $"DROP TABLE {old}", commandTimeout, ct);
+            var previous = (string)(await show.ExecuteScalarAsync(ct))!;
+            for (var attempt = 1; attempt <= LockAttempts; attempt++)
+            {
+                await transaction.SaveAsync("swap_lock", ct);
+                try
+                {
+                    await SetLockTimeoutAsync(connection, $"{(int)LockTimeout.TotalMilliseconds}ms", ct);
+                    await ExecuteAsync(connection, lockSql, commandTimeout, ct);
+                    await SetLockTimeoutAsync(connection, previous, ct);
+                    await transaction.ReleaseAsync("swap_lock", ct);
+                    return;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    await transaction.RollbackAsync("swap_lock", ct);
+                }
+
+                // Let the readers that queued behind the attempt through, then try again (a pause that grows a little).
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, 10 * attempt)), ct);
+            }
+
+            await SetLockTimeoutAsync(connection, "0", ct);
+            await ExecuteAsync(connection, lockSql, commandTimeout, ct);
+            await SetLockTimeoutAsync(connection, previous, ct);
+        }
+    }
+
+    private static async Task SetLockTimeoutAsync(NpgsqlConnection connection, string value, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, true)", connection)
+        {
+            Parameters = { new() { Value = value } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Tables named like a generation of <paramref name="table"/> that are not its partition: left by a swap that stopped after its commit.</summary>
+    private static async Task<List<string>> LeftoversAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.oid::regclass::text FROM pg_class c
+            WHERE c.relkind = 'r' AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = $1::regclass)
+              AND c.relname ~ ('^' || $1 || '_g[0-9a-f]+$') AND NOT c.relispartition
+            """, connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            tables.Add(reader.GetString(0));
         }
 
-        await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
-        await transaction.CommitAsync(ct);
-        return written;
+        return tables;
     }
 
     /// <summary>
