@@ -16,6 +16,9 @@ public static class NeighbourFinder
     /// <summary>A pruned target scores, for its shortlist, the candidates seen sharing the most items: this many times the shortlist's size per metric.</summary>
     private const int PoolFactor = 4;
 
+    /// <summary>Pearson's shortlist is this many times cosine's and Jaccard's (its estimate, over unpopular items only, is rougher).</summary>
+    private const int PearsonFactor = 2;
+
     public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -137,12 +140,13 @@ public static class NeighbourFinder
     }
 
     /// <summary>
-    /// After a pruned accumulation: the RescoreFactor·K best candidates by cosine and by Jaccard on their estimated
-    /// sums (exact over unpopular items plus the popular items seen in their windows; no threshold: the estimates
-    /// undercount; candidates with fewer than half of MinSharedItems seen are skipped). Their union is the shortlist:
-    /// each shortlisted candidate's popular entries are looked up in the target's items and added to its exact sums,
-    /// which are then exact over every item. <see cref="Select"/> ranks all three metrics on the shortlist; Pearson
-    /// takes its neighbours from it (its partial-sum estimate is too noisy to shortlist by).
+    /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
+    /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
+    /// items seen in their windows; no threshold: the estimates undercount; candidates with fewer than half of
+    /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlist"/> the 2·RescoreFactor·K
+    /// best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
+    /// popular entries are looked up in the target's and added to its exact sums, which are then exact over every item.
+    /// <see cref="Select"/> ranks all three metrics on the shortlist.
     /// </summary>
     /// <returns>The shortlisted slots.</returns>
     private static List<int> Rescore(KindSlice[] slices, PopularEntries[] popular, SimilarityOptions options, int u, PairWorkspace ws)
@@ -150,7 +154,7 @@ public static class NeighbourFinder
         var capacity = options.RescoreFactor * options.MaxSimilarUsers;
         var heaps = ws.Heaps;
         var minShared = Math.Max(1, options.MinSharedItems / 2);
-        Span<double> scores = stackalloc double[2];
+        Span<double> scores = stackalloc double[3];
         var atLeast = SeenThreshold(ws, PoolFactor * capacity);
         foreach (var slot in ws.Qualified)
         {
@@ -167,6 +171,10 @@ public static class NeighbourFinder
 
             Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[0], v, capacity);
             Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[1], v, capacity);
+            if (options.PearsonShortlist)
+            {
+                Offer(heaps[(int)SimilarityMetric.Pearson], slot, scores[2], v, PearsonFactor * capacity);
+            }
         }
 
         var shortlist = ws.Shortlist;
@@ -245,7 +253,10 @@ public static class NeighbourFinder
         return 0;
     }
 
-    /// <summary>Cosine and Jaccard of a candidate from its exact sums plus its estimates; false below the shared minimum.</summary>
+    /// <summary>
+    /// Cosine and Jaccard of a candidate from its exact sums plus its estimates, and Pearson from the exact sums only
+    /// (over the unpopular shared items: the estimates keep no Σx, Σy, Σx², Σy²); false below the shared minimum.
+    /// </summary>
     private static bool Estimated(KindSlice[] slices, SimilarityOptions options, int u, int v, PairWorkspace ws, int slot,
         int minShared, Span<double> scores)
     {
@@ -276,11 +287,14 @@ public static class NeighbourFinder
             var sharedK = ws.SharedOf(slot, kind) + ws.Estimates[i];
             scores[0] += alpha * PairScores.Cosine(ws.Acc[PairWorkspace.AccIndex(slot, kind) + PairWorkspace.Dot] + ws.Estimates[i + 1], s.Norms[u], s.Norms[v]);
             scores[1] += alpha * PairScores.Jaccard(sharedK, s.Count(u), s.Count(v));
+            var a = PairWorkspace.AccIndex(slot, kind);
+            scores[2] += alpha * PairScores.Pearson(ws.Acc[a], ws.Acc[a + PairWorkspace.SumX], ws.Acc[a + PairWorkspace.SumY], ws.Acc[a + PairWorkspace.SumXX], ws.Acc[a + PairWorkspace.SumYY], ws.Acc[a + PairWorkspace.Dot]);
         }
 
         var significance = PairScores.Significance(shared, options.ShrinkageShared);
         scores[0] = alphaSum > 0 ? scores[0] / alphaSum * significance : 0.0;
         scores[1] = alphaSum > 0 ? scores[1] / alphaSum * significance : 0.0;
+        scores[2] = alphaSum > 0 ? scores[2] / alphaSum * significance : 0.0;
         return true;
     }
 
