@@ -8,7 +8,6 @@ namespace Tastebuds.Worker.Database;
 /// Replaces the whole content of a result table (a partitioned parent with one partition, the current generation:
 /// sql/0007) in ONE transaction:
 /// <list type="number">
-/// <item>leftover generations of an earlier swap (a detached table whose drop did not happen) are dropped;</item>
 /// <item>binary COPY with FREEZE into a new table shaped like the parent (columns, defaults, checks; no index, key or
 /// foreign key yet, so the load runs at bare-COPY speed; the rows are written frozen and all-visible, so the table
 /// never needs a vacuum, and autovacuum is off on it: see below);</item>
@@ -19,11 +18,11 @@ namespace Tastebuds.Worker.Database;
 /// tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting swap for longer than
 /// one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it takes, so a stream
 /// of long readers cannot starve it;</item>
-/// <item>detach the old partition, attach the new one, <c>COMMIT</c>; then drop the old table, outside the lock.</item>
+/// <item>detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
 /// </list>
 /// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
-/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
-/// scanned under it). A failure or cancellation anywhere before the commit rolls everything back, including the new
+/// the detach/drop/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
+/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new
 /// table. Nothing is deleted row by row, so the table does not bloat. Autovacuum is off on generations because a
 /// vacuum or analyze of the current generation holds a lock that the next swap's LOCK would queue behind (until
 /// PostgreSQL cancels it after deadlock_timeout, a second of stalled readers); the rows are frozen at load, and the
@@ -51,55 +50,39 @@ internal static partial class StagedTableSwap
     {
         var suffix = "g" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         var next = $"{table}_{suffix}";
-        List<string> old;
-        long rowsWritten;
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
+        await ExecuteAsync(connection,
+            $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
+            commandTimeout, ct);
+
+        long written;
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", ct))
         {
-            // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
-            await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
-            foreach (var leftover in await LeftoversAsync(connection, table, ct))
-            {
-                await ExecuteAsync(connection, $"DROP TABLE {leftover}", commandTimeout, ct);
-            }
-
-            await ExecuteAsync(connection,
-                $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
-                commandTimeout, ct);
-
-            long written;
-            await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", ct))
-            {
-                importer.Timeout = commandTimeout;
-                written = await writeRows(importer);
-                await importer.CompleteAsync(ct);
-            }
-
-            foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
-            {
-                await ExecuteAsync(connection, statement, commandTimeout, ct);
-            }
-
-            await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
-            await LockAsync(connection, transaction, table, commandTimeout, ct);
-            old = await PartitionsAsync(connection, table, ct);
-            foreach (var partition in old)
-            {
-                await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {partition}", commandTimeout, ct);
-            }
-
-            await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
-            await transaction.CommitAsync(ct);
-            rowsWritten = written;
+            importer.Timeout = commandTimeout;
+            written = await writeRows(importer);
+            await importer.CompleteAsync(ct);
         }
 
-        // Outside the lock: unlinking a large table's files can take a while. If this does not happen (the process
-        // stops here), the next swap drops the leftover.
-        foreach (var partition in old)
+        foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
         {
-            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {partition}", commandTimeout, CancellationToken.None);
+            await ExecuteAsync(connection, statement, commandTimeout, ct);
         }
 
-        return rowsWritten;
+        await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
+        await LockAsync(connection, transaction, table, commandTimeout, ct);
+        // The old generation is dropped under the lock: a drop after the commit (tried) deadlocked with a reader of the
+        // read function in the 30,000-user benchmark (40P01); under the parent's lock no reader holds anything it needs.
+        foreach (var old in await PartitionsAsync(connection, table, ct))
+        {
+            await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
+            await ExecuteAsync(connection, $"DROP TABLE {old}", commandTimeout, ct);
+        }
+
+        await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
+        await transaction.CommitAsync(ct);
+        return written;
     }
 
     /// <summary>
@@ -147,28 +130,6 @@ internal static partial class StagedTableSwap
             Parameters = { new() { Value = value } },
         };
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Tables named like a generation of <paramref name="table"/> that are not its partition: left by a swap that stopped after its commit.</summary>
-    private static async Task<List<string>> LeftoversAsync(NpgsqlConnection connection, string table, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT c.oid::regclass::text FROM pg_class c
-            WHERE c.relkind = 'r' AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = $1::regclass)
-              AND c.relname ~ ('^' || $1 || '_g[0-9a-f]+$') AND NOT c.relispartition
-            """, connection)
-        {
-            Parameters = { new() { Value = table } },
-        };
-        var tables = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            tables.Add(reader.GetString(0));
-        }
-
-        return tables;
     }
 
     /// <summary>

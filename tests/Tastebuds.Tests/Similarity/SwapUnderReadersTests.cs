@@ -111,19 +111,6 @@ public sealed class SwapUnderReadersTests
         }
     }
 
-    [Test]
-    public async Task A_generation_left_detached_by_an_interrupted_swap_is_dropped_by_the_next_one()
-    {
-        await _db.ExecuteAsync("CREATE TABLE user_similarities_gdeadbeef (LIKE user_similarities)");
-        await SwapAsync(generation: 1, neighbours: 2);
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'user_similarities_gdeadbeef'"), Is.Zero);
-            Assert.That(await GenerationTablesAsync(), Is.EqualTo(1));
-            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM user_similarities"), Is.EqualTo(Users * 2L));
-        }
-    }
-
     private static DateTime At(int generation) => Start.AddHours(generation).UtcDateTime;
 
     private async Task<long> GenerationTablesAsync() =>
