@@ -9,9 +9,15 @@ namespace Tastebuds.Core.Similarity;
 /// <see cref="SimilarityOptions.MaxHoldersPerItem"/> the posting lists of popular items are capped, so the work per
 /// user is bounded whatever the number of users, and the shortlist found that way is rescored exactly.
 /// </summary>
-public static class NeighbourFinder
+public static partial class NeighbourFinder
 {
     private const int MetricCount = 3;
+
+    /// <summary>A pruned target scores, for its shortlist, the candidates seen sharing the most items: this many times the shortlist's size per metric.</summary>
+    private const int PoolFactor = 4;
+
+    /// <summary>Pearson's shortlist is this many times cosine's and Jaccard's (its estimate, over unpopular items only, is rougher).</summary>
+    private const int PearsonFactor = 2;
 
     public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken)
     {
@@ -27,33 +33,40 @@ public static class NeighbourFinder
         }
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
-        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
         var cap = options.MaxHoldersPerItem;
+        var popular = cap > 0 ? slices.Select(s => PopularEntries.Of(s, cap)).ToArray() : null;
+        var popularCounts = popular?.Select(p => p.Count).ToArray() ?? [0, 0, 0];
         long pairs = 0;
         long steps = 0;
 
         // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
         // come from a pool instead of being allocated again.
         var pool = new ConcurrentBag<PairWorkspace>();
+        // One worker per core at most when unbounded: the pool would otherwise add threads (each with an O(n)
+        // workspace) to a CPU-bound loop, and they only evict each other's caches.
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
         Parallel.For(
             0,
             n,
             parallel,
-            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, itemCounts),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, popularCounts),
             (u, _, workspace) =>
             {
-                if (Accumulate(slices, u, workspace, cap))
+                List<int>? shortlist = null;
+                var pruned = HasPopular(slices, u, cap);
+                workspace.Begin(pruned ? options.MinSharedItems / 2 : options.MinSharedItems);
+                Accumulate(slices, u, workspace, cap);
+                if (pruned)
                 {
-                    Rescore(slices, options, u, workspace);
+                    shortlist = Rescore(slices, popular!, options, u, workspace);
                 }
 
-                Select(slices, options, u, workspace, result);
-                workspace.Reset();
+                Select(slices, options, u, workspace, shortlist ?? workspace.Qualified, result);
+                workspace.Reset(shortlist?.Count ?? workspace.Count, estimated: shortlist is not null);
                 return workspace;
             },
             workspace =>
@@ -73,10 +86,12 @@ public static class NeighbourFinder
         return new NeighbourSet(result, stats);
     }
 
-    /// <returns>True when a posting list was capped: the sums are then partial and only good for a shortlist.</returns>
-    private static bool Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
+    /// <summary>
+    /// Exact sums over every item whose posting list is visited whole; for a popular item (more than
+    /// <paramref name="cap"/> holders) only a window of <paramref name="cap"/> holders, into the estimates.
+    /// </summary>
+    private static void Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
     {
-        var pruned = false;
         for (var k = 0; k < slices.Length; k++)
         {
             var s = slices[k];
@@ -89,104 +104,39 @@ public static class NeighbourFinder
                 if (cap > 0 && count > cap)
                 {
                     // A window of `cap` holders (wrapping round), at a place that depends on the target and the item.
-                    pruned = true;
                     var first = (int)unchecked((((uint)u * 2654435761u) ^ ((uint)item * 40503u)) % (uint)count);
                     var head = Math.Min(cap, count - first);
-                    Visit(s, k, u, x, start + first, head, workspace);
-                    Visit(s, k, u, x, start, cap - head, workspace);
+                    workspace.Estimate(s.Holders, s.HolderWeights, start + first, head, u, k, x);
+                    workspace.Estimate(s.Holders, s.HolderWeights, start, cap - head, u, k, x);
                 }
                 else
                 {
-                    Visit(s, k, u, x, start, count, workspace);
+                    workspace.Visit(s.Holders, s.HolderWeights, start, count, u, k, x);
                 }
-            }
-        }
-
-        return pruned;
-    }
-
-    private static void Visit(KindSlice s, int kind, int u, double x, int from, int count, PairWorkspace workspace)
-    {
-        for (var h = from; h < from + count; h++)
-        {
-            var v = s.Holders[h];
-            if (v != u)
-            {
-                workspace.Add(v, kind, x, s.HolderWeights[h]);
             }
         }
     }
 
-    /// <summary>
-    /// After a pruned accumulation: the RescoreFactor·K best candidates by cosine and by Jaccard on their partial sums
-    /// (no threshold: partial sums undercount; candidates with fewer than half of MinSharedItems seen are skipped),
-    /// then the union of the two shortlists accumulated again exactly, by looking each candidate's items up in the
-    /// target's. <see cref="Select"/> then ranks all three metrics on exact sums; Pearson takes its neighbours from
-    /// that union (its partial-sum estimate is too noisy to shortlist by).
-    /// </summary>
-    private static void Rescore(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws)
+    /// <summary>True when an item of the target is popular: its exact sums will then lack the popular items.</summary>
+    private static bool HasPopular(KindSlice[] slices, int u, int cap)
     {
-        var capacity = options.RescoreFactor * options.MaxSimilarUsers;
-        var heaps = ws.Heaps;
-        var minShared = Math.Max(1, options.MinSharedItems / 2);
-        Span<double> scores = stackalloc double[MetricCount];
-        for (var slot = 0; slot < ws.Count; slot++)
+        if (cap <= 0)
         {
-            var v = ws.Candidates[slot];
-            var shared = ws.SharedOf(slot);
-
-            if (shared < minShared)
-            {
-                continue;
-            }
-
-            Combined(slices, options, u, v, ws, slot, shared, scores);
-            Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[(int)SimilarityMetric.Cosine], v, capacity);
-            Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[(int)SimilarityMetric.Jaccard], v, capacity);
+            return false;
         }
 
-        var shortlist = ws.Shortlist;
-        shortlist.Clear();
-        foreach (var heap in heaps)
+        foreach (var s in slices)
         {
-            while (heap.TryDequeue(out var slot, out _))
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
-                var v = ws.Candidates[slot];
-                if (ws.Stamps[v] != u + 1)
+                if (PopularEntries.IsPopular(s, s.Items[e], cap))
                 {
-                    ws.Stamps[v] = u + 1;
-                    shortlist.Add(v);
+                    return true;
                 }
             }
         }
 
-        ws.Reset(scored: false);
-        for (var kind = 0; kind < slices.Length; kind++)
-        {
-            var s = slices[kind];
-            var positions = ws.Positions[kind];
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
-            {
-                positions[s.Items[e]] = e + 1;
-            }
-
-            foreach (var v in shortlist)
-            {
-                for (var e = s.UserOffsets[v]; e < s.UserOffsets[v + 1]; e++)
-                {
-                    var at = positions[s.Items[e]];
-                    if (at > 0)
-                    {
-                        ws.Add(v, kind, s.Weights[at - 1], s.Weights[e]);
-                    }
-                }
-            }
-
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
-            {
-                positions[s.Items[e]] = 0;
-            }
-        }
+        return false;
     }
 
     private static void Offer(PriorityQueue<int, (double Score, int User)> heap, int slot, double score, int v, int capacity)
@@ -201,14 +151,16 @@ public static class NeighbourFinder
         }
     }
 
-    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, NeighbourRow[][][] result)
+    /// <param name="slots">The slots to rank: a pruned target's shortlist, or the candidates sharing MinSharedItems.</param>
+    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, List<int> slots,
+        NeighbourRow[][][] result)
     {
         var k = options.MaxSimilarUsers;
         var heaps = ws.Heaps;
 
         var minShared = Math.Max(1, options.MinSharedItems);
         Span<double> scores = stackalloc double[MetricCount];
-        for (var slot = 0; slot < ws.Count; slot++)
+        foreach (var slot in slots)
         {
             var v = ws.Candidates[slot];
             var shared = ws.SharedOf(slot);
@@ -276,7 +228,7 @@ public static class NeighbourFinder
     {
         var a = PairWorkspace.AccIndex(slot, kind);
         var acc = ws.Acc;
-        return PairScores.Kind(metric, ws.Shared[PairWorkspace.SharedIndex(slot, kind)], acc[a + PairWorkspace.Dot],
+        return PairScores.Kind(metric, acc[a + PairWorkspace.SharedCount], acc[a + PairWorkspace.Dot],
             acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY], acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY],
             new VectorSummary(s.Count(u), s.Norms[u]), new VectorSummary(s.Count(v), s.Norms[v]));
     }
@@ -290,7 +242,7 @@ public static class NeighbourFinder
         Span<double> scores = stackalloc double[MetricCount];
         for (var kind = 0; kind < slices.Length; kind++)
         {
-            sharedPerKind[kind] = (int)ws.Shared[PairWorkspace.SharedIndex(slot, kind)];
+            sharedPerKind[kind] = (int)ws.SharedOf(slot, kind);
             var s = slices[kind];
             if (s.Count(u) > 0 && s.Count(v) > 0)
             {

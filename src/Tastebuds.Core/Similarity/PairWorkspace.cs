@@ -1,25 +1,32 @@
 namespace Tastebuds.Core.Similarity;
 
 /// <summary>
-/// Per-thread accumulators for one target user: a slot per candidate user that shares an item,
-/// holding per kind the shared count and Σxy (= the dot product over shared items), Σx, Σy, Σx², Σy².
-/// Only touched slots are reset, so a target user costs O(its pairs), not O(n).
+/// Per-thread accumulators for one target user: a slot per candidate user that shares an item, holding per kind the
+/// shared count, Σxy (= the dot product over shared items), Σx, Σy, Σx², Σy², side by side (one cache line a kind).
+/// Only touched slots are reset, so a target user costs O(its pairs), not O(n). In a pruned search, the visits of a
+/// popular item's window of holders go to separate, cheaper estimates (shared count and Σxy per kind, as floats) that
+/// only rank the shortlist, so the exact sums stay exact over the other items.
 /// </summary>
 internal sealed class PairWorkspace
 {
-    public const int Sums = 5;
-    public const int Dot = 0;
-    public const int SumX = 1;
-    public const int SumY = 2;
-    public const int SumXX = 3;
-    public const int SumYY = 4;
+    public const int Sums = 6;
+    public const int SharedCount = 0;
+    public const int Dot = 1;
+    public const int SumX = 2;
+    public const int SumY = 3;
+    public const int SumXX = 4;
+    public const int SumYY = 5;
     private const int KindCount = 3;
+    private const int InitialSlots = 256;
 
     private readonly int[] _slotOf;
+    private int[] _seen;
+    private int _qualifyAt = 1;
 
-    public PairWorkspace(int userCount, int maxNeighbours, int[] itemCounts)
+    /// <param name="popularCounts">Per kind, the popular items of a pruned search (none for the exact one).</param>
+    public PairWorkspace(int userCount, int maxNeighbours, int[] popularCounts)
     {
-        Positions = itemCounts.Select(c => new int[c]).ToArray();
+        Positions = popularCounts.Select(c => new int[c]).ToArray();
         Stamps = new int[userCount];
         Heaps = new PriorityQueue<int, (double Score, int User)>[3];
         for (var m = 0; m < Heaps.Length; m++)
@@ -29,9 +36,10 @@ internal sealed class PairWorkspace
 
         _slotOf = new int[userCount];
         Array.Fill(_slotOf, -1);
-        Candidates = new int[16];
-        Shared = new double[16 * KindCount];
-        Acc = new double[16 * KindCount * Sums];
+        Candidates = new int[InitialSlots];
+        Acc = new double[InitialSlots * KindCount * Sums];
+        Estimates = new float[InitialSlots * KindCount * 2];
+        _seen = new int[InitialSlots];
     }
 
     /// <summary>One bounded min-heap per metric, drained (empty) between target users.</summary>
@@ -39,37 +47,124 @@ internal sealed class PairWorkspace
 
     public int[] Candidates { get; private set; }
 
-    /// <summary>Per kind and item: 1 + the entry of the target user holding it, or 0; cleared after each target.</summary>
+    /// <summary>Per kind and popular item: 1 + the popular entry of the target user holding it, or 0; cleared after each target.</summary>
     public int[][] Positions { get; }
 
     /// <summary>Per user: 1 + the last target that shortlisted it (dedupes the union of the per-metric shortlists).</summary>
     public int[] Stamps { get; }
 
-    /// <summary>The shortlist of a pruned target user, rescored exactly.</summary>
+    /// <summary>The slots of a pruned target user's shortlist, rescored exactly.</summary>
     public List<int> Shortlist { get; } = [];
 
     public int Count { get; private set; }
 
-    /// <summary>Shared items per slot and kind: a count (a double: the scoring formulas take it as one).</summary>
-    public double[] Shared { get; private set; }
-
+    /// <summary>Per slot and kind, <see cref="Sums"/> doubles: the shared count (a double: the formulas take it as one), then the sums.</summary>
     public double[] Acc { get; private set; }
+
+    /// <summary>Per slot and kind: popular items seen shared in their windows, and Σxy over them (a pruned search's estimate only).</summary>
+    public float[] Estimates { get; private set; }
+
+    /// <summary>
+    /// The slots seen sharing at least <see cref="Begin"/>'s number of items (exact and estimated together), in the
+    /// order they reached it: the only candidates worth scoring, found without a pass over every slot.
+    /// </summary>
+    public List<int> Qualified { get; } = [];
 
     public long PairsEvaluated { get; set; }
 
     public long AccumulationSteps { get; set; }
 
-    public void Add(int v, int kind, double x, double y)
+    /// <summary>Items seen shared with the candidate in <paramref name="slot"/> (exact and estimated visits together).</summary>
+    public int SeenOf(int slot) => _seen[slot];
+
+    /// <summary>Scratch for a histogram of <see cref="SeenOf"/> over the qualified slots.</summary>
+    public int[] SeenHistogram { get; } = new int[MaxSeen + 1];
+
+    public const int MaxSeen = 255;
+
+    /// <summary>Starts a target user: candidates qualify once seen sharing <paramref name="qualifyAt"/> items.</summary>
+    public void Begin(int qualifyAt) => _qualifyAt = Math.Max(1, qualifyAt);
+
+    /// <summary>Exact sums: the target's weight <paramref name="x"/> against each holder in <c>holders[from .. from + count - 1]</c> but the target.</summary>
+    public void Visit(int[] holders, double[] holderWeights, int from, int count, int u, int kind, double x)
     {
-        var slot = _slotOf[v];
-        if (slot < 0)
+        var slotOf = _slotOf;
+        var qualifyAt = _qualifyAt;
+        var xx = x * x;
+        for (var h = from; h < from + count; h++)
         {
-            slot = Open(v);
+            var v = holders[h];
+            if (v == u)
+            {
+                AccumulationSteps--;
+                continue;
+            }
+
+            var slot = slotOf[v];
+            if (slot < 0)
+            {
+                slot = Open(v);
+            }
+
+            if (++_seen[slot] == qualifyAt)
+            {
+                Qualified.Add(slot);
+            }
+
+            var y = holderWeights[h];
+            var a = ((slot * KindCount) + kind) * Sums;
+            var acc = Acc;
+            acc[a + SharedCount]++;
+            acc[a + Dot] += x * y;
+            acc[a + SumX] += x;
+            acc[a + SumY] += y;
+            acc[a + SumXX] += xx;
+            acc[a + SumYY] += y * y;
         }
 
+        AccumulationSteps += count;
+    }
+
+    /// <summary>A popular item's window: counts towards the shortlist's estimates only.</summary>
+    public void Estimate(int[] holders, double[] holderWeights, int from, int count, int u, int kind, double x)
+    {
+        var slotOf = _slotOf;
+        var qualifyAt = _qualifyAt;
+        for (var h = from; h < from + count; h++)
+        {
+            var v = holders[h];
+            if (v == u)
+            {
+                AccumulationSteps--;
+                continue;
+            }
+
+            var slot = slotOf[v];
+            if (slot < 0)
+            {
+                slot = Open(v);
+            }
+
+            if (++_seen[slot] == qualifyAt)
+            {
+                Qualified.Add(slot);
+            }
+
+            var i = ((slot * KindCount) + kind) * 2;
+            var est = Estimates;
+            est[i]++;
+            est[i + 1] += (float)(x * holderWeights[h]);
+        }
+
+        AccumulationSteps += count;
+    }
+
+    /// <summary>Adds the exact sums of one shared item to the candidate in <paramref name="slot"/>.</summary>
+    public void AddAt(int slot, int kind, double x, double y)
+    {
         AccumulationSteps++;
-        Shared[(slot * KindCount) + kind]++;
         var a = ((slot * KindCount) + kind) * Sums;
+        Acc[a + SharedCount]++;
         Acc[a + Dot] += x * y;
         Acc[a + SumX] += x;
         Acc[a + SumY] += y;
@@ -77,24 +172,34 @@ internal sealed class PairWorkspace
         Acc[a + SumYY] += y * y;
     }
 
-    /// <summary>Items shared with the candidate in <paramref name="slot"/>, all kinds together.</summary>
-    public double SharedOf(int slot) => Shared[SharedIndex(slot, 0)] + Shared[SharedIndex(slot, 1)] + Shared[SharedIndex(slot, 2)];
+    /// <summary>Items shared with the candidate in <paramref name="slot"/> of one kind (exact sums).</summary>
+    public double SharedOf(int slot, int kind) => Acc[AccIndex(slot, kind) + SharedCount];
 
-    public static int SharedIndex(int slot, int kind) => (slot * KindCount) + kind;
+    /// <summary>Items shared with the candidate in <paramref name="slot"/>, all kinds together (exact sums).</summary>
+    public double SharedOf(int slot) => SharedOf(slot, 0) + SharedOf(slot, 1) + SharedOf(slot, 2);
 
     public static int AccIndex(int slot, int kind) => ((slot * KindCount) + kind) * Sums;
 
-    /// <param name="scored">False when the accumulated pairs were only a shortlist's draft, not scored.</param>
-    public void Reset(bool scored = true)
+    public static int EstimateIndex(int slot, int kind) => ((slot * KindCount) + kind) * 2;
+
+    /// <param name="scored">The pairs scored exactly for this target: every slot, or a pruned target's shortlist.</param>
+    /// <param name="estimated">True when a pruned accumulation wrote estimates (they are cleared too).</param>
+    public void Reset(int scored, bool estimated)
     {
         for (var s = 0; s < Count; s++)
         {
             _slotOf[Candidates[s]] = -1;
         }
 
-        Array.Clear(Shared, 0, Count * KindCount);
         Array.Clear(Acc, 0, Count * KindCount * Sums);
-        PairsEvaluated += scored ? Count : 0;
+        Array.Clear(_seen, 0, Count);
+        Qualified.Clear();
+        if (estimated)
+        {
+            Array.Clear(Estimates, 0, Count * KindCount * 2);
+        }
+
+        PairsEvaluated += scored;
         Count = 0;
     }
 
@@ -104,8 +209,9 @@ internal sealed class PairWorkspace
         {
             var capacity = Count * 2;
             Candidates = Grow(Candidates, capacity);
-            Shared = Grow(Shared, capacity * KindCount);
             Acc = Grow(Acc, capacity * KindCount * Sums);
+            Estimates = Grow(Estimates, capacity * KindCount * 2);
+            _seen = Grow(_seen, capacity);
         }
 
         Candidates[Count] = v;

@@ -8,22 +8,37 @@ namespace Tastebuds.Worker.Database;
 /// Replaces the whole content of a result table (a partitioned parent with one partition, the current generation:
 /// sql/0007) in ONE transaction:
 /// <list type="number">
-/// <item>binary COPY into a new table shaped like the parent (columns, defaults, checks; no index, key or foreign key
-/// yet, so the load runs at bare-COPY speed);</item>
+/// <item>binary COPY with FREEZE into a new table shaped like the parent (columns, defaults, checks; no index, key or
+/// foreign key yet, so the load runs at bare-COPY speed; the rows are written frozen and all-visible, so the table
+/// never needs a vacuum, and autovacuum is off on it: see below);</item>
 /// <item>the parent's keys, indexes and foreign keys built on it once, from the catalog (so a column or index added to the
 /// parent later is followed), each foreign key validated by one join instead of a check per row; then ANALYZE;</item>
-/// <item><c>LOCK</c> the parent ACCESS EXCLUSIVE, detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
+/// <item><c>LOCK</c> the parent (and so its partition) ACCESS EXCLUSIVE with a short <c>lock_timeout</c>
+/// (<see cref="LockTimeout"/>): if a reader is still at work the attempt gives up, is rolled back to a savepoint, and is
+/// tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting swap for longer than
+/// one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it takes, so a stream
+/// of long readers cannot starve it;</item>
+/// <item>detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
 /// </list>
 /// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
-/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
-/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new table. Nothing is
-/// deleted row by row, so the table does not bloat. Per-user writes to the parent between runs (rows routed to the
-/// current partition) hold ROW EXCLUSIVE, so a swap waits for them and they wait for a swap: they never interleave.
-/// Two concurrent swaps of one table take turns (a transaction advisory lock on the table's name, taken first); the
-/// second detaches what the first attached.
+/// the detach/drop/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
+/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new
+/// table. Nothing is deleted row by row, so the table does not bloat. Autovacuum is off on generations because a
+/// vacuum or analyze of the current generation holds a lock that the next swap's LOCK would queue behind (until
+/// PostgreSQL cancels it after deadlock_timeout, a second of stalled readers); the rows are frozen at load, and the
+/// few rows that per-user writes replace between runs leave dead tuples only until the next generation drops them.
+/// Per-user writes to the parent between runs (rows routed to the current partition) hold ROW EXCLUSIVE, so a swap
+/// waits for them and they wait for a swap: they never interleave. Two concurrent swaps of one table take turns (a
+/// transaction advisory lock on the table's name, taken first); the second detaches what the first attached.
 /// </summary>
 internal static partial class StagedTableSwap
 {
+    /// <summary>How long one attempt at the swap's table lock may wait: the longest a reader queues behind it.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Attempts with <see cref="LockTimeout"/> before the swap waits for its lock without a limit.</summary>
+    public const int LockAttempts = 50;
+
     /// <returns>The rows the table holds after the swap.</returns>
     public static async Task<long> ReplaceAsync(
         NpgsqlConnection connection,
@@ -38,10 +53,12 @@ internal static partial class StagedTableSwap
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
-        await ExecuteAsync(connection, $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", commandTimeout, ct);
+        await ExecuteAsync(connection,
+            $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
+            commandTimeout, ct);
 
         long written;
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", ct))
         {
             importer.Timeout = commandTimeout;
             written = await writeRows(importer);
@@ -54,7 +71,9 @@ internal static partial class StagedTableSwap
         }
 
         await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
-        await ExecuteAsync(connection, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", commandTimeout, ct);
+        await LockAsync(connection, transaction, table, commandTimeout, ct);
+        // The old generation is dropped under the lock: a drop after the commit (tried) deadlocked with a reader of the
+        // read function in the 30,000-user benchmark (40P01); under the parent's lock no reader holds anything it needs.
         foreach (var old in await PartitionsAsync(connection, table, ct))
         {
             await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
@@ -64,6 +83,53 @@ internal static partial class StagedTableSwap
         await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
         await transaction.CommitAsync(ct);
         return written;
+    }
+
+    /// <summary>
+    /// ACCESS EXCLUSIVE on the parent and its partitions, in attempts of at most <see cref="LockTimeout"/> each (rolled
+    /// back to a savepoint when they time out), then, after <see cref="LockAttempts"/>, one wait without a limit. The
+    /// session's own lock_timeout is restored for the rest of the transaction.
+    /// </summary>
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TimeSpan commandTimeout,
+        CancellationToken ct)
+    {
+        var lockSql = $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE";
+        await using (var show = new NpgsqlCommand("SELECT current_setting('lock_timeout')", connection))
+        {
+            var previous = (string)(await show.ExecuteScalarAsync(ct))!;
+            for (var attempt = 1; attempt <= LockAttempts; attempt++)
+            {
+                await transaction.SaveAsync("swap_lock", ct);
+                try
+                {
+                    await SetLockTimeoutAsync(connection, $"{(int)LockTimeout.TotalMilliseconds}ms", ct);
+                    await ExecuteAsync(connection, lockSql, commandTimeout, ct);
+                    await SetLockTimeoutAsync(connection, previous, ct);
+                    await transaction.ReleaseAsync("swap_lock", ct);
+                    return;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    await transaction.RollbackAsync("swap_lock", ct);
+                }
+
+                // Let the readers that queued behind the attempt through, then try again (a pause that grows a little).
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, 10 * attempt)), ct);
+            }
+
+            await SetLockTimeoutAsync(connection, "0", ct);
+            await ExecuteAsync(connection, lockSql, commandTimeout, ct);
+            await SetLockTimeoutAsync(connection, previous, ct);
+        }
+    }
+
+    private static async Task SetLockTimeoutAsync(NpgsqlConnection connection, string value, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, true)", connection)
+        {
+            Parameters = { new() { Value = value } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

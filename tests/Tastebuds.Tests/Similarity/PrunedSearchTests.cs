@@ -29,7 +29,8 @@ public sealed class PrunedSearchTests
         TestContext.Out.WriteLine($"steps exact {exact.Stats.AccumulationSteps:N0}, pruned {pruned.Stats.AccumulationSteps:N0}; pairs exact {exact.Stats.PairsEvaluated:N0}, pruned {pruned.Stats.PairsEvaluated:N0}; recall {string.Join(", ", recall.Select(r => $"{r.Key} {r.Value:P2}"))}");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(pruned.Stats.AccumulationSteps, Is.LessThan(exact.Stats.AccumulationSteps * 6 / 10), "the cap bit: at most 60 % of the work");
+            // Measured 60.2 %: the capped pass plus the exact rescoring of the three shortlists (Pearson's included).
+            Assert.That(pruned.Stats.AccumulationSteps, Is.LessThan(exact.Stats.AccumulationSteps * 65 / 100), "the cap bit: at most 65 % of the work");
             foreach (var (metric, value) in recall.Where(r => r.Key != SimilarityMetric.Pearson))
             {
                 Assert.That(value, Is.GreaterThanOrEqualTo(0.95), $"{metric} recall of the exact top-50");
@@ -81,6 +82,30 @@ public sealed class PrunedSearchTests
             {
                 var loss = (exact[method].Ndcg - pruned[method].Ndcg) / exact[method].Ndcg;
                 Assert.That(loss, Is.LessThanOrEqualTo(0.01), $"{method}: NDCG@10 {exact[method].Ndcg:F4} exact, {pruned[method].Ndcg:F4} pruned");
+            }
+        }
+    }
+
+    /// <remarks>
+    /// On real plays Pearson's neighbours are found by its own shortlist (Pearson over the unpopular shared items, whose
+    /// sums are exact after the capped pass). Without it (measured 88.9 %) this fails; the generated world's Pearson stays
+    /// out of reach (see the first test).
+    /// </remarks>
+    [Test]
+    public void The_pruned_search_keeps_at_least_95_percent_of_the_exact_top_50_of_every_measure_on_hetrec()
+    {
+        using var reader = new StreamReader(Path.Combine(SharedData.RequireHetRec(), "user_artists.dat"));
+        var matrix = InteractionMatrix.Build(HetRecReader.ReadUserArtists(reader).Select(r => r.ToInteraction()));
+        var exact = NeighbourFinder.Compute(matrix, new SimilarityOptions(), CancellationToken.None);
+        var pruned = NeighbourFinder.Compute(matrix, new SimilarityOptions { MaxHoldersPerItem = 100 }, CancellationToken.None);
+        var recall = Enum.GetValues<SimilarityMetric>().ToDictionary(m => m, m => Recall(matrix.UserCount, exact, pruned, m));
+        TestContext.Out.WriteLine($"pairs exact {exact.Stats.PairsEvaluated:N0}, pruned {pruned.Stats.PairsEvaluated:N0}; recall {string.Join(", ", recall.Select(r => $"{r.Key} {r.Value:P2}"))}");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pruned.Stats.PairsEvaluated, Is.LessThan(exact.Stats.PairsEvaluated / 2), "the cap bit");
+            foreach (var (metric, value) in recall)
+            {
+                Assert.That(value, Is.GreaterThanOrEqualTo(0.95), $"{metric} recall of the exact top-50");
             }
         }
     }
