@@ -20,11 +20,10 @@ internal static class NewcomerRecommendations
         var rows = new List<Interaction>(own);
         rows.AddRange(await NewcomerReader.SignalsAsync(connection, neighbourIds, ct));
         var matrix = InteractionMatrix.Build(rows, weighting);
-        var usernames = await UsernamesAsync(connection, neighbourIds, ct);
         if (!matrix.TryGetUser(user, out var u))
         {
             // The newcomer holds nothing (an empty profile): nothing to recommend from.
-            return new Result(matrix, [.. metrics.Select(m => (m, (IReadOnlyList<Recommendation>)[]))], usernames);
+            return new Result(matrix, [.. metrics.Select(m => (m, (IReadOnlyList<Recommendation>)[]))]);
         }
 
         var itemIds = Enumerable.Range(0, matrix.ItemCount(options.Kind)).Select(i => matrix.ItemId(options.Kind, i)).ToArray();
@@ -59,7 +58,7 @@ internal static class NewcomerRecommendations
                 options.Kind == ItemKind.Track ? excluded : null)));
         }
 
-        return new Result(matrix, sets, usernames);
+        return new Result(matrix, sets);
     }
 
     /// <summary>
@@ -127,22 +126,6 @@ internal static class NewcomerRecommendations
         return tracks;
     }
 
-    private static async Task<Dictionary<long, string>> UsernamesAsync(NpgsqlConnection connection, long[] users, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT id, username FROM lastfm_users WHERE id = ANY ($1)", connection)
-        {
-            Parameters = { new() { Value = users } },
-        };
-        var names = new Dictionary<long, string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            names[reader.GetInt64(0)] = reader.GetString(1);
-        }
-
-        return names;
-    }
-
     private static async Task<Dictionary<long, long>> PairsAsync(NpgsqlConnection connection, string sql, long[] ids, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = ids } } };
@@ -158,6 +141,5 @@ internal static class NewcomerRecommendations
 
     public sealed record Result(
         InteractionMatrix Matrix,
-        IReadOnlyList<(SimilarityMetric Metric, IReadOnlyList<Recommendation> List)> Sets,
-        IReadOnlyDictionary<long, string> Usernames);
+        IReadOnlyList<(SimilarityMetric Metric, IReadOnlyList<Recommendation> List)> Sets);
 }

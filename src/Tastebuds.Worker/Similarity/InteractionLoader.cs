@@ -35,25 +35,20 @@ public static class InteractionLoader
         CancellationToken ct)
     {
         var builder = new InteractionMatrixBuilder();
-        await using (var reader = await connection.BeginBinaryExportAsync(Copy, ct))
-        {
-            while (await reader.StartRowAsync(ct) != -1)
-            {
-                var user = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                var kind = (ItemKind)await reader.ReadAsync<short>(NpgsqlDbType.Smallint, ct);
-                var item = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                var plays = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-                var loved = await reader.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
-                builder.Add(user, kind, item, plays, loved);
-            }
-        }
-
+        await ReadAsync(connection, builder.Add, ct);
         return (builder.Build(weighting), builder.Rows);
     }
 
     public static async Task<List<Interaction>> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var rows = new List<Interaction>();
+        await ReadAsync(connection, (user, kind, item, plays, loved) => rows.Add(new Interaction(user, kind, item, plays, loved)), ct);
+        return rows;
+    }
+
+    /// <summary>Every row of the binary COPY handed to <paramref name="add"/> as (user, kind, item, plays, loved).</summary>
+    private static async Task ReadAsync(NpgsqlConnection connection, Action<long, ItemKind, long, long, bool> add, CancellationToken ct)
+    {
         await using var reader = await connection.BeginBinaryExportAsync(Copy, ct);
         while (await reader.StartRowAsync(ct) != -1)
         {
@@ -62,9 +57,7 @@ public static class InteractionLoader
             var item = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
             var plays = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
             var loved = await reader.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
-            rows.Add(new Interaction(user, kind, item, plays, loved));
+            add(user, kind, item, plays, loved);
         }
-
-        return rows;
     }
 }
