@@ -6,7 +6,8 @@ namespace Tastebuds.Worker.Fetching;
 /// <summary>
 /// Stores one user's snapshot in one transaction: profile upsert, catalog upserts (binary COPY into temporary
 /// tables, then one INSERT ... ON CONFLICT per kind), then the user's interactions replaced (DELETE, then
-/// binary COPY straight in). A failure or cancellation anywhere leaves the previous snapshot whole.
+/// binary COPY straight in), and the personal tags and friend edges when this fetch fetched them. A failure or
+/// cancellation anywhere leaves the previous snapshot whole.
 /// </summary>
 public sealed class SnapshotStore(NpgsqlDataSource dataSource)
 {
@@ -48,9 +49,9 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
                 [.. snapshot.Tags.Where(t => CatalogKey.IsUsable(t.Tag) && CatalogKey.IsUsable(t.Item.Name))], ct);
         }
 
-        if (snapshot.Friends.Count > 0)
+        if (snapshot.FriendsFetched)
         {
-            await AddDiscoveredUsersAsync(connection, snapshot.Friends, ct);
+            await ReplaceFriendsAsync(connection, userId, snapshot.Friends, ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -117,16 +118,40 @@ public sealed class SnapshotStore(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Friends become active users (fetched from the next run on); known users are left as they are.</summary>
-    private static async Task AddDiscoveredUsersAsync(NpgsqlConnection connection, IReadOnlyList<string> usernames, CancellationToken ct)
+    /// <summary>
+    /// The user's friend edges replaced by the friends just fetched (user_friends, sql/0013). Friends not yet known
+    /// become active users first (fetched from the next run on; known users are left as they are), so every edge
+    /// names a stored user. Names are matched as lastfm_users matches them (case-insensitively); blank names, the
+    /// user themself and repeats are dropped; of two spellings of one new user the first served is kept. Users are
+    /// inserted in name order so that two fetches adding the same new friends take their locks in the same order.
+    /// </summary>
+    private static async Task ReplaceFriendsAsync(NpgsqlConnection connection, long userId, IReadOnlyList<string> usernames, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO lastfm_users (username) SELECT DISTINCT ON (lower(u)) u FROM unnest($1::text[]) u WHERE btrim(u) <> '' ON CONFLICT ((lower(username))) DO NOTHING",
-            connection)
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            INSERT INTO lastfm_users (username)
+            SELECT f.name FROM (
+                SELECT DISTINCT ON (lower(u.name)) u.name FROM unnest($1::text[]) WITH ORDINALITY AS u(name, ord)
+                WHERE btrim(u.name) <> '' ORDER BY lower(u.name), u.ord) f
+            ORDER BY lower(f.name)
+            ON CONFLICT ((lower(username))) DO NOTHING
+            """)
         {
             Parameters = { new() { Value = usernames.ToArray() } },
-        };
-        await command.ExecuteNonQueryAsync(ct);
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM user_friends WHERE user_id = $1") { Parameters = { new() { Value = userId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            INSERT INTO user_friends (user_id, friend_id)
+            SELECT DISTINCT $1::bigint, l.id
+            FROM unnest($2::text[]) AS u(name) JOIN lastfm_users l ON lower(l.username) = lower(u.name)
+            WHERE btrim(u.name) <> '' AND l.id <> $1
+            """)
+        {
+            Parameters = { new() { Value = userId }, new() { Value = usernames.ToArray() } },
+        });
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task StageCatalogAsync(NpgsqlConnection connection, MergedSnapshot merged, CancellationToken ct)

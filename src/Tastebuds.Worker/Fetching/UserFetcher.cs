@@ -61,12 +61,12 @@ public sealed class UserFetcher(LastfmClient client, IOptions<LastfmOptions> las
             }
         }
 
-        var friends = lastfm.Value.DiscoverFriends && limit.FriendsPerUser > 0
-            ? (await client.GetFriendsAsync(username, limit.FriendsPerUser, ct)).Select(f => f.Name).ToList()
-            : [];
+        var fetchFriends = lastfm.Value.DiscoverFriends && limit.FriendsPerUser > 0;
+        var friends = fetchFriends ? (await client.GetFriendsAsync(username, limit.FriendsPerUser, ct)).Select(f => f.Name).ToList() : [];
         var snapshot = new UserSnapshot(profile, period, tracks, albums, artists, loved?.Items ?? [], tags)
         {
             Friends = friends,
+            FriendsFetched = fetchFriends,
             LovedTracksTotal = loved?.Total,
             TagsFetched = fetchTags,
             Reason = reason,

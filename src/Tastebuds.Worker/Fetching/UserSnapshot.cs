@@ -12,8 +12,17 @@ public sealed record UserSnapshot(
     IReadOnlyList<LovedTrack> LovedTracks,
     IReadOnlyList<PersonalTag> Tags)
 {
-    /// <summary>Friends' usernames, fetched only with <c>Lastfm:DiscoverFriends</c>; stored as users to fetch next time.</summary>
+    /// <summary>
+    /// Friends' usernames, fetched only with <c>Lastfm:DiscoverFriends</c>: stored as the user's friend edges
+    /// (<c>user_friends</c>) and as users to fetch next time.
+    /// </summary>
     public IReadOnlyList<string> Friends { get; init; } = [];
+
+    /// <summary>
+    /// True when <see cref="Friends"/> came from user.getFriends in this fetch (even empty: the user's stored edges are
+    /// replaced); false when friends were not asked for (the stored edges are kept).
+    /// </summary>
+    public bool FriendsFetched { get; init; }
 
     /// <summary>The user's loved tracks in all, as the first page of user.getLovedTracks claimed; null when loves were not fetched.</summary>
     public int? LovedTracksTotal { get; init; }

@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 using Tastebuds.Core;
 using Tastebuds.Core.HetRec;
@@ -19,11 +20,18 @@ public static class EvaluationSources
 
     public static readonly string[] All = [Database, Sandbox, HetRec];
 
-    /// <summary>Only reads (one COPY); production tables are not touched.</summary>
+    /// <summary>
+    /// Only reads, in one snapshot: the interactions (one COPY), then the stored personal tags and friend edges as the
+    /// recommendation stage reads them (<see cref="SideSignalLoader"/>); production tables are not touched.
+    /// </summary>
     public static async Task<EvaluationData> FromDatabaseAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new EvaluationData("database", ItemKind.Track, await InteractionLoader.LoadAsync(connection, ct));
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var rows = await InteractionLoader.LoadAsync(connection, ct);
+        var side = await SideSignalLoader.LoadAsync(connection, ct);
+        await transaction.CommitAsync(ct);
+        return new EvaluationData("database", ItemKind.Track, rows, side.Tags, side.Friends);
     }
 
     /// <summary>

@@ -30,17 +30,19 @@ public sealed partial class RecommendationGenerator
         Core.InteractionMatrix matrix;
         Dictionary<long, long> artists;
         IReadOnlyDictionary<int, int[]> excluded;
+        SideSignalRows side;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
         {
             (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
             artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
             excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
+            side = await SideSignalLoader.LoadAsync(connection, ct);
             await transaction.CommitAsync(ct);
         }
 
         var loaded = step.Elapsed;
-        var input = new ModelInput(matrix, options.Kind, SideSignals.None);
+        var input = new ModelInput(matrix, options.Kind, side.For(matrix, options.Kind));
         var model = RecommenderNames.ModelOf(method, input.Side, parallelism);
         var empty = input.UserCount == 0 || input.ItemCount == 0;
         var trained = empty ? null : model.Fit(input, ct);
