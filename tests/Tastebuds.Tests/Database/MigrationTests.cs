@@ -102,6 +102,7 @@ public sealed class MigrationTests
                 ("user_artist_interactions", "CASCADE"), ("user_similarities", "CASCADE"),
                 ("user_similarities", "CASCADE"), ("collaborative_recommendations", "CASCADE"),
                 ("recommendation_feedback", "CASCADE"), ("user_vector_stats", "CASCADE"), ("user_personal_tags", "CASCADE"),
+                ("user_friends", "CASCADE"), ("user_friends", "CASCADE"),
             }));
     }
 

@@ -50,7 +50,7 @@ internal static class DatabaseDump
     public static readonly string[] FetchTables =
     [
         "lastfm_users", "artists", "albums", "tracks", "user_track_interactions", "user_album_interactions", "user_artist_interactions",
-        "user_personal_tags",
+        "user_personal_tags", "user_friends",
     ];
 
     /// <summary>

@@ -29,6 +29,9 @@ internal sealed class StageScenario : IAsyncDisposable
         return new StageScenario(database);
     }
 
+    /// <summary>Worker hosts on a database the caller filled (the scenario drops it when disposed).</summary>
+    public static StageScenario On(TestDatabase database) => new(database);
+
     public async Task<IServiceProvider> ServicesAsync(IDictionary<string, string?>? algorithm = null)
     {
         var settings = (algorithm ?? new Dictionary<string, string?>()).ToDictionary(p => $"Algorithm:{p.Key}", p => p.Value);
