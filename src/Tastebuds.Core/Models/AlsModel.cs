@@ -69,6 +69,16 @@ public sealed record AlsModel : IRecommenderModel
             solver.Solve(y, x, items, users, slice.ItemOffsets, slice.Holders, itemConfidence, cancellationToken);
         }
 
+        // A user with none of the kind has no evidence: x_u = 0 (CG from the random start only approaches it, and the
+        // hybrid's per-user scaling would make that remainder a ranking).
+        for (var u = 0; u < users; u++)
+        {
+            if (slice.UserOffsets[u] == slice.UserOffsets[u + 1])
+            {
+                x.AsSpan(u * k, k).Clear();
+            }
+        }
+
         return new AlsTrained(this, input, x, y, userConfidence, clock.Elapsed);
     }
 }

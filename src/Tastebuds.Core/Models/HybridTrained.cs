@@ -11,12 +11,14 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     private readonly ITrainedModel[] _components;
     private readonly CandidateBlend _blend;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
+    private readonly double[]? _fallback;
 
     internal HybridTrained(ITrainedModel[] components, HybridTuning tuning, CandidateBlend blend)
     {
         _components = components;
         _blend = blend;
         Tuning = tuning;
+        _fallback = tuning.Weights.Any(w => w == 0) ? [.. tuning.Weights.Select(w => w == 0 ? 1.0 : 0)] : null;
     }
 
     public string Name => HybridModel.MethodName;
@@ -38,7 +40,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         var ws = Rent();
         try
         {
-            var blended = Blend(user, ws);
+            var blended = Blend(user, ws, out _);
             for (var n = 0; n < ws.Items.Count; n++)
             {
                 scores[ws.Items[n]] += blended[n];
@@ -55,7 +57,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         var ws = Rent();
         try
         {
-            return Top(user, count, groupOfItem, maxPerGroup, excluded, ws);
+            return Top(user, count, groupOfItem, maxPerGroup, excluded, ws, out _);
         }
         finally
         {
@@ -63,9 +65,10 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         }
     }
 
-    private ModelRecommendation[] Top(int user, int count, long[]? groupOfItem, int maxPerGroup, int[]? excluded, Workspace ws)
+    private ModelRecommendation[] Top(int user, int count, long[]? groupOfItem, int maxPerGroup, int[]? excluded, Workspace ws,
+        out IReadOnlyList<double> weights)
     {
-        var blended = Blend(user, ws);
+        var blended = Blend(user, ws, out weights);
         foreach (var item in excluded ?? [])
         {
             var n = ws.IndexOf(item);
@@ -87,8 +90,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         var ws = Rent();
         try
         {
-            _blend.Fill(user, ws, Tuning.Weights);
-            return Explain(user, items, ws);
+            return Explain(user, items, ws, Fill(user, ws));
         }
         finally
         {
@@ -102,8 +104,8 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         var ws = Rent();
         try
         {
-            var list = Top(user, count, groupOfItem, maxPerGroup, excluded, ws);
-            return (list, Explain(user, [.. list.Take(explain).Select(r => r.Item)], ws));
+            var list = Top(user, count, groupOfItem, maxPerGroup, excluded, ws, out var weights);
+            return (list, Explain(user, [.. list.Take(explain).Select(r => r.Item)], ws, weights));
         }
         finally
         {
@@ -112,7 +114,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     }
 
     /// <summary>The explanations from a workspace <see cref="CandidateBlend.Fill"/> has filled for this user.</summary>
-    private List<ModelExplanation> Explain(int user, IReadOnlyList<int> items, Workspace ws)
+    private List<ModelExplanation> Explain(int user, IReadOnlyList<int> items, Workspace ws, IReadOnlyList<double> weights)
     {
         var m = _components.Length;
         var parts = new double[items.Count, m];
@@ -121,7 +123,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
             var at = ws.IndexOf(items[n]);
             for (var c = 0; at >= 0 && c < m; c++)
             {
-                parts[n, c] = Tuning.Weights[c] * ws.Parts[(at * m) + c];
+                parts[n, c] = weights[c] * ws.Parts[(at * m) + c];
             }
         }
 
@@ -145,7 +147,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
             {
                 if (parts[n, c] > 0)
                 {
-                    evidence.Add(new Evidence(EvidenceKind.Component, c, Tuning.Weights[c], parts[n, c] / total, _components[c].Name));
+                    evidence.Add(new Evidence(EvidenceKind.Component, c, weights[c], parts[n, c] / total, _components[c].Name));
                 }
             }
 
@@ -170,6 +172,42 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
         return [.. result.Select(e => e is null ? ModelExplanation.Empty(Name) : new ModelExplanation(Name, e))];
     }
 
+    /// <summary>
+    /// Fills the workspace for this user and returns the weights it blends with:
+    /// the tuned ones; or, for a user they give no evidence at all (every candidate blends to 0, e.g. a user with no tracks
+    /// of their own, for whom iALS and RP3beta score nothing), 1 for each component the tuning left at 0 and 0 for the
+    /// others, so that friends or tags still serve them. The tuning's users all have a history, so this changes no ranking
+    /// the validation chose (docs/algorithms.md "Side signals").
+    /// </summary>
+    private IReadOnlyList<double> Fill(int user, Workspace ws)
+    {
+        _blend.Fill(user, ws, Tuning.Weights);
+        if (_fallback is null || HasEvidence(ws, Tuning.Weights))
+        {
+            return Tuning.Weights;
+        }
+
+        _blend.Fill(user, ws, _fallback);
+        return _fallback;
+    }
+
+    private bool HasEvidence(Workspace ws, IReadOnlyList<double> weights)
+    {
+        var m = _components.Length;
+        for (var n = 0; n < ws.Items.Count; n++)
+        {
+            for (var c = 0; c < m; c++)
+            {
+                if (weights[c] * ws.Parts[(n * m) + c] > 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private Workspace Rent() => _workspaces.TryTake(out var ws) ? ws : _blend.CreateWorkspace();
 
     /// <summary>
@@ -185,9 +223,9 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     }
 
     /// <summary>Σ_m w_m·ŝ_m(u,i) per candidate, aligned with <see cref="Workspace.Items"/>.</summary>
-    private double[] Blend(int user, Workspace ws)
+    private double[] Blend(int user, Workspace ws, out IReadOnlyList<double> weights)
     {
-        _blend.Fill(user, ws, Tuning.Weights);
+        weights = Fill(user, ws);
         var m = _components.Length;
         var count = ws.Items.Count;
         var blended = new double[count];
@@ -196,7 +234,7 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
             var s = 0.0;
             for (var c = 0; c < m; c++)
             {
-                s += Tuning.Weights[c] * ws.Parts[(n * m) + c];
+                s += weights[c] * ws.Parts[(n * m) + c];
             }
 
             blended[n] = s;
