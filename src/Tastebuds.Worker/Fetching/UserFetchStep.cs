@@ -160,6 +160,8 @@ public sealed class UserFetchStep(
             {
                 ["fetch_reason"] = snapshot.Reason,
                 ["tags"] = snapshot.TagsFetched ? "fetched" : limits.Value.TagsPerUser > 0 ? "kept" : "off",
+                // The friends user.getFriends listed (the user's user_friends edges were replaced); absent when not asked.
+                ["friends"] = snapshot.FriendsFetched ? snapshot.Friends.Count : null,
                 ["track_rows"] = saved.Tracks,
                 ["album_rows"] = saved.Albums,
                 ["artist_rows"] = saved.Artists,

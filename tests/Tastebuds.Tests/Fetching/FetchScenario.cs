@@ -51,7 +51,7 @@ internal sealed class FetchScenario : IAsyncDisposable
             ["Lastfm:RequestTimeout"] = "00:00:01",
             ["RateLimiting:MaxRequestsPerMinute"] = "100000",
             ["RateLimiting:DelayBetweenUsers"] = "00:00:00",
-            // Production fetches no personal tags (no algorithm reads them yet); the tests keep the tag path exercised.
+            // Production fetches no personal tags by default (README: what they cost and buy); the tests keep the tag path exercised.
             ["FetchLimits:TagsPerUser"] = "5",
             ["Logging:LogLevel:Default"] = "Debug",
             // Everything reaches the capturing provider; the console stays quiet.

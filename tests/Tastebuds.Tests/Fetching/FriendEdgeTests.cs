@@ -37,6 +37,8 @@ public sealed class FriendEdgeTests
             settings: new Dictionary<string, string?> { ["Fetching:FullRefreshAfter"] = "00:00:00" }, database: scenario.Database);
         await quiet.FetchAsync();
         var kept = await scenario.Database.ScalarAsync<long>("SELECT count(*) FROM user_friends");
+        var logged = await scenario.Database.ScalarAsync<long>(
+            "SELECT coalesce(sum((details ->> 'friends')::int), 0) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'succeeded'");
 
         using (Assert.EnterMultipleScope())
         {
@@ -47,6 +49,7 @@ public sealed class FriendEdgeTests
             }
 
             Assert.That(kept, Is.EqualTo(world.Sum(u => u.Friends.Count)), "a full fetch that did not ask for friends keeps the edges");
+            Assert.That(logged, Is.EqualTo(2 * world.Sum(u => u.Friends.Count)), "each fetch that asked logs the friends listed");
         }
     }
 
