@@ -15,6 +15,7 @@ public static partial class NeighbourFinder
     /// <returns>The shortlisted slots.</returns>
     private static List<int> Rescore(KindSlice[] slices, PopularEntries[] popular, SimilarityOptions options, int u, PairWorkspace ws)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var capacity = options.RescoreFactor * options.MaxSimilarUsers;
         var heaps = ws.Heaps;
         var minShared = Math.Max(1, options.MinSharedItems / 2);
@@ -59,6 +60,8 @@ public static partial class NeighbourFinder
             heap.Clear();
         }
 
+        var shortlisted = System.Diagnostics.Stopwatch.GetTimestamp();
+        ws.PhaseTicks[PairWorkspace.ShortlistPhase] += shortlisted - started;
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var p = popular[kind];
@@ -87,6 +90,7 @@ public static partial class NeighbourFinder
             }
         }
 
+        ws.PhaseTicks[PairWorkspace.RescorePhase] += System.Diagnostics.Stopwatch.GetTimestamp() - shortlisted;
         return shortlist;
     }
 

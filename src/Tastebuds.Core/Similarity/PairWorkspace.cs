@@ -74,6 +74,15 @@ internal sealed class PairWorkspace
 
     public long AccumulationSteps { get; set; }
 
+    public const int PhaseCount = 4;
+    public const int AccumulatePhase = 0;
+    public const int ShortlistPhase = 1;
+    public const int RescorePhase = 2;
+    public const int SelectPhase = 3;
+
+    /// <summary>Stopwatch ticks spent per phase (<see cref="NeighbourPhases"/>) by this workspace's thread.</summary>
+    public long[] PhaseTicks { get; } = new long[PhaseCount];
+
     /// <summary>Items seen shared with the candidate in <paramref name="slot"/> (exact and estimated visits together).</summary>
     public int SeenOf(int slot) => _seen[slot];
 
