@@ -24,6 +24,16 @@ internal static class PruneMeasurement
             args = [.. args[..sampleAt], .. args[(sampleAt + 2)..]];
         }
 
+        var rescoreAt = Array.IndexOf(args, "--rescore");
+        var rescore = rescoreAt >= 0 ? int.Parse(args[rescoreAt + 1], CultureInfo.InvariantCulture) : new SimilarityOptions().RescoreFactor;
+        if (rescoreAt >= 0)
+        {
+            args = [.. args[..rescoreAt], .. args[(rescoreAt + 2)..]];
+        }
+
+        // --sampled-only: the pruned search too runs for the sampled targets only (per-target cost, extrapolated to N).
+        var sampledOnly = args.Contains("--sampled-only");
+        args = [.. args.Where(a => a != "--sampled-only")];
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
@@ -37,8 +47,15 @@ internal static class PruneMeasurement
         foreach (var cap in caps)
         {
             memory.Reset();
-            var (pruned, cpu) = Timed(matrix, new SimilarityOptions { MaxHoldersPerItem = cap }, null);
-            Print($"P = {cap}", pruned, cpu, exact, matrix.UserCount, targets);
+            Console.WriteLine(Shape(matrix, cap));
+            var (pruned, cpu) = Timed(matrix, new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore }, sampledOnly ? targets : null);
+            Print($"P = {cap}, RescoreFactor {rescore}", pruned, cpu, exact, matrix.UserCount, targets);
+            if (sampledOnly && targets is not null)
+            {
+                var scale = (double)matrix.UserCount / targets.Length;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"    × {scale:0.#} for all {matrix.UserCount:N0} targets: {cpu.TotalSeconds * scale:0.0} s CPU, {pruned.Stats.PairsEvaluated * scale / 1e6:0.0} M pairs, {pruned.Stats.AccumulationSteps * scale / 1e9:0.00} G steps"));
+            }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    peak working set {memory.Peak / 1e6:N0} MB (after {PeakWorkingSet.Current / 1e6:N0} MB), load {LoadAverage()}"));
         }
@@ -56,6 +73,37 @@ internal static class PruneMeasurement
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return matrix;
+    }
+
+    /// <summary>Per kind: items, entries a user, popular items (more than P holders), popular entries a user, and the holders a target visits (Σ min(df, P) over its items).</summary>
+    private static string Shape(InteractionMatrix matrix, int cap)
+    {
+        var parts = new List<string>();
+        foreach (var kind in InteractionMatrix.Kinds)
+        {
+            var df = new int[matrix.ItemCount(kind)];
+            for (var i = 0; i < df.Length; i++)
+            {
+                df[i] = matrix.HoldersOf(kind, i).Length;
+            }
+
+            long entries = 0, popularEntries = 0, visits = 0;
+            for (var u = 0; u < matrix.UserCount; u++)
+            {
+                foreach (var item in matrix.ItemsOf(u, kind))
+                {
+                    entries++;
+                    popularEntries += df[item] > cap ? 1 : 0;
+                    visits += Math.Min(df[item], cap);
+                }
+            }
+
+            var n = (double)matrix.UserCount;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{kind}: {df.Length:N0} items, {entries / n:0.0} a user, {df.Count(d => d > cap):N0} popular, {popularEntries / n:0.0} popular a user, {visits / n:N0} visits a target"));
+        }
+
+        return "    " + string.Join("; ", parts);
     }
 
     /// <summary>S distinct users drawn with a fixed seed, ascending.</summary>
