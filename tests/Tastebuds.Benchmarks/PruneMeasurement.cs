@@ -31,9 +31,15 @@ internal static class PruneMeasurement
             args = [.. args[..rescoreAt], .. args[(rescoreAt + 2)..]];
         }
 
-        // --sampled-only: the pruned search too runs for the sampled targets only (per-target cost, extrapolated to N).
-        var sampledOnly = args.Contains("--sampled-only");
-        args = [.. args.Where(a => a != "--sampled-only")];
+        // --sampled-only C: the pruned search runs for C seeded targets only (they include the S exact ones): the cost per
+        // target, extrapolated to N.
+        var onlyAt = Array.IndexOf(args, "--sampled-only");
+        var costSample = onlyAt >= 0 ? int.Parse(args[onlyAt + 1], CultureInfo.InvariantCulture) : 0;
+        if (onlyAt >= 0)
+        {
+            args = [.. args[..onlyAt], .. args[(onlyAt + 2)..]];
+        }
+
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
@@ -42,19 +48,21 @@ internal static class PruneMeasurement
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"matrix of {matrix.UserCount:N0} users built; working set {PeakWorkingSet.Current / 1e6:N0} MB, load {LoadAverage()}"));
         int[]? targets = sample > 0 ? SampleOf(matrix.UserCount, sample) : null;
+        int[]? costTargets = costSample > 0 ? SampleOf(matrix.UserCount, Math.Max(costSample, sample)) : null;
         var (exact, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
         Print(targets is null ? "exact" : $"exact, {sample} sampled targets", exact, exactCpu, null, matrix.UserCount, targets);
         foreach (var cap in caps)
         {
             memory.Reset();
             Console.WriteLine(Shape(matrix, cap));
-            var (pruned, cpu) = Timed(matrix, new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore }, sampledOnly ? targets : null);
+            var (pruned, cpu) = Timed(matrix, new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore }, costTargets);
             Print($"P = {cap}, RescoreFactor {rescore}", pruned, cpu, exact, matrix.UserCount, targets);
-            if (sampledOnly && targets is not null)
+            if (costTargets is not null)
             {
-                var scale = (double)matrix.UserCount / targets.Length;
+                var scale = (double)matrix.UserCount / costTargets.Length;
+                var prepare = pruned.Stats.Phases.Prepare;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"    × {scale:0.#} for all {matrix.UserCount:N0} targets: {cpu.TotalSeconds * scale:0.0} s CPU, {pruned.Stats.PairsEvaluated * scale / 1e6:0.0} M pairs, {pruned.Stats.AccumulationSteps * scale / 1e9:0.00} G steps"));
+                    $"    {costTargets.Length:N0} targets; × {scale:0.#} for all {matrix.UserCount:N0}: prepare {prepare.TotalSeconds:0.0} s + {(cpu - prepare).TotalSeconds * scale:0.0} s CPU, {pruned.Stats.PairsEvaluated * scale / 1e6:0.0} M pairs, {pruned.Stats.AccumulationSteps * scale / 1e9:0.00} G steps"));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    peak working set {memory.Peak / 1e6:N0} MB (after {PeakWorkingSet.Current / 1e6:N0} MB), load {LoadAverage()}"));
@@ -137,7 +145,7 @@ internal static class PruneMeasurement
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{users:N0} users, {what}: {set.Stats.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalSeconds:0.0} s CPU, {set.Stats.PairsEvaluated:N0} pairs, {set.Stats.AccumulationSteps:N0} steps; recall of the exact top-50 {recall}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    thread time: accumulate {p.Accumulate.TotalSeconds:0.0} s, shortlist {p.Shortlist.TotalSeconds:0.0} s, rescore {p.Rescore.TotalSeconds:0.0} s, select {p.Select.TotalSeconds:0.0} s; neighbours {set.Stats.NeighboursKept:N0}"));
+            $"    thread time: prepare {p.Prepare.TotalSeconds:0.0} s, accumulate {p.Accumulate.TotalSeconds:0.0} s, shortlist {p.Shortlist.TotalSeconds:0.0} s, rescore {p.Rescore.TotalSeconds:0.0} s, select {p.Select.TotalSeconds:0.0} s; neighbours {set.Stats.NeighboursKept:N0}"));
     }
 
     private static double Recall(IEnumerable<int> targets, NeighbourSet exact, NeighbourSet pruned, SimilarityMetric metric)

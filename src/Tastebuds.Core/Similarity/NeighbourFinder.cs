@@ -48,6 +48,8 @@ public static partial class NeighbourFinder
         var cap = options.MaxHoldersPerItem;
         var popular = cap > 0 ? slices.Select(s => PopularEntries.Of(s, cap)).ToArray() : null;
         var popularCounts = popular?.Select(p => p.Count).ToArray() ?? [0, 0, 0];
+        var strongest = cap > 0 ? slices.Select(s => PopularHolders.Of(s, cap)).ToArray() : null;
+        var prepared = clock.Elapsed;
         long pairs = 0;
         long steps = 0;
         var phaseTicks = new long[PairWorkspace.PhaseCount];
@@ -74,7 +76,7 @@ public static partial class NeighbourFinder
                 var pruned = HasPopular(slices, u, cap);
                 var started = Stopwatch.GetTimestamp();
                 workspace.Begin(pruned ? options.MinSharedItems / 2 : options.MinSharedItems);
-                Accumulate(slices, u, workspace, cap);
+                Accumulate(slices, strongest, u, workspace);
                 var accumulated = Stopwatch.GetTimestamp();
                 workspace.PhaseTicks[PairWorkspace.AccumulatePhase] += accumulated - started;
                 if (pruned)
@@ -110,7 +112,7 @@ public static partial class NeighbourFinder
             clock.Elapsed)
         {
             AccumulationSteps = steps,
-            Phases = new NeighbourPhases(Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.AccumulatePhase]),
+            Phases = new NeighbourPhases(prepared, Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.AccumulatePhase]),
                 Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.ShortlistPhase]),
                 Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.RescorePhase]),
                 Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.SelectPhase])),
@@ -119,31 +121,28 @@ public static partial class NeighbourFinder
     }
 
     /// <summary>
-    /// Exact sums over every item whose posting list is visited whole; for a popular item (more than
-    /// <paramref name="cap"/> holders) only a window of <paramref name="cap"/> holders, into the estimates.
+    /// Exact sums over every item whose posting list is visited whole; for a popular item only its
+    /// <see cref="PopularHolders"/> (the cap's worth of holders it weighs most for), into the estimates.
     /// </summary>
-    private static void Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
+    private static void Accumulate(KindSlice[] slices, PopularHolders[]? strongest, int u, PairWorkspace workspace)
     {
         for (var k = 0; k < slices.Length; k++)
         {
             var s = slices[k];
+            var top = strongest?[k];
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
                 var item = s.Items[e];
                 var x = s.Weights[e];
-                var start = s.ItemOffsets[item];
-                var count = s.ItemOffsets[item + 1] - start;
-                if (cap > 0 && count > cap)
+                var popular = top is null ? -1 : top.PopularOf[item];
+                if (popular >= 0)
                 {
-                    // A window of `cap` holders (wrapping round), at a place that depends on the target and the item.
-                    var first = (int)unchecked((((uint)u * 2654435761u) ^ ((uint)item * 40503u)) % (uint)count);
-                    var head = Math.Min(cap, count - first);
-                    workspace.Estimate(s.Holders, s.HolderWeights, start + first, head, u, k, x);
-                    workspace.Estimate(s.Holders, s.HolderWeights, start, cap - head, u, k, x);
+                    workspace.Estimate(top!.Holders, top.Weights, popular * top.Cap, top.Cap, u, k, x);
                 }
                 else
                 {
-                    workspace.Visit(s.Holders, s.HolderWeights, start, count, u, k, x);
+                    var start = s.ItemOffsets[item];
+                    workspace.Visit(s.Holders, s.HolderWeights, start, s.ItemOffsets[item + 1] - start, u, k, x);
                 }
             }
         }
