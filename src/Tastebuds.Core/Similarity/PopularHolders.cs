@@ -40,14 +40,13 @@ internal sealed class PopularHolders
 
         var holders = new int[count * cap];
         var weights = new double[count * cap];
-        var keys = Array.Empty<(double Impact, int Position)>();
-        var kept = new int[cap];
-        for (var item = 0; item < items; item++)
+        // Items are independent (each writes its own Cap slots): sorted in parallel, a buffer per worker.
+        Parallel.For(0, items, () => Array.Empty<(double Impact, int Position)>(), (item, _, keys) =>
         {
             var p = popularOf[item];
             if (p < 0)
             {
-                continue;
+                return keys;
             }
 
             var start = slice.ItemOffsets[item];
@@ -65,18 +64,16 @@ internal sealed class PopularHolders
             }
 
             Array.Sort(keys, 0, df);
+            var kept = keys.AsSpan(0, cap);
+            kept.Sort((a, b) => a.Position.CompareTo(b.Position));
             for (var i = 0; i < cap; i++)
             {
-                kept[i] = keys[i].Position;
+                holders[(p * cap) + i] = slice.Holders[start + kept[i].Position];
+                weights[(p * cap) + i] = slice.HolderWeights[start + kept[i].Position];
             }
 
-            Array.Sort(kept);
-            for (var i = 0; i < cap; i++)
-            {
-                holders[(p * cap) + i] = slice.Holders[start + kept[i]];
-                weights[(p * cap) + i] = slice.HolderWeights[start + kept[i]];
-            }
-        }
+            return keys;
+        }, _ => { });
 
         return new PopularHolders(cap, popularOf, holders, weights);
     }
