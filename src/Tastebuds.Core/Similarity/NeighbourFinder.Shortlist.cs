@@ -6,7 +6,7 @@ public static partial class NeighbourFinder
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
     /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
-    /// items seen in their windows; no threshold: the estimates undercount; candidates with fewer than half of
+    /// items seen among their strongest holders; no threshold: the estimates undercount; candidates with fewer than half of
     /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlist"/> the 2·RescoreFactor·K
     /// best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
     /// popular entries are looked up in the target's and added to its exact sums, which are then exact over every item.
