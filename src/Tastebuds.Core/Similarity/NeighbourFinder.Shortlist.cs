@@ -6,7 +6,7 @@ public static partial class NeighbourFinder
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
     /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
-    /// items seen in their windows; no threshold: the estimates undercount; candidates with fewer than half of
+    /// items seen among their strongest holders; no threshold: the estimates undercount; candidates with fewer than half of
     /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlist"/> the 2·RescoreFactor·K
     /// best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
     /// popular entries are looked up in the target's and added to its exact sums, which are then exact over every item.
@@ -15,6 +15,7 @@ public static partial class NeighbourFinder
     /// <returns>The shortlisted slots.</returns>
     private static List<int> Rescore(KindSlice[] slices, PopularEntries[] popular, SimilarityOptions options, int u, PairWorkspace ws)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var capacity = options.RescoreFactor * options.MaxSimilarUsers;
         var heaps = ws.Heaps;
         var minShared = Math.Max(1, options.MinSharedItems / 2);
@@ -59,6 +60,8 @@ public static partial class NeighbourFinder
             heap.Clear();
         }
 
+        var shortlisted = System.Diagnostics.Stopwatch.GetTimestamp();
+        ws.PhaseTicks[PairWorkspace.ShortlistPhase] += shortlisted - started;
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var p = popular[kind];
@@ -87,6 +90,7 @@ public static partial class NeighbourFinder
             }
         }
 
+        ws.PhaseTicks[PairWorkspace.RescorePhase] += System.Diagnostics.Stopwatch.GetTimestamp() - shortlisted;
         return shortlist;
     }
 

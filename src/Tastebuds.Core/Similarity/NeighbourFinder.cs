@@ -19,7 +19,15 @@ public static partial class NeighbourFinder
     /// <summary>Pearson's shortlist is this many times cosine's and Jaccard's (its estimate, over unpopular items only, is rougher).</summary>
     private const int PearsonFactor = 2;
 
-    public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken)
+    public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken) =>
+        Compute(matrix, options, null, cancellationToken);
+
+    /// <summary>
+    /// The neighbours of <paramref name="targets"/> only (every user when null): each target's lists are those the
+    /// whole search gives it; other users get none. A sample of targets measures a search's recall cheaply.
+    /// </summary>
+    public static NeighbourSet Compute(InteractionMatrix matrix, SimilarityOptions options, IReadOnlyList<int>? targets,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
@@ -30,14 +38,21 @@ public static partial class NeighbourFinder
         for (var m = 0; m < MetricCount; m++)
         {
             result[m] = new NeighbourRow[n][];
+            if (targets is not null)
+            {
+                Array.Fill(result[m], []);
+            }
         }
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
         var cap = options.MaxHoldersPerItem;
         var popular = cap > 0 ? slices.Select(s => PopularEntries.Of(s, cap)).ToArray() : null;
         var popularCounts = popular?.Select(p => p.Count).ToArray() ?? [0, 0, 0];
+        var strongest = cap > 0 ? slices.Select(s => PopularHolders.Of(s, cap)).ToArray() : null;
+        var prepared = clock.Elapsed;
         long pairs = 0;
         long steps = 0;
+        var phaseTicks = new long[PairWorkspace.PhaseCount];
 
         // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
         // come from a pool instead of being allocated again.
@@ -51,28 +66,40 @@ public static partial class NeighbourFinder
         };
         Parallel.For(
             0,
-            n,
+            targets?.Count ?? n,
             parallel,
             () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, popularCounts),
-            (u, _, workspace) =>
+            (i, _, workspace) =>
             {
+                var u = targets is null ? i : targets[i];
                 List<int>? shortlist = null;
                 var pruned = HasPopular(slices, u, cap);
+                var started = Stopwatch.GetTimestamp();
                 workspace.Begin(pruned ? options.MinSharedItems / 2 : options.MinSharedItems);
-                Accumulate(slices, u, workspace, cap);
+                Accumulate(slices, strongest, u, workspace);
+                var accumulated = Stopwatch.GetTimestamp();
+                workspace.PhaseTicks[PairWorkspace.AccumulatePhase] += accumulated - started;
                 if (pruned)
                 {
                     shortlist = Rescore(slices, popular!, options, u, workspace);
                 }
 
+                var rescored = Stopwatch.GetTimestamp();
                 Select(slices, options, u, workspace, shortlist ?? workspace.Qualified, result);
                 workspace.Reset(shortlist?.Count ?? workspace.Count, estimated: shortlist is not null);
+                workspace.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - rescored;
                 return workspace;
             },
             workspace =>
             {
                 Interlocked.Add(ref pairs, workspace.PairsEvaluated);
                 Interlocked.Add(ref steps, workspace.AccumulationSteps);
+                for (var p = 0; p < phaseTicks.Length; p++)
+                {
+                    Interlocked.Add(ref phaseTicks[p], workspace.PhaseTicks[p]);
+                    workspace.PhaseTicks[p] = 0;
+                }
+
                 workspace.PairsEvaluated = 0;
                 workspace.AccumulationSteps = 0;
                 pool.Add(workspace);
@@ -82,36 +109,40 @@ public static partial class NeighbourFinder
             result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
             result[(int)SimilarityMetric.Jaccard].Sum(l => (long)l.Length),
             result[(int)SimilarityMetric.Pearson].Sum(l => (long)l.Length),
-            clock.Elapsed) { AccumulationSteps = steps };
+            clock.Elapsed)
+        {
+            AccumulationSteps = steps,
+            Phases = new NeighbourPhases(prepared, Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.AccumulatePhase]),
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.ShortlistPhase]),
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.RescorePhase]),
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.SelectPhase])),
+        };
         return new NeighbourSet(result, stats);
     }
 
     /// <summary>
-    /// Exact sums over every item whose posting list is visited whole; for a popular item (more than
-    /// <paramref name="cap"/> holders) only a window of <paramref name="cap"/> holders, into the estimates.
+    /// Exact sums over every item whose posting list is visited whole; for a popular item only its
+    /// <see cref="PopularHolders"/> (the cap's worth of holders it weighs most for), into the estimates.
     /// </summary>
-    private static void Accumulate(KindSlice[] slices, int u, PairWorkspace workspace, int cap)
+    private static void Accumulate(KindSlice[] slices, PopularHolders[]? strongest, int u, PairWorkspace workspace)
     {
         for (var k = 0; k < slices.Length; k++)
         {
             var s = slices[k];
+            var top = strongest?[k];
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
                 var item = s.Items[e];
                 var x = s.Weights[e];
-                var start = s.ItemOffsets[item];
-                var count = s.ItemOffsets[item + 1] - start;
-                if (cap > 0 && count > cap)
+                var popular = top is null ? -1 : top.PopularOf[item];
+                if (popular >= 0)
                 {
-                    // A window of `cap` holders (wrapping round), at a place that depends on the target and the item.
-                    var first = (int)unchecked((((uint)u * 2654435761u) ^ ((uint)item * 40503u)) % (uint)count);
-                    var head = Math.Min(cap, count - first);
-                    workspace.Estimate(s.Holders, s.HolderWeights, start + first, head, u, k, x);
-                    workspace.Estimate(s.Holders, s.HolderWeights, start, cap - head, u, k, x);
+                    workspace.Estimate(top!.Holders, top.Weights, popular * top.Cap, top.Cap, u, k, x);
                 }
                 else
                 {
-                    workspace.Visit(s.Holders, s.HolderWeights, start, count, u, k, x);
+                    var start = s.ItemOffsets[item];
+                    workspace.Visit(s.Holders, s.HolderWeights, start, s.ItemOffsets[item + 1] - start, u, k, x);
                 }
             }
         }

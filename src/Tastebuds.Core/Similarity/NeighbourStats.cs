@@ -16,5 +16,8 @@ public sealed record NeighbourStats(
     /// <summary>Accumulation steps (one per holder visited in the inverted index, plus exact rescoring lookups): the work.</summary>
     public long AccumulationSteps { get; init; }
 
+    /// <summary>Thread time per phase of the search, summed over the workers.</summary>
+    public NeighbourPhases Phases { get; init; }
+
     public long NeighboursKept => CosineNeighbours + JaccardNeighbours + PearsonNeighbours;
 }

@@ -4,7 +4,7 @@ namespace Tastebuds.Core.Similarity;
 /// Per-thread accumulators for one target user: a slot per candidate user that shares an item, holding per kind the
 /// shared count, Σxy (= the dot product over shared items), Σx, Σy, Σx², Σy², side by side (one cache line a kind).
 /// Only touched slots are reset, so a target user costs O(its pairs), not O(n). In a pruned search, the visits of a
-/// popular item's window of holders go to separate, cheaper estimates (shared count and Σxy per kind, as floats) that
+/// popular item's strongest holders (PopularHolders) go to separate, cheaper estimates (shared count and Σxy per kind, as floats) that
 /// only rank the shortlist, so the exact sums stay exact over the other items.
 /// </summary>
 internal sealed class PairWorkspace
@@ -61,7 +61,7 @@ internal sealed class PairWorkspace
     /// <summary>Per slot and kind, <see cref="Sums"/> doubles: the shared count (a double: the formulas take it as one), then the sums.</summary>
     public double[] Acc { get; private set; }
 
-    /// <summary>Per slot and kind: popular items seen shared in their windows, and Σxy over them (a pruned search's estimate only).</summary>
+    /// <summary>Per slot and kind: popular items seen shared among their strongest holders, and Σxy over them (a pruned search's estimate only).</summary>
     public float[] Estimates { get; private set; }
 
     /// <summary>
@@ -73,6 +73,15 @@ internal sealed class PairWorkspace
     public long PairsEvaluated { get; set; }
 
     public long AccumulationSteps { get; set; }
+
+    public const int PhaseCount = 4;
+    public const int AccumulatePhase = 0;
+    public const int ShortlistPhase = 1;
+    public const int RescorePhase = 2;
+    public const int SelectPhase = 3;
+
+    /// <summary>Stopwatch ticks spent per phase (<see cref="NeighbourPhases"/>) by this workspace's thread.</summary>
+    public long[] PhaseTicks { get; } = new long[PhaseCount];
 
     /// <summary>Items seen shared with the candidate in <paramref name="slot"/> (exact and estimated visits together).</summary>
     public int SeenOf(int slot) => _seen[slot];
@@ -125,7 +134,7 @@ internal sealed class PairWorkspace
         AccumulationSteps += count;
     }
 
-    /// <summary>A popular item's window: counts towards the shortlist's estimates only.</summary>
+    /// <summary>A popular item's strongest holders: counts towards the shortlist's estimates only.</summary>
     public void Estimate(int[] holders, double[] holderWeights, int from, int count, int u, int kind, double x)
     {
         var slotOf = _slotOf;

@@ -34,7 +34,7 @@ public sealed record SimilarityOptions
 
     /// <summary>
     /// Items held by more than this many users are popular: a target user's accumulation visits only this many of
-    /// their holders (a window that starts at a position depending on the target), and the shortlist so found is
+    /// their holders (the ones the item weighs most for, y / ‖v‖: <see cref="PopularHolders"/>), and the shortlist so found is
     /// rescored exactly (see docs/algorithms.md, "Pruned search"). 0 visits every holder: the exact search.
     /// </summary>
     [Range(0, int.MaxValue)]
