@@ -75,7 +75,7 @@ public sealed partial class RecommendationGenerator
         // The write overlaps the ranking: compute is the fit and the producer's busy time, write what is left of the stage.
         var compute = fitted - loaded + scoring;
         var result = new RecommendationResult(runId, matrix.UserCount, usersServed, [method], 0, null, 0, written, generatedAt,
-            loaded, compute, step.Elapsed - loaded - compute, step.Elapsed);
+            loaded, compute, step.Elapsed - loaded - compute, step.Elapsed) { FitTime = fitted - loaded, ScoreTime = scoring };
         telemetry.RecordRecommendationsWritten(method, written);
         step.Succeed(new LogCompletion(StepStatus.Succeeded)
         {

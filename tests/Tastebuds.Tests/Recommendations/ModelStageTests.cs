@@ -136,6 +136,11 @@ public sealed class ModelStageTests
             }
 
             Assert.That(details, Does.Contain($"\"method\": \"{metric}\"").Or.Contain($"\"metrics\": \"{metric}\""));
+            var summary = Worker.Runs.StageSummary.Of(result);
+            Assert.That(summary, recommender == RecommenderNames.UserKnn
+                ? Does.Contain("stored neighbours")
+                : Does.Match($@"^Recommendations: [\d,]+ written for \d+ of \d+ users \({metric}; model fitted in [\d.]+ s, lists ranked and explained in [\d.]+ s\)")
+                    .And.Not.Contain("stored neighbours"), "a model run says what it did, not that it read 0 neighbours");
             if (recommender != RecommenderNames.UserKnn)
             {
                 Assert.That(details, Does.Contain("\"fit_ms\"").And.Contain("\"score_ms\"").And.Contain("\"write_ms\""),
