@@ -6,7 +6,8 @@ namespace Tastebuds.Core.Models;
 /// <summary>
 /// Fitted iALS factors. <see cref="Explain"/> follows <c>implicit</c>'s explain: with
 /// <c>A_u = YᵀC_uY + λI</c> (Cholesky-factored), the score splits exactly into one part per history item j,
-/// <c>c(u,j)·(A_u⁻¹ y_i)·y_j</c>, when x_u is A_u's solution (after CG it is close to it).
+/// <c>c(u,j)·(A_u⁻¹ y_i)·y_j</c>, when x_u is A_u's solution (after CG it is close to it): one Cholesky factorisation
+/// per user, one solve per explained item.
 /// </summary>
 public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
 {
@@ -118,10 +119,14 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
             return [.. items.Select(_ => ModelExplanation.Empty(Name))];
         }
 
-        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: YᵀC_uY + λI = L·Lᵀ.
+        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: A_u = YᵀC_uY + λI = L·Lᵀ, in a
+        // thread's own buffers (no allocation per user but the result).
+        var s = t_scratch is { } reused && reused.Factors == k && reused.Top.Capacity == _settings.ExplainItems
+            ? reused
+            : t_scratch = new ExplainScratch(k, _settings.ExplainItems);
         var start = Input.Matrix.Slice(Input.Kind).UserOffsets[user];
         var h = history.Length;
-        var factors = new double[h * k];
+        var factors = s.History(h);
         for (var e = 0; e < h; e++)
         {
             var yj = ItemVector(history[e]);
@@ -131,44 +136,62 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
             }
         }
 
-        var a = (double[])_gram.Value.Clone();
+        _gram.Value.CopyTo(s.A);
         for (var e = 0; e < h; e++)
         {
-            AddOuter(a, factors.AsSpan(e * k, k), _userConfidence[start + e] - 1.0);
+            AddOuterLower(s.A, factors.AsSpan(e * k, k), _userConfidence[start + e] - 1.0);
         }
 
-        // (A_u⁻¹y_i)·y_j = (L⁻¹y_i)·(L⁻¹y_j): one forward solve per history item and per listed item, then dot products.
-        var factor = Cholesky.Factor(a, k);
-        var solved = new double[h * k];
-        for (var e = 0; e < h; e++)
-        {
-            Cholesky.Forward(factor, k, factors.AsSpan(e * k, k), solved.AsSpan(e * k, k));
-        }
+        Cholesky.FactorInPlace(s.A, s.Transposed, k);
 
-        var yi = new double[k];
-        var gi = new double[k];
-        var result = new List<ModelExplanation>(items.Count);
-        foreach (var item in items)
+        // Contribution of history item j to y_i·x_u: c(u,j)·(A_u⁻¹y_i)·y_j. One solve per listed item, then one dot
+        // per history item; only the best few are kept (TopEvidence), never a list of every reason.
+        var result = new ModelExplanation[items.Count];
+        for (var n = 0; n < items.Count; n++)
         {
-            var target = ItemVector(item);
+            var target = ItemVector(items[n]);
             for (var d = 0; d < k; d++)
             {
-                yi[d] = target[d];
+                s.Target[d] = target[d];
             }
 
-            Cholesky.Forward(factor, k, yi, gi);
-            var evidence = new List<Evidence>(h);
+            Cholesky.Solve(s.A, s.Transposed, k, s.Target, s.Scratch, s.Solved);
+            s.Top.Clear();
             for (var e = 0; e < h; e++)
             {
-                var dot = Cholesky.Dot(gi, solved.AsSpan(e * k, k));
-                evidence.Add(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
+                var dot = Cholesky.Dot(s.Solved, factors.AsSpan(e * k, k));
+                s.Top.Offer(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
             }
 
-            result.Add(new ModelExplanation(Name,
-                [.. evidence.OrderByDescending(x => x.Contribution).ThenBy(x => x.Id).Take(_settings.ExplainItems)]));
+            result[n] = new ModelExplanation(Name, s.Top.ToArray());
         }
 
         return result;
+    }
+
+    [ThreadStatic]
+    private static ExplainScratch? t_scratch;
+
+    /// <summary>One thread's buffers for <see cref="ExplainAll"/>, reused from user to user.</summary>
+    private sealed class ExplainScratch(int factors, int explainItems)
+    {
+        private double[] _history = new double[100 * factors];
+
+        public int Factors => factors;
+
+        public double[] A { get; } = new double[factors * factors];
+
+        public double[] Transposed { get; } = new double[factors * factors];
+
+        public double[] Target { get; } = new double[factors];
+
+        public double[] Scratch { get; } = new double[factors];
+
+        public double[] Solved { get; } = new double[factors];
+
+        public TopEvidence Top { get; } = new(explainItems);
+
+        public double[] History(int count) => _history.Length >= count * factors ? _history : _history = new double[count * factors];
     }
 
     /// <summary>Item factors as [block of Vector&lt;float&gt;.Count items][factor][lane], the last block zero-padded.</summary>
@@ -208,23 +231,27 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
         return a;
     }
 
-    /// <summary>a += scale·v·vᵀ, one SIMD axpy per row.</summary>
-    private static void AddOuter(double[] a, ReadOnlySpan<double> v, double scale)
+    /// <summary>The lower triangle (diagonal included) of a += scale·v·vᵀ, one SIMD axpy per row prefix.</summary>
+    private static void AddOuterLower(double[] a, ReadOnlySpan<double> v, double scale)
     {
         var k = v.Length;
-        var vv = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(v);
+        var lanes = Vector<double>.Count;
         for (var r = 0; r < k; r++)
         {
-            var vr = new Vector<double>(scale * v[r]);
-            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(a.AsSpan(r * k, k));
+            var length = r + 1;
+            var vr = scale * v[r];
+            var row = a.AsSpan(r * k, length);
+            var vv = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(v[..length]);
+            var rows = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(row);
+            var broadcast = new Vector<double>(vr);
             for (var n = 0; n < vv.Length; n++)
             {
-                row[n] += vr * vv[n];
+                rows[n] += broadcast * vv[n];
             }
 
-            for (var c = vv.Length * Vector<double>.Count; c < k; c++)
+            for (var c = vv.Length * lanes; c < length; c++)
             {
-                a[(r * k) + c] += scale * v[r] * v[c];
+                row[c] += vr * v[c];
             }
         }
     }

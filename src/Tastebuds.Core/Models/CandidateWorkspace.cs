@@ -66,11 +66,14 @@ internal sealed class Workspace
     {
         var touched = scores.Touched;
         var heap = new PriorityQueue<int, (double Score, int Item)>(Math.Min(count, touched.Count) + 1, WorstFirst.Instance);
+        // Once the heap is full an item must reach its worst score, which one comparison against `floor` rules out for
+        // most of the thousands of items a user's neighbourhood touches (ties go to the heap's comparison).
+        var floor = 0.0;
         for (var n = 0; n < touched.Count; n++)
         {
             var i = touched[n];
             var s = scores[i];
-            if (!(s > 0) || !double.IsFinite(s) || IsOwn(i))
+            if (!(s > 0) || s < floor || !double.IsFinite(s) || IsOwn(i))
             {
                 continue;
             }
@@ -82,6 +85,11 @@ internal sealed class Workspace
             else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((s, i), worst) > 0)
             {
                 heap.DequeueEnqueue(i, (s, i));
+            }
+
+            if (heap.Count == count && heap.TryPeek(out _, out var least))
+            {
+                floor = least.Score;
             }
         }
 

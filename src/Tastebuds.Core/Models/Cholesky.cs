@@ -3,75 +3,49 @@ namespace Tastebuds.Core.Models;
 /// <summary>Cholesky factorisation and solve for a small symmetric positive-definite A (row-major n×n).</summary>
 internal static class Cholesky
 {
-    /// <summary>The lower-triangular L with A = L·Lᵀ.</summary>
-    public static double[] Factor(double[] a, int n)
+    /// <summary>
+    /// A's lower triangle overwritten by L with A = L·Lᵀ (the upper triangle is not read and is left as it was), and
+    /// Lᵀ's upper triangle written into <paramref name="transposed"/> for the back substitution: each step one SIMD dot
+    /// over row prefixes.
+    /// </summary>
+    public static void FactorInPlace(Span<double> a, Span<double> transposed, int n)
     {
-        var l = new double[n * n];
         for (var i = 0; i < n; i++)
         {
+            var row = a.Slice(i * n, n);
             for (var j = 0; j <= i; j++)
             {
-                var sum = a[(i * n) + j];
-                for (var p = 0; p < j; p++)
-                {
-                    sum -= l[(i * n) + p] * l[(j * n) + p];
-                }
-
+                var sum = row[j] - Dot(row[..j], a.Slice(j * n, j));
                 if (i == j)
                 {
-                    if (sum <= 0)
+                    if (!(sum > 0))
                     {
                         throw new InvalidOperationException("The matrix is not positive definite.");
                     }
 
-                    l[(i * n) + i] = Math.Sqrt(sum);
+                    row[i] = Math.Sqrt(sum);
                 }
                 else
                 {
-                    l[(i * n) + j] = sum / l[(j * n) + j];
+                    row[j] = sum / a[(j * n) + j];
                 }
+
+                transposed[(j * n) + i] = row[j];
             }
         }
-
-        return l;
     }
 
-    /// <summary>x with L·Lᵀ·x = b, for L from <see cref="Factor"/>.</summary>
-    public static double[] Solve(double[] l, int n, ReadOnlySpan<float> b)
+    /// <summary>x with L·Lᵀ·x = b, from <see cref="FactorInPlace"/>'s L and Lᵀ; <paramref name="z"/> is scratch.</summary>
+    public static void Solve(ReadOnlySpan<double> l, ReadOnlySpan<double> transposed, int n, ReadOnlySpan<double> b, Span<double> z, Span<double> x)
     {
-        var z = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var sum = (double)b[i];
-            for (var p = 0; p < i; p++)
-            {
-                sum -= l[(i * n) + p] * z[p];
-            }
-
-            z[i] = sum / l[(i * n) + i];
+            z[i] = (b[i] - Dot(l.Slice(i * n, i), z[..i])) / l[(i * n) + i];
         }
 
-        var x = new double[n];
         for (var i = n - 1; i >= 0; i--)
         {
-            var sum = z[i];
-            for (var p = i + 1; p < n; p++)
-            {
-                sum -= l[(p * n) + i] * x[p];
-            }
-
-            x[i] = sum / l[(i * n) + i];
-        }
-
-        return x;
-    }
-
-    /// <summary>z with L·z = b (forward substitution), each step one SIMD dot over a row prefix of L.</summary>
-    public static void Forward(double[] l, int n, ReadOnlySpan<double> b, Span<double> z)
-    {
-        for (var i = 0; i < n; i++)
-        {
-            z[i] = (b[i] - Dot(l.AsSpan(i * n, i), z[..i])) / l[(i * n) + i];
+            x[i] = (z[i] - Dot(transposed.Slice((i * n) + i + 1, n - i - 1), x.Slice(i + 1, n - i - 1))) / transposed[(i * n) + i];
         }
     }
 

@@ -100,10 +100,13 @@ public sealed class ItemGraph
         var heap = ws.Heap;
         heap.Clear();
         var k = neighbours.Length;
+        // Once the heap is full, a weight under its worst cannot enter: one comparison for most of the (up to hundreds
+        // of thousands of) items a popular item co-occurs with, instead of the heap's.
+        var floor = 0.0;
         foreach (var j in ws.Touched)
         {
             var w = finish(i, j, ws.Acc[j]);
-            if (!(w > 0) || k == 0)
+            if (!(w > 0) || w < floor || k == 0)
             {
                 continue;
             }
@@ -115,6 +118,11 @@ public sealed class ItemGraph
             else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((w, j), worst) > 0)
             {
                 heap.DequeueEnqueue(j, (w, j));
+            }
+
+            if (heap.Count == k && heap.TryPeek(out _, out var least))
+            {
+                floor = least.Score;
             }
         }
 

@@ -56,14 +56,14 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
     {
         ArgumentNullException.ThrowIfNull(targets);
         var position = t_position is { } p && p.Length == input.ItemCount ? p : t_position = new int[input.ItemCount];
-        var evidence = new List<Evidence>[targets.Count];
+        var evidence = new TopEvidence[targets.Count];
         var slot = new int[targets.Count];
         for (var n = 0; n < targets.Count; n++)
         {
-            evidence[n] = [];
             if (position[targets[n]] == 0)
             {
                 position[targets[n]] = n + 1;
+                evidence[n] = new TopEvidence(explainItems);
             }
 
             // A target listed twice collects into its first slot.
@@ -82,7 +82,7 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
                     var at = position[neighbours[k]];
                     if (at > 0 && weights[k] > 0)
                     {
-                        evidence[at - 1].Add(new Evidence(EvidenceKind.Item, items[e], weights[k], rating(user, e) * weights[k]));
+                        evidence[at - 1].Offer(new Evidence(EvidenceKind.Item, items[e], weights[k], rating(user, e) * weights[k]));
                     }
                 }
             }
@@ -95,8 +95,8 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
             }
         }
 
-        return [.. slot.Select(n => new ModelExplanation(name,
-            [.. evidence[n].OrderByDescending(x => x.Contribution).ThenBy(x => x.Id).Take(explainItems)]))];
+        // The best explainItems reasons of each target, kept as they were found (TopEvidence: no list of every reason).
+        return [.. slot.Select(n => new ModelExplanation(name, evidence[n].ToArray()))];
     }
 
     public ModelExplanation Explain(int user, int item)

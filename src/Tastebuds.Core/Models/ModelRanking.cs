@@ -6,7 +6,7 @@ namespace Tastebuds.Core.Models;
 /// Top-N lists from a fitted model: items scoring &gt; 0, never the user's own items, score descending, ties to the
 /// lower item index, with an optional cap per group (artist of a track).
 /// </summary>
-public static class ModelRanking
+public static partial class ModelRanking
 {
     public static ModelRecommendation[] Top(ITrainedModel model, int user, int count, long[]? groupOfItem = null, int maxPerGroup = int.MaxValue)
     {
@@ -35,15 +35,26 @@ public static class ModelRanking
             return result;
         }
 
+        TopRange(model, 0, result, count, new ConcurrentBag<double[][]>(), groupOfItem, maxPerGroup, excluded,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism });
+        return result;
+    }
+
+    /// <summary>
+    /// The top lists of users first .. first + lists.Length − 1 into <paramref name="lists"/>, by whole-catalogue
+    /// scores (batches of <see cref="BatchSize"/> users for an <see cref="IBatchScorer"/>); score buffers come from and
+    /// go back to <paramref name="pool"/>, so a caller going block by block allocates them once.
+    /// </summary>
+    private static void TopRange(ITrainedModel model, int first, ModelRecommendation[][] lists, int count, ConcurrentBag<double[][]> pool,
+        long[]? groupOfItem, int maxPerGroup, IReadOnlyDictionary<int, int[]>? excluded, ParallelOptions options)
+    {
         var batch = model is IBatchScorer ? BatchSize : 1;
-        var pool = new ConcurrentBag<double[][]>();
-        Parallel.For(0, (result.Length + batch - 1) / batch,
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
+        Parallel.For(0, (lists.Length + batch - 1) / batch, options,
             () => pool.TryTake(out var s) ? s : [.. Enumerable.Range(0, batch).Select(_ => new double[model.Input.ItemCount])],
             (b, _, buffers) =>
             {
-                var first = b * batch;
-                var users = Enumerable.Range(first, Math.Min(batch, result.Length - first)).ToArray();
+                var start = first + (b * batch);
+                var users = Enumerable.Range(start, Math.Min(batch, first + lists.Length - start)).ToArray();
                 foreach (var buffer in buffers)
                 {
                     Array.Clear(buffer);
@@ -65,13 +76,12 @@ public static class ModelRanking
                         buffers[n][item] = 0;
                     }
 
-                    result[users[n]] = Select(model, users[n], count, buffers[n], groupOfItem, maxPerGroup);
+                    lists[users[n] - first] = Select(model, users[n], count, buffers[n], groupOfItem, maxPerGroup);
                 }
 
                 return buffers;
             },
             pool.Add);
-        return result;
     }
 
     /// <summary>

@@ -14,9 +14,10 @@ public sealed partial class RecommendationGenerator
     /// <summary>
     /// A model method (item-knn, rp3beta, als, hybrid): in one read-only snapshot the active users' interactions (a liked
     /// track counts as a love), the tracks' artists and the dismissed/disliked tracks; the model fitted on them
-    /// (<see cref="ModelInput"/>, tracks); every user's top list (<see cref="ModelRanking.TopAll"/>: never a track the
-    /// user has or rejected, at most MaxTracksPerArtist per artist, RecommendationsPerUser long); each row explained
-    /// (<see cref="ITrainedModel.ExplainAll"/>) while the new generation is written, then swapped in. Only this
+    /// (<see cref="ModelInput"/>, tracks); every user's top list, never a track the user has or rejected, at most
+    /// MaxTracksPerArtist per artist, RecommendationsPerUser long, and its explanations, computed in one pass per user
+    /// (<see cref="ModelRanking.ExplainedBlocks{T}"/>) block by block while the COPY writes the blocks before
+    /// (<see cref="ModelRows"/>), then swapped in. Only this
     /// method's rows are written: the generation replaces every earlier row, user-kNN rows of newcomers included.
     /// </summary>
     private async Task<RecommendationResult> GenerateWithModelAsync(JobStep step, AlgorithmOptions settings, CancellationToken ct)
@@ -48,26 +49,35 @@ public sealed partial class RecommendationGenerator
         var trained = empty ? null : model.Fit(input, ct);
         var fitted = step.Elapsed;
         var groups = matrix.ArtistOfTrack(track => artists.TryGetValue(track, out var artist) ? artist : -track);
-        var lists = trained is null
-            ? Enumerable.Repeat(Array.Empty<ModelRecommendation>(), input.UserCount).ToArray()
-            : ModelRanking.TopAll(trained, options.RecommendationsPerUser, ct, groups, options.MaxTracksPerArtist, parallelism, excluded);
-        var scored = step.Elapsed;
+        var rules = new RankingRules(options.RecommendationsPerUser, groups, options.MaxTracksPerArtist, excluded);
 
         var generatedAt = StoredTime.Of(time);
-        var explaining = new Stopwatch();
         long written;
+        TimeSpan scoring;
+        int usersServed;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             var components = trained is HybridTrained hybrid ? hybrid.Components.Select(c => c.Name) : [];
             var codes = await MethodCodes.EnsureAsync(connection, components, ct);
-            var rows = trained is null ? [] : ModelRows.Of(trained, lists, codes, parallelism, explaining, ct);
-            written = await RecommendationWriter.ReplaceAsync(connection, rows, generatedAt, database.Value.CommandTimeout, ct);
+            if (trained is null)
+            {
+                written = await RecommendationWriter.ReplaceAsync(connection, [], generatedAt, database.Value.CommandTimeout, ct);
+                (scoring, usersServed) = (TimeSpan.Zero, 0);
+            }
+            else
+            {
+                // Ranked and explained block by block while the COPY writes the blocks before: a failed or cancelled
+                // write stops the producer, and the old generation stays.
+                await using var rows = ModelRows.Start(trained, rules, codes, parallelism, ct);
+                written = await RecommendationWriter.ReplaceAsync(connection, rows.ReadAllAsync(ct), generatedAt, database.Value.CommandTimeout, ct);
+                (scoring, usersServed) = (rows.Computing, rows.UsersServed);
+            }
         }
 
-        var usersServed = lists.Count(l => l.Length > 0);
-        var compute = fitted - loaded + (scored - fitted) + explaining.Elapsed;
+        // The write overlaps the ranking: compute is the fit and the producer's busy time, write what is left of the stage.
+        var compute = fitted - loaded + scoring;
         var result = new RecommendationResult(runId, matrix.UserCount, usersServed, [method], 0, null, 0, written, generatedAt,
-            loaded, compute, step.Elapsed - loaded - compute, step.Elapsed);
+            loaded, compute, step.Elapsed - loaded - compute, step.Elapsed) { FitTime = fitted - loaded, ScoreTime = scoring };
         telemetry.RecordRecommendationsWritten(method, written);
         step.Succeed(new LogCompletion(StepStatus.Succeeded)
         {
@@ -82,8 +92,7 @@ public sealed partial class RecommendationGenerator
                 ["generated_at"] = generatedAt,
                 ["load_ms"] = (long)loaded.TotalMilliseconds,
                 ["fit_ms"] = (long)(fitted - loaded).TotalMilliseconds,
-                ["score_ms"] = (long)(scored - fitted).TotalMilliseconds,
-                ["explain_ms"] = (long)explaining.Elapsed.TotalMilliseconds,
+                ["score_ms"] = (long)scoring.TotalMilliseconds,
                 ["compute_ms"] = (long)compute.TotalMilliseconds,
                 ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
             },

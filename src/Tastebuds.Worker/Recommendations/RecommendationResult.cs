@@ -17,4 +17,11 @@ public sealed record RecommendationResult(
     TimeSpan LoadTime,
     TimeSpan ComputeTime,
     TimeSpan WriteTime,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>A model run's fit (validation tuning included); null for user-kNN, which reads stored neighbours.</summary>
+    public TimeSpan? FitTime { get; init; }
+
+    /// <summary>A model run's ranking and explaining (overlapping the write); null for user-kNN.</summary>
+    public TimeSpan? ScoreTime { get; init; }
+}

@@ -28,6 +28,21 @@ internal static class RecommendationWriter
             return written;
         }, commandTimeout, ct);
 
+    /// <summary>A model's rows as they are produced (<see cref="ModelRows"/>): the COPY drains them while more are computed.</summary>
+    public static Task<long> ReplaceAsync(NpgsqlConnection connection, IAsyncEnumerable<RecommendationRow> rows, DateTimeOffset generatedAt,
+        TimeSpan commandTimeout, CancellationToken ct) =>
+        StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, async copy =>
+        {
+            long written = 0;
+            await foreach (var row in rows.WithCancellation(ct))
+            {
+                await row.WriteAsync(copy, generatedAt, ct);
+                written++;
+            }
+
+            return written;
+        }, commandTimeout, ct);
+
     private static IEnumerable<RecommendationRow> Rows(InteractionMatrix matrix, IReadOnlyList<RecommendationSet> sets, double popularityWeight)
     {
         foreach (var set in sets)

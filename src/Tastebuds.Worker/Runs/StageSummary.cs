@@ -28,7 +28,16 @@ public static class StageSummary
         $"Similarities: {r.Users:N0} users, {r.PairsEvaluated:N0} pairs evaluated, {r.RowsWritten:N0} neighbours written "
         + $"(cosine {r.CosineNeighbours:N0}, jaccard {r.JaccardNeighbours:N0}, pearson {r.PearsonNeighbours:N0}) in {r.Elapsed.TotalSeconds:0.00} s, run {r.RunId}");
 
+    /// <summary>
+    /// The recommendation line: for user-kNN the stored neighbours it read, for a model (which reads none) its fit and
+    /// the ranking and explaining of every user's list.
+    /// </summary>
     public static string Of(RecommendationResult r) => string.Create(CultureInfo.InvariantCulture,
         $"Recommendations: {r.RowsWritten:N0} written for {r.UsersWithRecommendations:N0} of {r.Users:N0} users "
-        + $"({string.Join(", ", r.Metrics)}; {r.NeighboursUsed:N0} stored neighbours) in {r.Elapsed.TotalSeconds:0.00} s, run {r.RunId}");
+        + $"({string.Join(", ", r.Metrics)}; {Work(r)}) in {r.Elapsed.TotalSeconds:0.00} s, run {r.RunId}");
+
+    private static string Work(RecommendationResult r) => r.FitTime is { } fit
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"model fitted in {fit.TotalSeconds:0.0} s, lists ranked and explained in {(r.ScoreTime ?? TimeSpan.Zero).TotalSeconds:0.0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{r.NeighboursUsed:N0} stored neighbours");
 }

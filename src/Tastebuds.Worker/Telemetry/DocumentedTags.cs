@@ -1,3 +1,4 @@
+using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Runs;
 using Tastebuds.Worker.Similarity;
 
@@ -29,6 +30,13 @@ public static class DocumentedTags
     public static IReadOnlyList<StepStatus> RunStatuses { get; } = [StepStatus.Succeeded, StepStatus.Partial, StepStatus.Failed, StepStatus.Cancelled];
 
     public static IReadOnlyList<string> SimilarityMetrics { get; } = [MetricNames.Cosine, MetricNames.Jaccard, MetricNames.Pearson];
+
+    /// <summary>
+    /// The <c>metric</c> of <c>tastebuds.recommendations.written</c>: the similarity measures (user-kNN) and every model
+    /// method of <c>Algorithm:Recommender</c>, so the configured one has a series at 0 before its first run.
+    /// </summary>
+    public static IReadOnlyList<string> RecommendationMetrics { get; } =
+        [.. SimilarityMetrics, RecommenderNames.ItemKnn, RecommenderNames.Rp3Beta, RecommenderNames.Als, RecommenderNames.Hybrid];
 
     /// <summary>The health checks, as registered in <see cref="TelemetryRegistration"/>.</summary>
     public static IReadOnlyList<string> HealthChecks { get; } = ["heartbeat", "database", "migrations", "scheduler"];

@@ -32,7 +32,7 @@ public sealed partial class TastebudsMetrics
 
         _similarityPairs.Add(0);
         Touch(_similarityNeighbours, "metric", SimilarityMetrics);
-        Touch(_recommendationsWritten, "metric", SimilarityMetrics);
+        Touch(_recommendationsWritten, "metric", RecommendationMetrics);
         Touch(_newUsersServed, "status", NewUserStatuses);
         foreach (var check in HealthChecks)
         {

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Tastebuds.Core;
+using Tastebuds.Core.Models;
+using Tastebuds.Tests.Core;
 using Tastebuds.Worker.Recommendations;
 
 namespace Tastebuds.Tests.Recommendations;
@@ -133,11 +136,92 @@ public sealed class ModelStageTests
             }
 
             Assert.That(details, Does.Contain($"\"method\": \"{metric}\"").Or.Contain($"\"metrics\": \"{metric}\""));
+            var summary = Worker.Runs.StageSummary.Of(result);
+            Assert.That(summary, recommender == RecommenderNames.UserKnn
+                ? Does.Contain("stored neighbours")
+                : Does.Match($@"^Recommendations: [\d,]+ written for \d+ of \d+ users \({metric}; model fitted in [\d.]+ s, lists ranked and explained in [\d.]+ s\)")
+                    .And.Not.Contain("stored neighbours"), "a model run says what it did, not that it read 0 neighbours");
             if (recommender != RecommenderNames.UserKnn)
             {
-                Assert.That(details, Does.Contain("\"fit_ms\"").And.Contain("\"score_ms\"").And.Contain("\"explain_ms\"").And.Contain("\"write_ms\""),
-                    "the run row carries the fit / score / write split");
+                Assert.That(details, Does.Contain("\"fit_ms\"").And.Contain("\"score_ms\"").And.Contain("\"write_ms\""),
+                    "the run row carries the fit / score (ranked and explained) / write split");
             }
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_model_run_that_fails_or_is_cancelled_in_the_middle_of_its_stream_keeps_the_previous_generation(bool cancel)
+    {
+        var before = await (await _scenario.GeneratorAsync(Settings(RecommenderNames.Rp3Beta))).GenerateAsync(CancellationToken.None);
+        var db = _scenario.Database;
+        var input = new ModelInput(InteractionMatrix.Build(ClusterWorld.Create(30, seed: 5)), ItemKind.Track);
+        using var stop = new CancellationTokenSource();
+        // At user 40, the sixth block of 8: earlier blocks have reached the COPY by then (at most 2 wait in the channel).
+        var failing = new FailingModel(new Rp3BetaModel().Fit(input, CancellationToken.None), 40, () =>
+        {
+            if (cancel)
+            {
+                stop.Cancel();
+            }
+            else
+            {
+                throw new InvalidOperationException("explain failed (test)");
+            }
+        });
+        var streamed = 0L;
+        async IAsyncEnumerable<RecommendationRow> Counted(IAsyncEnumerable<RecommendationRow> rows)
+        {
+            await foreach (var row in rows)
+            {
+                Interlocked.Increment(ref streamed);
+                yield return row;
+            }
+        }
+
+        Exception? caught;
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            caught = Assert.CatchAsync(async () =>
+            {
+                await using var rows = ModelRows.Start(failing, new RankingRules(10, null, int.MaxValue, null), new Dictionary<string, short>(), -1,
+                    stop.Token, blockUsers: 8);
+                await RecommendationWriter.ReplaceAsync(connection, Counted(rows.ReadAllAsync(stop.Token)), new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
+                    TimeSpan.FromMinutes(1), stop.Token);
+            });
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(caught, cancel ? Is.InstanceOf<OperationCanceledException>() : Is.InstanceOf<InvalidOperationException>().With.Message.EqualTo("explain failed (test)"));
+            Assert.That(streamed, Is.GreaterThan(0), "rows of earlier blocks were on their way into the COPY");
+            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM collaborative_recommendations"), Is.EqualTo(before.RowsWritten));
+            Assert.That(await db.ScalarAsync<DateTime>("SELECT min(generated_at) FROM collaborative_recommendations"), Is.EqualTo(before.GeneratedAt.UtcDateTime));
+            Assert.That(await db.ScalarAsync<DateTime>("SELECT max(generated_at) FROM collaborative_recommendations"), Is.EqualTo(before.GeneratedAt.UtcDateTime));
+            Assert.That(await db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'collaborative\\_recommendations\\_g%' AND relkind = 'r'"),
+                Is.EqualTo(1), "one generation remains: the stopped run left no table behind");
+        }
+    }
+
+    /// <summary>A fitted model whose explanation of one user calls <c>stop</c> (which throws, or cancels the run).</summary>
+    private sealed class FailingModel(ITrainedModel inner, int atUser, Action stop) : ITrainedModel
+    {
+        public string Name => inner.Name;
+
+        public ModelInput Input => inner.Input;
+
+        public void Score(int user, Span<double> scores) => inner.Score(user, scores);
+
+        public ModelExplanation Explain(int user, int item) => inner.Explain(user, item);
+
+        public IReadOnlyList<ModelExplanation> ExplainAll(int user, IReadOnlyList<int> items)
+        {
+            if (user == atUser)
+            {
+                stop();
+            }
+
+            return inner.ExplainAll(user, items);
         }
     }
 }

@@ -36,6 +36,12 @@ public sealed class FirstScrapeTests
                 Assert.That(scrape.Value("tastebuds_users_fetched_total", ("status", "failed")), Is.Zero);
                 Assert.That(scrape.Value("tastebuds_job_runs_total", ("job", "fetch_users"), ("status", "partial")), Is.Zero);
                 Assert.That(scrape.Value("tastebuds_lastfm_requests_total", ("outcome", "timeout")), Is.Zero);
+                foreach (var method in new[] { "cosine", "jaccard", "pearson", "item-knn", "rp3beta", "als", "hybrid" })
+                {
+                    Assert.That(scrape.Value("tastebuds_recommendations_written_total", ("metric", method)), Is.Zero,
+                        $"recommendations written by {method}: every method of Algorithm:Recommender has a series before its first run");
+                }
+
                 Assert.That(scrape.Value("tastebuds_health_status", ("check", "scheduler")), Is.Zero, "not passed yet: the first run is 5 s after start");
             }
         }
