@@ -128,8 +128,8 @@ public sealed class SwapUnderReadersTests
                 for (var r = 1; r <= neighbours; r++)
                 {
                     await copy.StartRowAsync();
-                    await copy.WriteAsync((long)u, NpgsqlDbType.Bigint);
-                    await copy.WriteAsync((long)(((u - 1 + r) % Users) + 1), NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(u, NpgsqlDbType.Integer);
+                    await copy.WriteAsync(((u - 1 + r) % Users) + 1, NpgsqlDbType.Integer);
                     await copy.WriteAsync("cosine", NpgsqlDbType.Text);
                     await copy.WriteAsync(1f / r, NpgsqlDbType.Real);
                     await copy.WriteAsync((short)r, NpgsqlDbType.Smallint);
