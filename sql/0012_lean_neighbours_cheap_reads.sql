@@ -84,7 +84,8 @@ COMMENT ON COLUMN user_similarities.shared_items IS
 --     key out, as jsonb_strip_nulls did); the aggregates read the reasons sorted once by (row, reason).
 -- Measured on the 10,000-user benchmark: ~0.48 ms of backend CPU a call instead of ~1.0-1.3 ms (docs/benchmarks.md).
 -- recommendation_explanation and the view collaborative_recommendations_explained (ad-hoc SQL, one row at a time) are
--- unchanged; ReadFunctionRenderingTests holds the two renderings equal.
+-- unchanged; ReadFunctionRenderingTests holds the two renderings equal. The reader still locks collaborative_recommendations
+-- before anything else (see the function's first statement).
 CREATE OR REPLACE FUNCTION recommendation_page(username text, lim integer, metric text)
 RETURNS TABLE (shown integer, track_name text, artist_name text, score double precision, explanation jsonb,
                method text, generated timestamptz)
@@ -92,6 +93,12 @@ LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
+    -- collaborative_recommendations is locked first, alone: a reader that meets a generation swap then waits for the
+    -- parent holding no other lock. The page query below names lastfm_users, tracks and artists before it (CTEs and the
+    -- final join), and the swap takes those exclusively for a moment while it holds the parent (attaching a generation
+    -- removes its foreign keys' redundant triggers): locked in the query's order, reader and swap deadlocked (40P01,
+    -- seen in the 10,000-user benchmark).
+    PERFORM FROM collaborative_recommendations WHERE false;
     RETURN QUERY
     WITH target AS MATERIALIZED (
         SELECT u.id FROM lastfm_users u WHERE lower(u.username) = lower(recommendation_page.username)
