@@ -18,10 +18,11 @@ namespace Tastebuds.Worker.Database;
 /// tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting swap for longer than
 /// one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it takes, so a stream
 /// of long readers cannot starve it;</item>
-/// <item>detach and drop the old partition, attach the new one, <c>COMMIT</c>.</item>
+/// <item>detach the old partition, attach the new one, <c>COMMIT</c>; then drop the detached old generation, its foreign
+/// keys first, one a transaction, so that readers never wait for its files to be unlinked (see DropDetachedAsync).</item>
 /// </list>
 /// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
-/// the detach/drop/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
+/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
 /// scanned under it). A failure or cancellation anywhere rolls everything back, including the new
 /// table. Nothing is deleted row by row, so the table does not bloat. Autovacuum is off on generations because a
 /// vacuum or analyze of the current generation holds a lock that the next swap's LOCK would queue behind (until
@@ -72,17 +73,74 @@ internal static partial class StagedTableSwap
 
         await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
         await LockAsync(connection, transaction, table, commandTimeout, ct);
-        // The old generation is dropped under the lock: a drop after the commit (tried) deadlocked with a reader of the
-        // read function in the 30,000-user benchmark (40P01); under the parent's lock no reader holds anything it needs.
-        foreach (var old in await PartitionsAsync(connection, table, ct))
+        var olds = await PartitionsAsync(connection, table, ct);
+        foreach (var old in olds)
         {
             await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
-            await ExecuteAsync(connection, $"DROP TABLE {old}", commandTimeout, ct);
         }
 
         await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
         await transaction.CommitAsync(ct);
+        // The swap is done; what follows only frees space, so it is not cancelled with the run and does not fail it.
+        try
+        {
+            foreach (var old in olds.Union(await LeftoversAsync(connection, table, CancellationToken.None)))
+            {
+                await DropDetachedAsync(connection, old, commandTimeout, CancellationToken.None);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // Left for the next swap of this table (LeftoversAsync).
+        }
+
         return written;
+    }
+
+    /// <summary>
+    /// Drops a detached old generation after the swap's commit, so that readers never wait for it. Dropped whole under
+    /// the swap's lock (as before), it held the parent, tracks and lastfm_users exclusively until its files were unlinked
+    /// at commit (tens of ms at 100,000 users, the largest read latencies during a swap). Dropped whole after the commit
+    /// (tried), it deadlocked with a reader (40P01): the drop takes lastfm_users and tracks exclusively to remove its
+    /// foreign keys' triggers, in its own order, while a reader takes them in its query's order. So its foreign keys go
+    /// first, one a transaction (each holds one referenced table for a catalog change, attempts bounded by
+    /// <see cref="LockTimeout"/> like the swap's lock), then the table, which no reader can reach any more: its files
+    /// are unlinked holding nothing a reader needs. A failure here leaves a detached table behind, which the next swap
+    /// of the same table drops (<see cref="LeftoversAsync"/>).
+    /// </summary>
+    private static async Task DropDetachedAsync(NpgsqlConnection connection, string old, TimeSpan commandTimeout, CancellationToken ct)
+    {
+        foreach (var foreignKey in await ForeignKeysAsync(connection, old, ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await LockAsync(connection, transaction, old, commandTimeout, ct,
+                $"ALTER TABLE IF EXISTS {old} DROP CONSTRAINT IF EXISTS {foreignKey}");
+            await transaction.CommitAsync(ct);
+        }
+
+        await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {old}", commandTimeout, ct);
+    }
+
+    /// <summary>Generations of the table that are no partition of it any more: detached by a swap whose drop did not finish.</summary>
+    private static async Task<List<string>> LeftoversAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.oid::regclass::text FROM pg_class c
+            WHERE c.relnamespace = (SELECT n.oid FROM pg_class p JOIN pg_namespace n ON n.oid = p.relnamespace WHERE p.oid = $1::regclass)
+              AND c.relname LIKE replace($2, '_', '\_') || '\_g%' AND c.relkind = 'r' AND NOT c.relispartition
+            """, connection)
+        {
+            Parameters = { new() { Value = table }, new() { Value = table } },
+        };
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
     }
 
     /// <summary>
@@ -91,9 +149,9 @@ internal static partial class StagedTableSwap
     /// session's own lock_timeout is restored for the rest of the transaction.
     /// </summary>
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TimeSpan commandTimeout,
-        CancellationToken ct)
+        CancellationToken ct, string? statement = null)
     {
-        var lockSql = $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE";
+        var lockSql = statement ?? $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE";
         await using (var show = new NpgsqlCommand("SELECT current_setting('lock_timeout')", connection))
         {
             var previous = (string)(await show.ExecuteScalarAsync(ct))!;
@@ -166,6 +224,24 @@ internal static partial class StagedTableSwap
         }
 
         return statements;
+    }
+
+    private static async Task<List<string>> ForeignKeysAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'f' ORDER BY confrelid::regclass::text",
+            connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     private static async Task<List<string>> PartitionsAsync(NpgsqlConnection connection, string table, CancellationToken ct)

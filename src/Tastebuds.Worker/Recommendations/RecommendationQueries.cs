@@ -22,7 +22,7 @@ public sealed class RecommendationQueries(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<SimilarUser>(new CommandDefinition(
             """
             SELECT s.rank::int AS Rank, v.username AS Username, s.similarity_score::float8 AS Score, s.track_score::float8 AS TrackScore,
-                   s.album_score::float8 AS AlbumScore, s.artist_score::float8 AS ArtistScore, s.shared_items AS SharedItems
+                   s.album_score::float8 AS AlbumScore, s.artist_score::float8 AS ArtistScore, s.shared_items::int AS SharedItems
             FROM user_similarities s
             JOIN lastfm_users u ON u.id = s.user_id
             JOIN lastfm_users v ON v.id = s.similar_user_id

@@ -6,7 +6,10 @@ using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Worker.Similarity;
 
-/// <summary>Writes every metric's neighbours into <c>user_similarities</c> through a staging table and one-transaction swap.</summary>
+/// <summary>
+/// Writes every metric's neighbours into <c>user_similarities</c> through a staging table and one-transaction swap, in
+/// the table's compact types (sql/0012: integer user ids, smallint counts).
+/// </summary>
 internal static class NeighbourWriter
 {
     private const string Columns =
@@ -38,17 +41,17 @@ internal static class NeighbourWriter
         Neighbour n, int rank, DateTimeOffset computedAt, CancellationToken ct)
     {
         await copy.StartRowAsync(ct);
-        await copy.WriteAsync(matrix.UserId(user), NpgsqlDbType.Bigint, ct);
-        await copy.WriteAsync(matrix.UserId(n.User), NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(checked((int)matrix.UserId(user)), NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(checked((int)matrix.UserId(n.User)), NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(MetricNames.Of(metric), NpgsqlDbType.Text, ct);
         await copy.WriteAsync(Clamp(n.Score), NpgsqlDbType.Real, ct);
         await WriteScoreAsync(copy, n.TrackScore, ct);
         await WriteScoreAsync(copy, n.AlbumScore, ct);
         await WriteScoreAsync(copy, n.ArtistScore, ct);
-        await copy.WriteAsync(n.SharedTracks, NpgsqlDbType.Integer, ct);
-        await copy.WriteAsync(n.SharedAlbums, NpgsqlDbType.Integer, ct);
-        await copy.WriteAsync(n.SharedArtists, NpgsqlDbType.Integer, ct);
-        await copy.WriteAsync(n.SharedItems, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(Count(n.SharedTracks), NpgsqlDbType.Smallint, ct);
+        await copy.WriteAsync(Count(n.SharedAlbums), NpgsqlDbType.Smallint, ct);
+        await copy.WriteAsync(Count(n.SharedArtists), NpgsqlDbType.Smallint, ct);
+        await copy.WriteAsync(Count(n.SharedItems), NpgsqlDbType.Smallint, ct);
         await copy.WriteAsync((short)rank, NpgsqlDbType.Smallint, ct);
         await copy.WriteAsync(computedAt, NpgsqlDbType.TimestampTz, ct);
     }
@@ -64,6 +67,9 @@ internal static class NeighbourWriter
             await copy.WriteNullAsync(ct);
         }
     }
+
+    // Shared counts are smallint (sql/0012): bounded by a user's fetched items, saturated in the unlikely case they are not.
+    private static short Count(int shared) => (short)Math.Min(shared, short.MaxValue);
 
     // Cosine of identical vectors can come out a few ulps above 1; the schema checks [-1, 1]. Stored as real (sql/0007).
     private static float Clamp(double score) => (float)Math.Clamp(score, -1.0, 1.0);

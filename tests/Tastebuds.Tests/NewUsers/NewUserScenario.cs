@@ -93,10 +93,10 @@ internal sealed class NewUserScenario : IAsyncDisposable
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         return (await connection.QueryAsync<SimilarityRow>(
             """
-            SELECT user_id AS UserId, metric AS Metric, rank::int AS Rank, similar_user_id AS SimilarUserId,
+            SELECT user_id::bigint AS UserId, metric AS Metric, rank::int AS Rank, similar_user_id::bigint AS SimilarUserId,
                    similarity_score::float8 AS Score, coalesce(track_score, -9)::float8 AS TrackScore,
                    coalesce(album_score, -9)::float8 AS AlbumScore, coalesce(artist_score, -9)::float8 AS ArtistScore,
-                   shared_items AS SharedItems
+                   shared_items::int AS SharedItems
             FROM user_similarities ORDER BY user_id, metric, rank
             """)).AsList();
     }

@@ -111,6 +111,30 @@ public sealed class SwapUnderReadersTests
         }
     }
 
+    [Test]
+    public async Task A_generation_left_detached_by_an_unfinished_drop_goes_with_the_next_swap()
+    {
+        await SwapAsync(generation: 1, neighbours: 2);
+        // What a swap leaves when its drop after the commit fails: a detached generation that keeps its foreign keys.
+        await _db.ExecuteAsync(
+            """
+            CREATE TABLE user_similarities_gdeadbeef (LIKE user_similarities INCLUDING ALL);
+            ALTER TABLE user_similarities_gdeadbeef ADD FOREIGN KEY (user_id) REFERENCES lastfm_users (id);
+            """);
+
+        await SwapAsync(generation: 2, neighbours: 3);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _db.ScalarAsync<bool>("SELECT to_regclass('user_similarities_gdeadbeef') IS NULL"), Is.True);
+            Assert.That(await GenerationTablesAsync(), Is.EqualTo(1));
+            Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM user_similarities"), Is.EqualTo(Users * 3L));
+            Assert.That(await _db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'lastfm_users'::regclass AND conrelid::regclass::text LIKE 'user\\_similarities\\_g%'"),
+                Is.EqualTo(2), "the current generation's two foreign keys, nothing of the old ones");
+        }
+    }
+
     private static DateTime At(int generation) => Start.AddHours(generation).UtcDateTime;
 
     private async Task<long> GenerationTablesAsync() =>
@@ -128,8 +152,8 @@ public sealed class SwapUnderReadersTests
                 for (var r = 1; r <= neighbours; r++)
                 {
                     await copy.StartRowAsync();
-                    await copy.WriteAsync((long)u, NpgsqlDbType.Bigint);
-                    await copy.WriteAsync((long)(((u - 1 + r) % Users) + 1), NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(u, NpgsqlDbType.Integer);
+                    await copy.WriteAsync(((u - 1 + r) % Users) + 1, NpgsqlDbType.Integer);
                     await copy.WriteAsync("cosine", NpgsqlDbType.Text);
                     await copy.WriteAsync(1f / r, NpgsqlDbType.Real);
                     await copy.WriteAsync((short)r, NpgsqlDbType.Smallint);
