@@ -70,7 +70,8 @@ public sealed partial class StageTests
             // Every named contributor is a stored neighbour of that user for that metric, with the stored similarity.
             Assert.That(await db.ScalarAsync<long>(
                 """
-                SELECT count(*) FROM collaborative_recommendations_explained cr
+                WITH cr AS MATERIALIZED (SELECT * FROM collaborative_recommendations_explained)
+                SELECT count(*) FROM cr
                 CROSS JOIN LATERAL jsonb_array_elements(cr.explanation -> 'neighbours') n
                 WHERE NOT EXISTS (SELECT 1 FROM user_similarities s JOIN lastfm_users v ON v.id = s.similar_user_id
                                   WHERE s.user_id = cr.user_id AND s.metric = cr.metric AND v.username = n ->> 'username'
@@ -81,7 +82,8 @@ public sealed partial class StageTests
                 Is.GreaterThan(0), "explanations list neighbours");
             Assert.That(await db.ScalarAsync<long>(
                 """
-                SELECT count(*) FROM collaborative_recommendations_explained
+                WITH cr AS MATERIALIZED (SELECT * FROM collaborative_recommendations_explained)
+                SELECT count(*) FROM cr
                 WHERE (explanation ->> 'supporting_neighbours')::int <> supporting_neighbours
                    OR coalesce(explanation ->> 'text', '') = '' OR explanation -> 'neighbours' IS NULL
                    OR jsonb_array_length(explanation -> 'neighbours') > supporting_neighbours
