@@ -226,38 +226,29 @@ internal static partial class StagedTableSwap
         return statements;
     }
 
-    private static async Task<List<string>> ForeignKeysAsync(NpgsqlConnection connection, string table, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
+    private static Task<List<string>> ForeignKeysAsync(NpgsqlConnection connection, string table, CancellationToken ct) =>
+        NamesAsync(connection,
             "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'f' ORDER BY confrelid::regclass::text",
-            connection)
-        {
-            Parameters = { new() { Value = table } },
-        };
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            keys.Add(reader.GetString(0));
-        }
+            table, ct);
 
-        return keys;
-    }
+    private static Task<List<string>> PartitionsAsync(NpgsqlConnection connection, string table, CancellationToken ct) =>
+        NamesAsync(connection, "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = $1::regclass", table, ct);
 
-    private static async Task<List<string>> PartitionsAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    /// <summary>The first column of a catalog query about <paramref name="table"/> (its one parameter).</summary>
+    private static async Task<List<string>> NamesAsync(NpgsqlConnection connection, string sql, string table, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = $1::regclass", connection)
+        await using var command = new NpgsqlCommand(sql, connection)
         {
             Parameters = { new() { Value = table } },
         };
-        var partitions = new List<string>();
+        var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            partitions.Add(reader.GetString(0));
+            names.Add(reader.GetString(0));
         }
 
-        return partitions;
+        return names;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, TimeSpan timeout, CancellationToken ct)
