@@ -68,7 +68,8 @@ internal static class DemoCommand
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var table = OutputTable.Create().Column("table").Column("rows", right: true);
         foreach (var name in (string[])["lastfm_users", "artists", "albums", "tracks", "user_track_interactions",
-                     "user_album_interactions", "user_artist_interactions", "user_similarities", "collaborative_recommendations", "data_fetch_logs"])
+                     "user_album_interactions", "user_artist_interactions", "user_personal_tags", "user_friends", "user_similarities",
+                     "collaborative_recommendations", "data_fetch_logs"])
         {
             var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {name}", cancellationToken: ct));
             table.Row(name, rows.ToString("N0", CultureInfo.InvariantCulture));

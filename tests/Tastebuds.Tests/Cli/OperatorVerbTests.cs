@@ -227,6 +227,7 @@ public sealed class OperatorVerbTests
             Assert.That(run.ExitCode, Is.Zero, run.Stderr);
             Assert.That(run.Stdout, Does.Contain("Schema").And.Contain("Fetched").And.Contain("Similarities:").And.Contain("Recommendations:"));
             Assert.That(run.Stdout, Does.Contain("collaborative_recommendations").And.Contain("Recommendations for").And.Contain("Users most similar to"));
+            Assert.That(run.Stdout, Does.Contain("user_personal_tags").And.Contain("user_friends"), "the table of counts lists the side signals");
             Assert.That(run.Stdout, Does.Not.Contain("offline sandbox"), "a configured key uses the configured Last.fm");
         }
     }
