@@ -10,20 +10,25 @@ public sealed class SideSignals
 {
     private readonly int[][] _friends;
 
-    private SideSignals(TagAssignment[] tags, int tagCount, int[][] friends)
+    private readonly long[] _tagIds;
+
+    private SideSignals(TagAssignment[] tags, long[] tagIds, int[][] friends)
     {
         Tags = tags;
-        TagCount = tagCount;
+        _tagIds = tagIds;
         _friends = friends;
     }
 
-    public static SideSignals None { get; } = new([], 0, []);
+    public static SideSignals None { get; } = new([], [], []);
 
     /// <summary>(user, item, tag) triples, each at most once.</summary>
     public IReadOnlyList<TagAssignment> Tags { get; }
 
     /// <summary>Tags are dense 0..TagCount-1.</summary>
-    public int TagCount { get; }
+    public int TagCount => _tagIds.Length;
+
+    /// <summary>The caller's id (<see cref="TagRow.TagId"/>) of dense tag <paramref name="tag"/>.</summary>
+    public long TagId(int tag) => _tagIds[tag];
 
     public bool HasFriends => _friends.Any(f => f.Length > 0);
 
@@ -59,7 +64,13 @@ public sealed class SideSignals
         }
 
         var ordered = assignments.OrderBy(a => a.User).ThenBy(a => a.Item).ThenBy(a => a.Tag).ToArray();
-        return new SideSignals(ordered, tagIndex.Count, lists.Select(l => l is null ? Array.Empty<int>() : l.ToArray()).ToArray());
+        var tagIds = new long[tagIndex.Count];
+        foreach (var (id, t) in tagIndex)
+        {
+            tagIds[t] = id;
+        }
+
+        return new SideSignals(ordered, tagIds, lists.Select(l => l is null ? Array.Empty<int>() : l.ToArray()).ToArray());
     }
 
     /// <summary>
@@ -70,7 +81,7 @@ public sealed class SideSignals
     {
         ArgumentNullException.ThrowIfNull(split);
         var kept = Tags.Where(a => !Contains(split.TestItems(a.User), a.Item)).ToArray();
-        return new SideSignals(kept, TagCount, _friends);
+        return new SideSignals(kept, _tagIds, _friends);
     }
 
     private static bool Contains(IReadOnlyList<int> ascending, int item)

@@ -7,7 +7,7 @@ namespace Tastebuds.Worker.Recommendations;
 /// <summary>
 /// A recommendation's explanation as stored (sql/0009): parallel arrays, one element per reason, largest first.
 /// Kinds are Core's <see cref="EvidenceKind"/> codes; ids are database ids (tracks for items, users for neighbours and
-/// friends, <c>recommendation_methods.code</c> for a hybrid's components). The read function renders them as jsonb
+/// friends, <c>recommendation_methods.code</c> for a hybrid's components, <c>tags.id</c> for tags). The read function renders them as jsonb
 /// with the names joined (docs/algorithms.md, "Explanations").
 /// </summary>
 internal sealed record Reasons(short[] Kinds, long[] Ids, float[] Weights, float[] Contributions)
@@ -37,6 +37,7 @@ internal sealed record Reasons(short[] Kinds, long[] Ids, float[] Weights, float
             {
                 EvidenceKind.Item => input.Matrix.ItemId(input.Kind, e.Id),
                 EvidenceKind.Neighbour or EvidenceKind.Friend => input.Matrix.UserId(e.Id),
+                EvidenceKind.Tag => input.Side.TagId(e.Id),
                 EvidenceKind.Component => methodCode(e.Component ?? throw new InvalidOperationException($"{explanation.Method}: a component without a name")),
                 _ => e.Id,
             };

@@ -40,6 +40,7 @@ public sealed partial class RecommendationGenerator
             excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
             side = await SideSignalLoader.LoadAsync(connection, ct);
             await transaction.CommitAsync(ct);
+            side = await TagRegistry.RegisterAsync(connection, side, ct);
         }
 
         var loaded = step.Elapsed;

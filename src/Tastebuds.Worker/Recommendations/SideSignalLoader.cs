@@ -20,12 +20,13 @@ public static class SideSignalLoader
     public static async Task<SideSignalRows> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var tags = await TagsAsync(connection, ct);
+        var names = new List<TagName>();
+        var tags = await TagsAsync(connection, names, ct);
         var friends = await FriendsAsync(connection, ct);
-        return new SideSignalRows(tags, friends);
+        return new SideSignalRows(tags, friends) { TagNames = names };
     }
 
-    private static async Task<List<TagRow>> TagsAsync(NpgsqlConnection connection, CancellationToken ct)
+    private static async Task<List<TagRow>> TagsAsync(NpgsqlConnection connection, List<TagName> names, CancellationToken ct)
     {
         var stored = new StoredTags();
         await using (var command = new NpgsqlCommand(
@@ -45,6 +46,7 @@ public static class SideSignalLoader
         }
 
         var rows = new List<TagRow>();
+        names.AddRange(stored.Names);
         if (stored.Count == 0)
         {
             return rows;
@@ -109,6 +111,9 @@ public static class SideSignalLoader
 
         public List<long> Users { get; } = [];
 
+        /// <summary>Tag <c>t</c> (numbered from 1) is <c>Names[t - 1]</c>: its key and its first spelling seen.</summary>
+        public List<TagName> Names { get; } = [];
+
         public List<long> TagIds { get; } = [];
 
         public List<bool> OnTrack { get; } = [];
@@ -133,6 +138,7 @@ public static class SideSignalLoader
             if (!_tagIds.TryGetValue(tagKey, out var tagId))
             {
                 tagId = _tagIds[tagKey] = _tagIds.Count + 1;
+                Names.Add(new TagName(tagKey, tag.Trim()));
             }
 
             if (_seen.Add((user, tagId, onTrack, artistKey, trackKey)))
@@ -147,10 +153,19 @@ public static class SideSignalLoader
     }
 }
 
-/// <summary>Stored personal tags on tracks and friend edges in database ids (users, tracks; tags numbered by the loader).</summary>
+/// <summary>
+/// Stored personal tags on tracks and friend edges in database ids (users, tracks; tags numbered from 1 by the loader
+/// until <see cref="TagRegistry"/> gives them their ids in the <c>tags</c> table).
+/// </summary>
 public sealed record SideSignalRows(IReadOnlyList<TagRow> Tags, IReadOnlyList<FriendRow> Friends)
 {
+    /// <summary>The loader's tag <c>t</c> is <c>TagNames[t - 1]</c>.</summary>
+    public IReadOnlyList<TagName> TagNames { get; init; } = [];
+
     /// <summary>The rows in a matrix's indices; the tags only when the model recommends tracks (the kind they were mapped on).</summary>
     public SideSignals For(InteractionMatrix matrix, ItemKind kind) =>
         SideSignals.Create(matrix, kind, kind == ItemKind.Track ? Tags : null, Friends);
 }
+
+/// <summary>A tag's key (<see cref="CatalogKey.Normalise"/>: one tag whatever its case and spacing) and the spelling shown.</summary>
+public sealed record TagName(string Key, string Name);

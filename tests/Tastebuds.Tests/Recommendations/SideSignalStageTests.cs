@@ -7,6 +7,7 @@ using Tastebuds.Sandbox;
 using Tastebuds.Tests.Core;
 using Tastebuds.Tests.Fetching;
 using Tastebuds.Tests.Support;
+using Tastebuds.Worker.Fetching;
 using Tastebuds.Worker.Recommendations;
 using Tastebuds.Worker.Similarity;
 
@@ -151,6 +152,38 @@ public sealed class SideSignalStageTests
             Assert.That(data.Friends, Is.EqualTo(side.Friends).And.Not.Empty);
             Assert.That(report[TagModel.MethodName].Ndcg, Is.GreaterThan(0), "the tag scorer has tags to work with");
             Assert.That(report[FriendModel.MethodName].Ndcg, Is.GreaterThan(0), "the friend scorer has friends to work with");
+        }
+    }
+
+    [Test]
+    public async Task The_stage_registers_every_stored_tag_by_name_once_and_its_reasons_point_at_registered_tags()
+    {
+        var (_, side) = await LoadAsync();
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<string>("SELECT tag FROM user_personal_tags"))
+            .Where(CatalogKey.IsUsable).Select(CatalogKey.Normalise).ToHashSet();
+        var registered = (await connection.QueryAsync<(long Id, string Key, string Name)>("SELECT id, name_key, name FROM tags")).ToList();
+        var again = await TagRegistry.RegisterAsync(connection, side, CancellationToken.None);
+        var ids = registered.ToDictionary(t => t.Key, t => t.Id);
+
+        Assert.That(stored, Is.Not.Empty, "the fetch stored personal tags");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(registered.Select(t => t.Key), Is.EquivalentTo(stored), "each tag once, by its key");
+            Assert.That(registered, Has.All.Matches<(long, string Key, string Name)>(t => CatalogKey.Normalise(t.Name) == t.Key),
+                "a tag keeps a spelling of itself");
+            Assert.That(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM tags"), Is.EqualTo(registered.Count),
+                "registering the same tags again adds none");
+            Assert.That(again.Tags.Select(t => t.TagId).Distinct(), Is.SubsetOf(ids.Values), "rows carry the registered ids");
+            Assert.That(again.Tags.Select(t => (t.UserId, t.ItemId)), Is.EqualTo(side.Tags.Select(t => (t.UserId, t.ItemId))),
+                "the same rows, in the same order");
+            Assert.That(again.Tags.Select(t => t.TagId),
+                Is.EqualTo(side.Tags.Select(t => ids[side.TagNames[(int)t.TagId - 1].Key])), "each row's tag id is its tag's");
+            Assert.That(await connection.ExecuteScalarAsync<long>(
+                """
+                SELECT count(*) FROM collaborative_recommendations cr, unnest(cr.evidence_kinds, cr.evidence_ids) AS e(kind, id)
+                WHERE e.kind = 3 AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = e.id)
+                """), Is.Zero, "every stored tag reason names a registered tag");
         }
     }
 
