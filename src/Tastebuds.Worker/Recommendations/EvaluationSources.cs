@@ -59,7 +59,19 @@ public static class EvaluationSources
                 continue;
             }
 
-            tagged.AddRange(user.PersonalTags.SelectMany(tag => tag.Tracks.Select(t => (userId, tag.Tag, t.Artist.Name, t.Name))));
+            // As SideSignalLoader maps stored tags: a track tag to that track; an artist tag to the user's own tracks by the
+            // artist; an album tag to the user's own tracks by the album's artist.
+            var own = user.TopTracks.Select(t => t.Item).Concat(user.LovedTracks.Select(l => l.Track))
+                .Select(t => (Artist: t.Artist.Name, t.Name)).Distinct().ToList();
+            foreach (var tag in user.PersonalTags)
+            {
+                var artists = tag.Artists.Select(a => a.Name).Concat(tag.Albums.Select(a => a.Artist.Name)).ToHashSet(StringComparer.Ordinal);
+                tagged.AddRange(tag.Tracks.Select(t => (t.Artist.Name, t.Name))
+                    .Concat(own.Where(t => artists.Contains(t.Artist)))
+                    .Distinct()
+                    .Select(t => (userId, tag.Tag, t.Item1, t.Item2)));
+            }
+
             friends.AddRange(user.Friends.Where(userIds.ContainsKey).Select(f => new FriendRow(userId, userIds[f])));
 
             var loved = user.LovedTracks.Select(l => l.Track).ToList();
