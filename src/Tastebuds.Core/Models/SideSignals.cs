@@ -53,14 +53,36 @@ public sealed class SideSignals
             }
         }
 
-        var lists = new SortedSet<int>[matrix.UserCount];
+        // Both directions of every edge as one long (user << 32 | friend), sorted: each user's friends come out
+        // ascending and repeats adjacent, in 8 bytes an edge (a SortedSet per user took ≈ 40 B an entry).
+        var edges = new List<long>();
         foreach (var row in friends ?? [])
         {
             if (matrix.TryGetUser(row.UserId, out var u) && matrix.TryGetUser(row.FriendId, out var f) && u != f)
             {
-                (lists[u] ??= []).Add(f);
-                (lists[f] ??= []).Add(u);
+                edges.Add(((long)u << 32) | (uint)f);
+                edges.Add(((long)f << 32) | (uint)u);
             }
+        }
+
+        edges.Sort();
+        var lists = new int[matrix.UserCount][];
+        Array.Fill(lists, []);
+        for (var start = 0; start < edges.Count;)
+        {
+            var user = (int)(edges[start] >> 32);
+            var end = start;
+            var kept = new List<int>();
+            for (; end < edges.Count && (int)(edges[end] >> 32) == user; end++)
+            {
+                if (end == start || edges[end] != edges[end - 1])
+                {
+                    kept.Add((int)edges[end]);
+                }
+            }
+
+            lists[user] = [.. kept];
+            start = end;
         }
 
         var ordered = assignments.OrderBy(a => a.User).ThenBy(a => a.Item).ThenBy(a => a.Tag).ToArray();
@@ -70,7 +92,7 @@ public sealed class SideSignals
             tagIds[t] = id;
         }
 
-        return new SideSignals(ordered, tagIds, lists.Select(l => l is null ? Array.Empty<int>() : l.ToArray()).ToArray());
+        return new SideSignals(ordered, tagIds, lists);
     }
 
     /// <summary>

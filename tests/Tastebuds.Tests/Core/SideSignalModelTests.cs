@@ -28,6 +28,23 @@ public class SideSignalModelTests
     }
 
     [Test]
+    public void A_friendship_listed_from_both_sides_or_twice_is_one_edge_and_friends_come_in_ascending_order_with_tags_keeping_their_ids()
+    {
+        var side = SideSignals.Create(Matrix(), ItemKind.Artist,
+            [new TagRow(30, 3, 900), new TagRow(10, 1, 700), new TagRow(20, 2, 900)],
+            [new FriendRow(30, 10), new FriendRow(10, 20), new FriendRow(20, 10), new FriendRow(10, 20), new FriendRow(10, 30)]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(side.FriendsOf(0), Is.EqualTo(new[] { 1, 2 }));
+            Assert.That(side.FriendsOf(1), Is.EqualTo(new[] { 0 }));
+            Assert.That(side.FriendsOf(2), Is.EqualTo(new[] { 0 }));
+            Assert.That(Enumerable.Range(0, side.TagCount).Select(side.TagId), Is.EqualTo(new long[] { 900, 700 }),
+                "dense tags in order of first use, each with the caller's id");
+        }
+    }
+
+    [Test]
     public void Friends_score_each_friends_listening_as_a_unit_vector_and_explain_by_friend()
     {
         var matrix = Matrix();
