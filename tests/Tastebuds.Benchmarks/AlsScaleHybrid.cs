@@ -6,7 +6,7 @@ using Tastebuds.Core.Models;
 namespace Tastebuds.Benchmarks;
 
 /// <summary>
-/// <c>models-scale [users] [tracks] [top] [--two-calls]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
+/// <c>models-scale [users] [tracks] [top] [--two-calls | --train-only]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
 /// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
 /// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), then every user's list ranked and
 /// explained block by block (<see cref="ModelRanking.ExplainedBlocks{T}"/>), with the per-artist cap; with
@@ -40,6 +40,11 @@ internal static class AlsScaleHybrid
         Console.WriteLine($"  of which tune {trained.TuneElapsed.TotalSeconds:F1} s (components fitted on the validation carve, blend search), " +
             $"refit {trained.RefitElapsed.TotalSeconds:F1} s; weights {string.Join(" / ", tuning.Components.Zip(tuning.Weights, (c, w) => $"{c} {w:0.##}"))}; " +
             $"validation NDCG@10 {tuning.ValidationNdcg:F4} on {tuning.ValidationUsers:N0} users, {tuning.Trials.Count} trials");
+        if (args.Contains("--train-only"))
+        {
+            return;
+        }
+
         // As the recommendation stage: ranked and explained in one pass per user, block by block (ModelRows maps each
         // list to its stored rows and hands the block to the COPY; here the block is counted and dropped).
         var (rows, served) = Stage("score + explain in blocks of 1,024 users (ModelRanking.ExplainedBlocks, as the stage)", () =>
