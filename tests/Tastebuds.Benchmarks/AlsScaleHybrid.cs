@@ -6,7 +6,7 @@ using Tastebuds.Core.Models;
 namespace Tastebuds.Benchmarks;
 
 /// <summary>
-/// <c>models-scale [users] [tracks] [top] [--two-calls | --train-only]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
+/// <c>models-scale [users] [tracks] [top] [--two-calls | --train-only | --phases] [--tuning-users=N]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
 /// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
 /// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), then every user's list ranked and
 /// explained block by block (<see cref="ModelRanking.ExplainedBlocks{T}"/>), with the per-artist cap; with
@@ -34,6 +34,26 @@ internal static class AlsScaleHybrid
         var groups = Enumerable.Range(0, input.ItemCount)
             .Select(i => input.Matrix.ItemId(ItemKind.Track, i) / TracksPerArtist).ToArray();
         var hybrid = ModelCatalogue.Hybrid();
+        if (args.FirstOrDefault(a => a.StartsWith("--tuning-users=", StringComparison.Ordinal)) is { } tuningUsers)
+        {
+            hybrid = hybrid with { MaxTuningUsers = int.Parse(tuningUsers["--tuning-users=".Length..], CultureInfo.InvariantCulture) };
+        }
+
+        if (args.Contains("--phases"))
+        {
+            // The training's parts one after the other, each with its CPU: what Train runs, split.
+            var tuned = Stage($"tune (HybridModel.Tune on {Math.Min(users, hybrid.MaxTuningUsers):N0} sampled users)",
+                () => hybrid.Tune(input, CancellationToken.None));
+            Console.WriteLine($"  weights {string.Join(" / ", tuned.Components.Zip(tuned.Weights, (c, w) => $"{c} {w:0.##}"))}; " +
+                $"validation NDCG@10 {tuned.ValidationNdcg:F4} on {tuned.ValidationUsers:N0} users");
+            foreach (var component in hybrid.Components)
+            {
+                Stage($"refit {component.Name} on every user", () => component.Fit(input, CancellationToken.None));
+            }
+
+            return;
+        }
+
 
         var trained = Stage("train (HybridModel.Train: tune + refit)", () => hybrid.Train(input, CancellationToken.None));
         var tuning = trained.Tuning;
