@@ -42,7 +42,7 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
         var ap = buffer.AsSpan(2 * k, k);
 
         // r = Yᵀ C_u p_u − A x_u, with A = YᵀY + λI + Yᵀ(C_u − I)Y.
-        VectorMath.SymmetricMatVec(gram, xu, r);
+        VectorMath.MatVec(gram, xu, r);
         for (var d = 0; d < k; d++)
         {
             r[d] = -r[d];
@@ -64,7 +64,7 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
 
         for (var step = 0; step < steps; step++)
         {
-            VectorMath.SymmetricMatVec(gram, p, ap);
+            VectorMath.MatVec(gram, p, ap);
             for (var e = start; e < end; e++)
             {
                 var yi = y.AsSpan(indices[e] * k, k);
