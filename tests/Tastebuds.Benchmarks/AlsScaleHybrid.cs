@@ -6,7 +6,7 @@ using Tastebuds.Core.Models;
 namespace Tastebuds.Benchmarks;
 
 /// <summary>
-/// <c>models-scale [users] [tracks] [top] [--two-calls]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
+/// <c>models-scale [users] [tracks] [top] [--two-calls | --train-only | --phases] [--tuning-users=N]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
 /// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
 /// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), then every user's list ranked and
 /// explained block by block (<see cref="ModelRanking.ExplainedBlocks{T}"/>), with the per-artist cap; with
@@ -34,12 +34,37 @@ internal static class AlsScaleHybrid
         var groups = Enumerable.Range(0, input.ItemCount)
             .Select(i => input.Matrix.ItemId(ItemKind.Track, i) / TracksPerArtist).ToArray();
         var hybrid = ModelCatalogue.Hybrid();
+        if (args.FirstOrDefault(a => a.StartsWith("--tuning-users=", StringComparison.Ordinal)) is { } tuningUsers)
+        {
+            hybrid = hybrid with { MaxTuningUsers = int.Parse(tuningUsers["--tuning-users=".Length..], CultureInfo.InvariantCulture) };
+        }
+
+        if (args.Contains("--phases"))
+        {
+            // The training's parts one after the other, each with its CPU: what Train runs, split.
+            var tuned = Stage($"tune (HybridModel.Tune on {Math.Min(users, hybrid.MaxTuningUsers):N0} sampled users)",
+                () => hybrid.Tune(input, CancellationToken.None));
+            Console.WriteLine($"  weights {string.Join(" / ", tuned.Components.Zip(tuned.Weights, (c, w) => $"{c} {w:0.##}"))}; " +
+                $"validation NDCG@10 {tuned.ValidationNdcg:F4} on {tuned.ValidationUsers:N0} users");
+            foreach (var component in hybrid.Components)
+            {
+                Stage($"refit {component.Name} on every user", () => component.Fit(input, CancellationToken.None));
+            }
+
+            return;
+        }
+
 
         var trained = Stage("train (HybridModel.Train: tune + refit)", () => hybrid.Train(input, CancellationToken.None));
         var tuning = trained.Tuning;
         Console.WriteLine($"  of which tune {trained.TuneElapsed.TotalSeconds:F1} s (components fitted on the validation carve, blend search), " +
             $"refit {trained.RefitElapsed.TotalSeconds:F1} s; weights {string.Join(" / ", tuning.Components.Zip(tuning.Weights, (c, w) => $"{c} {w:0.##}"))}; " +
             $"validation NDCG@10 {tuning.ValidationNdcg:F4} on {tuning.ValidationUsers:N0} users, {tuning.Trials.Count} trials");
+        if (args.Contains("--train-only"))
+        {
+            return;
+        }
+
         // As the recommendation stage: ranked and explained in one pass per user, block by block (ModelRows maps each
         // list to its stored rows and hands the block to the COPY; here the block is counted and dropped).
         var (rows, served) = Stage("score + explain in blocks of 1,024 users (ModelRanking.ExplainedBlocks, as the stage)", () =>

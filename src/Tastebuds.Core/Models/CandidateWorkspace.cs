@@ -8,6 +8,7 @@ internal sealed class Workspace
     private readonly List<int> _items = [];
     private double[] _parts = [];
     private double[] _column = [];
+    private double[] _blended = [];
     private int _generation;
     private readonly SparseScores?[] _sparse;
     private double[]? _dense;
@@ -64,16 +65,23 @@ internal sealed class Workspace
     /// <summary>Adds the <paramref name="count"/> best positive, finite, non-own items of <paramref name="scores"/>.</summary>
     public void AddTop(SparseScores scores, int count)
     {
-        var touched = scores.Touched;
-        var heap = new PriorityQueue<int, (double Score, int Item)>(Math.Min(count, touched.Count) + 1, WorstFirst.Instance);
+        var touched = scores.TouchedSpan;
+        var values = scores.Values;
+        var heap = new PriorityQueue<int, (double Score, int Item)>(Math.Min(count, touched.Length) + 1, WorstFirst.Instance);
         // Once the heap is full an item must reach its worst score, which one comparison against `floor` rules out for
-        // most of the thousands of items a user's neighbourhood touches (ties go to the heap's comparison).
+        // most of the thousands of items a user's neighbourhood touches (ties go to the heap's comparison). The values
+        // are read in the order touched, beside the items: no lookup per item.
         var floor = 0.0;
-        for (var n = 0; n < touched.Count; n++)
+        for (var n = 0; n < touched.Length; n++)
         {
+            var s = values[n];
+            if (!(s > 0) || s < floor || !double.IsFinite(s))
+            {
+                continue;
+            }
+
             var i = touched[n];
-            var s = scores[i];
-            if (!(s > 0) || s < floor || !double.IsFinite(s) || IsOwn(i))
+            if (IsOwn(i))
             {
                 continue;
             }
@@ -125,6 +133,17 @@ internal sealed class Workspace
         }
 
         return _column.AsSpan(0, count);
+    }
+
+    /// <summary>A buffer for the blended score of <paramref name="count"/> candidates (not zeroed).</summary>
+    public Span<double> Blended(int count)
+    {
+        if (_blended.Length < count)
+        {
+            _blended = new double[Math.Max(count, _blended.Length * 2)];
+        }
+
+        return _blended.AsSpan(0, count);
     }
 
     /// <summary>Index of <paramref name="item"/> among the sorted candidates, or −1.</summary>

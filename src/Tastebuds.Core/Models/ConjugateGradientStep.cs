@@ -29,6 +29,14 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
 
     private void SolveRow(Span<float> xu, float[] y, float[] gram, int start, int end, int[] indices, float[] confidence, float[] buffer)
     {
+        if (start == end)
+        {
+            // No interactions: p_u = 0 and C_u = I, so (YᵀY + λI) x_u = 0 and x_u = 0 exactly; CG would only approach it.
+            // The tuning's carve empties every user outside its sample (and so leaves many items without a holder).
+            xu.Clear();
+            return;
+        }
+
         var r = buffer.AsSpan(0, k);
         var p = buffer.AsSpan(k, k);
         var ap = buffer.AsSpan(2 * k, k);

@@ -31,7 +31,8 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
     /// <summary>
     /// Users whose interactions the tuning fits on at most: beyond that a seeded sample of this many keeps theirs
     /// and the others are emptied for the tuning only (the refit uses everyone), so tuning at 100,000 users costs
-    /// what it costs at this many. HetRec (1,892 users) is far below it.
+    /// what it costs at this many. HetRec (1,892 users) is far below it. Not 5,000: at
+    /// 100,000 users that sample chose other weights (docs/benchmarks.md "The hybrid's training at 100,000 users").
     /// </summary>
     public int MaxTuningUsers { get; init; } = 20_000;
 

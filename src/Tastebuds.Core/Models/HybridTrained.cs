@@ -223,12 +223,13 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
     }
 
     /// <summary>Σ_m w_m·ŝ_m(u,i) per candidate, aligned with <see cref="Workspace.Items"/>.</summary>
-    private double[] Blend(int user, Workspace ws, out IReadOnlyList<double> weights)
+    private Span<double> Blend(int user, Workspace ws, out IReadOnlyList<double> weights)
     {
         weights = Fill(user, ws);
         var m = _components.Length;
         var count = ws.Items.Count;
-        var blended = new double[count];
+        // A thread's buffer, not an array per user (its allocation and zeroing were ≈ 1 % of the stage at 100,000 users).
+        var blended = ws.Blended(count);
         for (var n = 0; n < count; n++)
         {
             var s = 0.0;

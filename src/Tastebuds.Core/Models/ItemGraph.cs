@@ -43,8 +43,11 @@ public sealed class ItemGraph
 
     /// <param name="holderFactor">a(u,i), per entry of the item-major (holders) arrays of the slice.</param>
     /// <param name="userFactor">b(u,j), per entry of the user-major arrays of the slice.</param>
-    internal static ItemGraph Build(KindSlice slice, double[] holderFactor, double[] userFactor,
-        Func<int, int, double, double> finish, int topK, CancellationToken cancellationToken)
+    /// <param name="finish">W(i,j) from the co-occurrence sum; a struct, so that the call per touched pair (up to 10⁸ of
+    /// them at 100,000 users) is inlined rather than made through a delegate.</param>
+    internal static ItemGraph Build<TFinish>(KindSlice slice, double[] holderFactor, double[] userFactor,
+        TFinish finish, int topK, CancellationToken cancellationToken)
+        where TFinish : struct, IEdgeFinish
     {
         var m = slice.ItemIds.Length;
         // Each row is written straight into its slot of K: no per-item arrays to copy, so the build's peak is the graph.
@@ -95,7 +98,8 @@ public sealed class ItemGraph
     }
 
     /// <summary>The best K of the touched items by a bounded heap (weight descending, ties to the lower j).</summary>
-    private static int KeepTop(int i, Workspace ws, Func<int, int, double, double> finish, Span<int> neighbours, Span<float> weights)
+    private static int KeepTop<TFinish>(int i, Workspace ws, TFinish finish, Span<int> neighbours, Span<float> weights)
+        where TFinish : struct, IEdgeFinish
     {
         var heap = ws.Heap;
         heap.Clear();
@@ -105,7 +109,7 @@ public sealed class ItemGraph
         var floor = 0.0;
         foreach (var j in ws.Touched)
         {
-            var w = finish(i, j, ws.Acc[j]);
+            var w = finish.Weight(i, j, ws.Acc[j]);
             if (!(w > 0) || w < floor || k == 0)
             {
                 continue;
@@ -135,6 +139,12 @@ public sealed class ItemGraph
         }
 
         return count;
+    }
+
+    /// <summary>W(i,j) from Σ_u a(u,i)·b(u,j).</summary>
+    internal interface IEdgeFinish
+    {
+        double Weight(int item, int neighbour, double sum);
     }
 
     private sealed class Workspace(int items, int k)

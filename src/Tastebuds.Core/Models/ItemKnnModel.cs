@@ -37,7 +37,13 @@ public sealed record ItemKnnModel : IRecommenderModel
 
         var shrink = Shrink;
         var graph = ItemGraph.Build(slice, slice.HolderWeights, slice.Weights,
-            (i, j, dot) => dot / ((norms[i] * norms[j]) + shrink), Neighbours, cancellationToken);
+            new ShrunkCosine(norms, shrink), Neighbours, cancellationToken);
         return new ItemGraphModel(Name, input, graph, (u, e) => slice.Weights[slice.UserOffsets[u] + e], ExplainItems);
+    }
+
+    /// <summary><c>dot / (‖i‖·‖j‖ + shrink)</c>.</summary>
+    private readonly struct ShrunkCosine(double[] norms, double shrink) : ItemGraph.IEdgeFinish
+    {
+        public double Weight(int item, int neighbour, double sum) => sum / ((norms[item] * norms[neighbour]) + shrink);
     }
 }

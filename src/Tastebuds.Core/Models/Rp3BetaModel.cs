@@ -64,7 +64,13 @@ public sealed record Rp3BetaModel : IRecommenderModel
             degreeScale[i] = degree > 0 ? 1.0 / Math.Pow(degree, Beta) : 0;
         }
 
-        var graph = ItemGraph.Build(slice, itemStep, userStep, (_, j, walk) => walk * degreeScale[j], Neighbours, cancellationToken);
+        var graph = ItemGraph.Build(slice, itemStep, userStep, new DegreeScaled(degreeScale), Neighbours, cancellationToken);
         return new ItemGraphModel(Name, input, graph, (u, e) => userRating[slice.UserOffsets[u] + e], ExplainItems);
+    }
+
+    /// <summary>The walk's probability divided by the target's popularity: <c>walk / deg(j)^β</c>.</summary>
+    private readonly struct DegreeScaled(double[] degreeScale) : ItemGraph.IEdgeFinish
+    {
+        public double Weight(int item, int neighbour, double sum) => sum * degreeScale[neighbour];
     }
 }

@@ -98,4 +98,30 @@ public class AlsModelTests
             Assert.That(batched[u], Is.EqualTo(ModelRanking.Top(model, u, 10)), $"user {u}");
         }
     }
+
+    [Test]
+    public void Als_gives_an_item_and_a_user_without_interactions_exactly_zero_factors()
+    {
+        // As the hybrid's tuning carve: user 0 emptied, and item 7 left without a holder (its holders' rows removed).
+        var full = Blocks();
+        var slice = full.Matrix.Slice(ItemKind.Artist);
+        var removed = new bool[slice.Items.Length];
+        for (var u = 0; u < full.UserCount; u++)
+        {
+            for (var e = slice.UserOffsets[u]; e < slice.UserOffsets[u + 1]; e++)
+            {
+                removed[e] = u == 0 || slice.Items[e] == 7;
+            }
+        }
+
+        var input = new ModelInput(full.Matrix.Without(ItemKind.Artist, removed), ItemKind.Artist);
+        Assume.That(input.Matrix.HoldersOf(ItemKind.Artist, 7).Length, Is.Zero);
+        var model = new AlsModel { Factors = 4, Iterations = 5 }.Train(input, CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(model.ItemVector(7).ToArray(), Is.All.EqualTo(0f), "an item no one holds");
+            Assert.That(model.UserVector(0).ToArray(), Is.All.EqualTo(0f), "a user with no items");
+            Assert.That(model.ItemVector(6).ToArray(), Has.Some.Not.EqualTo(0f), "an item someone holds");
+        }
+    }
 }
