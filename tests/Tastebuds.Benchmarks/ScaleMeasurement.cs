@@ -201,8 +201,12 @@ internal static class ScaleMeasurement
         Print("during a recommendations run and its swap", await reading);
     }
 
-    private static void Print(string when, List<double> latencies) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {latencies.Max():0.0} ms"));
+    private static void Print(string when, ReadLatency.Result result)
+    {
+        var latencies = result.Latencies;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; {result.DescribeErrors()}"));
+    }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
     {
