@@ -27,7 +27,9 @@ internal static class ScaleMeasurement
         if (args.Length > 1 && args[0] == "--rewrite")
         {
             var roundsAt = Array.IndexOf(args, "--rounds");
-            await SwapRewrite.RunAsync(args[1], roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 2);
+            var variantsAt = Array.IndexOf(args, "--variants");
+            await SwapRewrite.RunAsync(args[1], roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 2,
+                (variantsAt >= 0 ? args[variantsAt + 1] : "rank order,key order,key+sync").Split(',', StringSplitOptions.TrimEntries));
             return;
         }
 

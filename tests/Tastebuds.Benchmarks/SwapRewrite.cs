@@ -7,11 +7,13 @@ using Tastebuds.Worker.Database;
 namespace Tastebuds.Benchmarks;
 
 /// <summary>
-/// `scale --rewrite CONNECTION [--rounds R]`: on a kept `scale` cluster, user_similarities' current rows written again
-/// through <see cref="StagedTableSwap"/> (the similarity stage's write phase without its compute), alternately in
-/// rank order (user, metric, rank: the writer before the key-order change) and in the primary key's order (user,
-/// metric, similar_user_id), R rounds; each write's steps (<see cref="SwapSteps"/>), wall and this process's CPU, and
-/// the bare binary COPY reference of the same rows in each round.
+/// `scale --rewrite CONNECTION [--rounds R] [--variants a,b]`: on a kept `scale` cluster, user_similarities' current rows
+/// written again through <see cref="StagedTableSwap"/> (the similarity stage's write phase without its compute), R
+/// rounds of the variants in turn: `rank order` (user, metric, rank, an awaited write per value: the writer before this
+/// change), `key order` (the primary key's order, user, metric, similar_user_id), `key+sync` (and the importer's
+/// synchronous writes: the writer now), `key+sync+512MB` (and maintenance_work_mem 512MB for the key build); each
+/// write's steps (<see cref="SwapSteps"/>), wall and this process's CPU, and the bare binary COPY reference of the same
+/// rows in each round.
 /// </summary>
 internal static class SwapRewrite
 {
@@ -22,7 +24,7 @@ internal static class SwapRewrite
     private readonly record struct Row(int User, int Similar, string Metric, float Score, float? Track, float? Album, float? Artist,
         short SharedTracks, short SharedAlbums, short SharedArtists, short SharedItems, short Rank, DateTimeOffset ComputedAt);
 
-    public static async Task RunAsync(string connectionString, int rounds)
+    public static async Task RunAsync(string connectionString, int rounds, IReadOnlyCollection<string> variants)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -44,7 +46,7 @@ internal static class SwapRewrite
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{byKey.Length:N0} rows; order | copy | keys | foreign keys | analyze | swap | drop | write s | rows/s | client CPU s"));
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var (name, order) in new[] { ("rank order", byRank), ("key order", byKey), ("key, sync", byKey), ("key, sync, 512MB", byKey) })
+            foreach (var (name, order) in new[] { ("rank order", byRank), ("key order", byKey), ("key+sync", byKey), ("key+sync+512MB", byKey) }.Where(v => variants.Contains(v.Item1)))
             {
                 var sync = name.Contains("sync", StringComparison.Ordinal);
                 await using (var set = new NpgsqlCommand($"SET maintenance_work_mem = '{(name.EndsWith("512MB", StringComparison.Ordinal) ? "512MB" : "64MB")}'", connection))
