@@ -70,7 +70,7 @@ internal static class NeighbourWriter
     }
 
     // The importer's synchronous writes: 13 values a row, 15 M rows at 100,000 users; an awaited call per value cost the
-    // worker up to a third more CPU (3.4-5.3 s instead of 3.4-3.7 s for 4.5 M rows, noisy: docs/benchmarks.md, "The
+    // worker up to a third more CPU (3.4-4.6 s instead of 3.7-6.6 s for 4.5 M rows, noisy: docs/benchmarks.md, "The
     // similarity write phase"). A write blocks only when the importer's buffer goes out, which a batch stage can afford.
     private static void Write(NpgsqlBinaryImporter copy, InteractionMatrix matrix, int user, SimilarityMetric metric,
         Neighbour n, int rank, DateTimeOffset computedAt)
