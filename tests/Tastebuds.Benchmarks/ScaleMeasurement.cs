@@ -24,6 +24,15 @@ internal static class ScaleMeasurement
 
     public static async Task RunAsync(string[] args)
     {
+        if (args.Length > 1 && args[0] == "--rewrite")
+        {
+            var roundsAt = Array.IndexOf(args, "--rounds");
+            var variantsAt = Array.IndexOf(args, "--variants");
+            await SwapRewrite.RunAsync(args[1], roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 2,
+                (variantsAt >= 0 ? args[variantsAt + 1] : "rank order,key order,key+sync").Split(',', StringSplitOptions.TrimEntries));
+            return;
+        }
+
         var users = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var runsAt = Array.IndexOf(args, "--runs");
         var runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 1;
@@ -106,22 +115,28 @@ internal static class ScaleMeasurement
         await using var command = new NpgsqlCommand(
             """
             SELECT (details->>'load_ms')::bigint, (details->>'compute_ms')::bigint, (details->>'write_ms')::bigint, duration_ms, items_written,
-                   coalesce(details->>'pairs_evaluated', '-'), coalesce(details->>'accumulation_steps', '-')
+                   coalesce(details->>'pairs_evaluated', '-'), coalesce(details->>'accumulation_steps', '-'),
+                   coalesce(details->>'write_steps_ms', '-')
             FROM data_fetch_logs WHERE job_type = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1
             """, connection) { Parameters = { new() { Value = jobType } } };
         long load, compute, write, total, rows;
-        string pairs, steps;
+        string pairs, steps, writeSteps;
         await using (var reader = await command.ExecuteReaderAsync())
         {
             await reader.ReadAsync();
             (load, compute, write, total, rows) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-            (pairs, steps) = (reader.GetString(5), reader.GetString(6));
+            (pairs, steps, writeSteps) = (reader.GetString(5), reader.GetString(6), reader.GetString(7));
         }
 
         var similarities = await SizeAsync(connection, "user_similarities");
         var recommendations = await SizeAsync(connection, "collaborative_recommendations");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run,3} | {stage,-15} | {load / 1000.0,6:0.0} | {compute / 1000.0,9:0.0} | {write / 1000.0,7:0.0} | {total / 1000.0,7:0.0} | {rows,10:N0} | {rows / Math.Max(0.001, write / 1000.0),12:N0} | {peakRss / 1048576.0,5:0} MB | {Describe(similarities),-17} | {Describe(recommendations)}{(pairs == "-" ? "" : $" | pairs {pairs}, steps {steps}")}"));
+        if (writeSteps != "-")
+        {
+            // The write phase step by step (StagedTableSwap's SwapSteps), in ms.
+            Console.WriteLine($"    | write steps, ms: {writeSteps}");
+        }
     }
 
     private static string Describe((long Bytes, long Rows) size) => string.Create(CultureInfo.InvariantCulture,
@@ -142,7 +157,7 @@ internal static class ScaleMeasurement
     }
 
     /// <summary>The same rows, copied out in binary and then into a table with the same columns and no index, key or check.</summary>
-    private static async Task CopyReferenceAsync(NpgsqlConnection connection, string table)
+    public static async Task CopyReferenceAsync(NpgsqlConnection connection, string table)
     {
         var file = Path.GetTempFileName();
         try
@@ -188,8 +203,12 @@ internal static class ScaleMeasurement
         Print("during a recommendations run and its swap", await reading);
     }
 
-    private static void Print(string when, List<double> latencies) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {latencies.Max():0.0} ms"));
+    private static void Print(string when, ReadLatency.Result result)
+    {
+        var latencies = result.Latencies;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; {result.DescribeErrors()}"));
+    }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
     {

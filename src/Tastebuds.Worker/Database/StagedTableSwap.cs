@@ -32,7 +32,7 @@ namespace Tastebuds.Worker.Database;
 /// waits for them and they wait for a swap: they never interleave. Two concurrent swaps of one table take turns (a
 /// transaction advisory lock on the table's name, taken first); the second detaches what the first attached.
 /// </summary>
-internal static partial class StagedTableSwap
+public static partial class StagedTableSwap
 {
     /// <summary>How long one attempt at the swap's table lock may wait: the longest a reader queues behind it.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(50);
@@ -41,14 +41,27 @@ internal static partial class StagedTableSwap
     public const int LockAttempts = 50;
 
     /// <returns>The rows the table holds after the swap.</returns>
+    public static Task<long> ReplaceAsync(
+        NpgsqlConnection connection,
+        string table,
+        string columns,
+        Func<NpgsqlBinaryImporter, Task<long>> writeRows,
+        TimeSpan commandTimeout,
+        CancellationToken ct) =>
+        ReplaceAsync(connection, table, columns, writeRows, commandTimeout, new SwapSteps(), ct);
+
+    /// <param name="steps">Filled with the time each step took.</param>
+    /// <returns>The rows the table holds after the swap.</returns>
     public static async Task<long> ReplaceAsync(
         NpgsqlConnection connection,
         string table,
         string columns,
         Func<NpgsqlBinaryImporter, Task<long>> writeRows,
         TimeSpan commandTimeout,
+        SwapSteps steps,
         CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         var suffix = "g" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         var next = $"{table}_{suffix}";
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -66,12 +79,22 @@ internal static partial class StagedTableSwap
             await importer.CompleteAsync(ct);
         }
 
-        foreach (var statement in await LikeParentAsync(connection, table, next, suffix, ct))
+        steps.CopyDone();
+        var like = await LikeParentAsync(connection, table, next, suffix, ct);
+        foreach (var (_, statement) in like.Where(s => s.Kind != ForeignKey))
         {
             await ExecuteAsync(connection, statement, commandTimeout, ct);
         }
 
+        steps.KeysDone();
+        foreach (var (_, statement) in like.Where(s => s.Kind == ForeignKey))
+        {
+            await ExecuteAsync(connection, statement, commandTimeout, ct);
+        }
+
+        steps.ForeignKeysDone();
         await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
+        steps.AnalyzeDone();
         await LockAsync(connection, transaction, table, commandTimeout, ct);
         var olds = await PartitionsAsync(connection, table, ct);
         foreach (var old in olds)
@@ -81,6 +104,7 @@ internal static partial class StagedTableSwap
 
         await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
         await transaction.CommitAsync(ct);
+        steps.SwapDone();
         // The swap is done; what follows only frees space, so it is not cancelled with the run and does not fail it.
         try
         {
@@ -94,6 +118,7 @@ internal static partial class StagedTableSwap
             // Left for the next swap of this table (LeftoversAsync).
         }
 
+        steps.DropDone();
         return written;
     }
 
@@ -197,7 +222,9 @@ internal static partial class StagedTableSwap
     /// referenced tables' name order (lastfm_users, then tracks), the order in which a fetch writes them, so a swap and
     /// a fetch wait for each other instead of deadlocking.
     /// </summary>
-    private static async Task<List<string>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
+    private const int ForeignKey = 3;
+
+    private static async Task<List<(int Kind, string Sql)>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -215,12 +242,12 @@ internal static partial class StagedTableSwap
         {
             Parameters = { new() { Value = table }, new() { Value = next }, new() { Value = suffix } },
         };
-        var statements = new List<string>();
+        var statements = new List<(int, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var sql = reader.GetString(2);
-            statements.Add(reader.GetInt32(0) == 2 ? IndexOnParent().Replace(sql, m => $"CREATE {m.Groups[1].Value}INDEX {m.Groups[2].Value}_{suffix} ON {next} ") : sql);
+            var (kind, sql) = (reader.GetInt32(0), reader.GetString(2));
+            statements.Add((kind, kind == 2 ? IndexOnParent().Replace(sql, m => $"CREATE {m.Groups[1].Value}INDEX {m.Groups[2].Value}_{suffix} ON {next} ") : sql));
         }
 
         return statements;

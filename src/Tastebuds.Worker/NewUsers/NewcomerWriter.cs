@@ -47,7 +47,7 @@ internal static class NewcomerWriter
                 (user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
                  shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at)
             SELECT e.user_id, e.similar_user_id, e.metric, e.score, e.track_score, e.album_score, e.artist_score,
-                   e.shared_tracks, e.shared_albums, e.shared_artists, e.shared_tracks + e.shared_albums + e.shared_artists,
+                   e.shared_tracks, e.shared_albums, e.shared_artists, least(e.shared_tracks + e.shared_albums + e.shared_artists, 32767),
                    e.place, $12
             FROM placed e
             RETURNING user_id, metric)
@@ -61,7 +61,7 @@ internal static class NewcomerWriter
             (user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score,
              shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at)
         SELECT p.user_id, p.similar_user_id, p.metric, p.score, p.track_score, p.album_score, p.artist_score,
-               p.shared_tracks, p.shared_albums, p.shared_artists, p.shared_tracks + p.shared_albums + p.shared_artists,
+               p.shared_tracks, p.shared_albums, p.shared_artists, least(p.shared_tracks + p.shared_albums + p.shared_artists, 32767),
                p.rank, $12
         FROM offered p
         RETURNING user_id, metric
@@ -153,9 +153,9 @@ internal static class NewcomerWriter
             _track.Add(n.TrackScore is { } t ? Clamp(t) : null);
             _album.Add(n.AlbumScore is { } al ? Clamp(al) : null);
             _artist.Add(n.ArtistScore is { } ar ? Clamp(ar) : null);
-            _sharedTracks.Add(n.SharedTracks);
-            _sharedAlbums.Add(n.SharedAlbums);
-            _sharedArtists.Add(n.SharedArtists);
+            _sharedTracks.Add(Count(n.SharedTracks));
+            _sharedAlbums.Add(Count(n.SharedAlbums));
+            _sharedArtists.Add(Count(n.SharedArtists));
             _ranks.Add(rank);
         }
 
@@ -193,6 +193,10 @@ internal static class NewcomerWriter
 
             return inserted;
         }
+
+        // Shared counts are smallint (sql/0012), saturated at 32,767 like NeighbourWriter's; shared_items (their sum) is
+        // saturated in the statements, where it is summed.
+        private static int Count(int shared) => Math.Min(shared, short.MaxValue);
 
         // Cosine of identical vectors can come out a few ulps above 1; the schema checks [-1, 1].
         private static double Clamp(double score) => Math.Clamp(score, -1.0, 1.0);

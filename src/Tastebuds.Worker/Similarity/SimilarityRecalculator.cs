@@ -43,9 +43,10 @@ public sealed class SimilarityRecalculator(
 
         var computedAt = StoredTime.Of(time);
         long written;
+        var writeSteps = new SwapSteps();
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            written = await NeighbourWriter.ReplaceAsync(connection, matrix, neighbours, computedAt, database.Value.CommandTimeout, ct);
+            written = await NeighbourWriter.ReplaceAsync(connection, matrix, neighbours, computedAt, database.Value.CommandTimeout, writeSteps, ct);
         }
 
         var stats = neighbours.Stats;
@@ -75,6 +76,7 @@ public sealed class SimilarityRecalculator(
                 ["load_ms"] = (long)result.LoadTime.TotalMilliseconds,
                 ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
                 ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
+                ["write_steps_ms"] = writeSteps.ToDetails(),
             },
         });
         SimilarityLog.Finished(logger, step.RunId, result.Users, result.PairsEvaluated, written,
