@@ -33,7 +33,10 @@ public static class ExplanationText
             ? string.Create(Invariant, $"because you play {Text(i, "track")} by {Text(i, "artist")} (similarity {Number(i, "similarity"):0.00})")
             : $"because you play {Text(i, "track")} by {Text(i, "artist")}"));
         reasons.AddRange(List(explanation, "friends").Select(f => $"your friend {Text(f, "username")} plays it"));
-        reasons.AddRange(List(explanation, "tags").Select(t => string.Create(Invariant, $"tagged like what you play (tag {Number(t, "tag"):0})")));
+        // A tag reason names its tag (sql/0014); one stored before tags were registered has none.
+        reasons.AddRange(List(explanation, "tags").Select(t => Text(t, "tag") is var tag && tag != "?"
+            ? $"tagged \"{tag}\" like what you play"
+            : "tagged like what you play"));
         return reasons;
     }
 

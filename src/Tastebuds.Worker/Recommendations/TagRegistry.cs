@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Tastebuds.Worker.Recommendations;
 
 /// <summary>
-/// Gives the loader's tags their ids in the <c>tags</c> table (sql/0015), registering the ones it has not seen, so that a
+/// Gives the loader's tags their ids in the <c>tags</c> table (sql/0014), registering the ones it has not seen, so that a
 /// stored tag reason names its tag in every later read whatever run wrote it. A tag keeps the spelling it was first
 /// registered with. Runs after the stage's snapshot, in its own statements (read committed): a concurrent registration
 /// of the same tag waits for the other and then reads its id.

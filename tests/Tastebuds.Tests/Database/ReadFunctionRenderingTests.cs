@@ -27,7 +27,10 @@ public sealed class ReadFunctionRenderingTests
             -- A neighbour who likes a track without holding it counts as loving it.
             INSERT INTO recommendation_feedback (user_id, track_id, kind)
                 SELECT u.id, t.id, 'liked' FROM lastfm_users u, tracks t WHERE u.username = 'nobody-holds';
+            -- A tag the stage registered (sql/0014), with a quote in its name.
+            INSERT INTO tags (name_key, name) VALUES ('post-rock "live"', 'Post-Rock "Live"');
             """);
+        var tag = await db.ScalarAsync<long>("SELECT id FROM tags");
         var user = await db.ScalarAsync<long>("SELECT id FROM lastfm_users WHERE username = 'rj'");
         var others = (await Ids(db, "SELECT id FROM lastfm_users WHERE username <> 'rj' ORDER BY id")).ToArray();
         var tracks = (await Ids(db, "SELECT id FROM tracks ORDER BY id")).ToArray();
@@ -51,7 +54,8 @@ public sealed class ReadFunctionRenderingTests
                 ids = metric switch
                 {
                     "cosine" => [others[0], others[1], others[3], 999_999],
-                    "hybrid" => [6L, 77, tracks[0], tracks[track == 5 ? 0 : 2], others[2], 42],
+                    // A registered tag, or (track 5) an id no tag has: a reason stored before tags were registered.
+                    "hybrid" => [6L, 77, tracks[0], tracks[track == 5 ? 0 : 2], others[2], track == 5 ? 42_000 : tag],
                     _ => new[] { tracks[0], tracks[2], tracks[1] },
                 },
                 weights = metric switch
@@ -100,6 +104,19 @@ public sealed class ReadFunctionRenderingTests
                 Assert.That(read, Is.Not.Empty, metric);
                 Assert.That(read, Is.EqualTo(reference), metric);
             }
+        }
+
+        var tags = (await Page(db, "SELECT rank, track, artist, score, explanation::text FROM get_collaborative_recommendations('rj', 100, 'hybrid')"))
+            .Select(r => System.Text.Json.JsonDocument.Parse(r.Explanation).RootElement).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tags.Select(e => e.GetProperty("tags")[0].TryGetProperty("tag", out var name) ? name.GetString() : null),
+                Is.EquivalentTo(new[] { "Post-Rock \"Live\"", "Post-Rock \"Live\"", null }), "a registered tag by name; an unknown id without one");
+            Assert.That(tags.Select(e => e.GetProperty("text").GetString()),
+                Has.Exactly(2).Contains("tagged \"Post-Rock \"Live\"\" like what you play").And.Exactly(1).EndsWith("; tagged like what you play"));
+            Assert.That(tags.Select(e => Tastebuds.Worker.Recommendations.ExplanationText.Reasons(e)[^1]),
+                Is.EquivalentTo(new[] { "tagged \"Post-Rock \"Live\"\" like what you play", "tagged \"Post-Rock \"Live\"\" like what you play",
+                                        "tagged like what you play" }), "recommend's phrases");
         }
 
         // The metric chosen without one named: the one generated last (all here at once), cosine first on a tie.
