@@ -47,8 +47,9 @@ public static partial class NeighbourFinder
         // Only the members count, not their order: no dequeue (log capacity comparisons each), just a walk and a clear.
         foreach (var heap in heaps)
         {
-            foreach (var (slot, _) in heap.UnorderedItems)
+            foreach (var kept in heap.Unordered)
             {
+                var slot = kept.Slot;
                 var v = ws.Candidates[slot];
                 if (ws.Stamps[v] != u + 1)
                 {
@@ -65,28 +66,21 @@ public static partial class NeighbourFinder
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var p = popular[kind];
-            var positions = ws.Positions[kind];
+            var target = ws.TargetWeights[kind];
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[p.Items[e]] = e + 1;
+                target[p.Items[e]] = p.Weights[e];
             }
 
             foreach (var slot in shortlist)
             {
                 var v = ws.Candidates[slot];
-                for (var e = p.Offsets[v]; e < p.Offsets[v + 1]; e++)
-                {
-                    var at = positions[p.Items[e]];
-                    if (at > 0)
-                    {
-                        ws.AddAt(slot, kind, p.Weights[at - 1], p.Weights[e]);
-                    }
-                }
+                ws.AddShared(slot, kind, target, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
             }
 
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[p.Items[e]] = 0;
+                target[p.Items[e]] = double.NaN;
             }
         }
 

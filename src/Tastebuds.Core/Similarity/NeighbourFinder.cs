@@ -68,7 +68,7 @@ public static partial class NeighbourFinder
             0,
             targets?.Count ?? n,
             parallel,
-            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, popularCounts),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, popularCounts),
             (i, _, workspace) =>
             {
                 var u = targets is null ? i : targets[i];
@@ -170,17 +170,8 @@ public static partial class NeighbourFinder
         return false;
     }
 
-    private static void Offer(PriorityQueue<int, (double Score, int User)> heap, int slot, double score, int v, int capacity)
-    {
-        if (heap.Count < capacity)
-        {
-            heap.Enqueue(slot, (score, v));
-        }
-        else if (heap.TryPeek(out _, out var worst) && NeighbourOrder.WorstFirst.Compare((score, v), worst) > 0)
-        {
-            heap.EnqueueDequeue(slot, (score, v));
-        }
-    }
+    private static void Offer(BoundedHeap heap, int slot, double score, int v, int capacity) =>
+        heap.Offer(slot, score, v, capacity);
 
     /// <param name="slots">The slots to rank: a pruned target's shortlist, or the candidates sharing MinSharedItems.</param>
     private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, List<int> slots,
@@ -219,7 +210,7 @@ public static partial class NeighbourFinder
             var kept = new NeighbourRow[heaps[m].Count];
             for (var i = kept.Length - 1; i >= 0; i--)
             {
-                var slot = heaps[m].Dequeue();
+                var slot = heaps[m].PopWorst();
                 kept[i] = Describe(slices, options, (SimilarityMetric)m, u, ws, slot);
             }
 
