@@ -42,7 +42,9 @@ internal static class PruneMeasurement
 
         // --no-pearson-shortlist: the pruned search without Pearson's own shortlist (SimilarityOptions.PearsonShortlist).
         var pearsonShortlist = !args.Contains("--no-pearson-shortlist");
-        args = [.. args.Where(a => a != "--no-pearson-shortlist")];
+        // --no-recall: no exact search (with --sampled-only, the cost per target alone: side-by-side timings).
+        var recall = !args.Contains("--no-recall");
+        args = [.. args.Where(a => a != "--no-pearson-shortlist" && a != "--no-recall")];
 
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
@@ -53,8 +55,14 @@ internal static class PruneMeasurement
             $"matrix of {matrix.UserCount:N0} users built; working set {PeakWorkingSet.Current / 1e6:N0} MB, load {LoadAverage()}"));
         int[]? targets = sample > 0 ? SampleOf(matrix.UserCount, sample) : null;
         int[]? costTargets = costSample > 0 ? SampleOf(matrix.UserCount, Math.Max(costSample, sample)) : null;
-        var (exact, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
-        Print(targets is null ? "exact" : $"exact, {sample} sampled targets", exact, exactCpu, null, matrix.UserCount, targets);
+        NeighbourSet? exact = null;
+        if (recall)
+        {
+            var (set, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
+            Print(targets is null ? "exact" : $"exact, {sample} sampled targets", set, exactCpu, null, matrix.UserCount, targets);
+            exact = set;
+        }
+
         foreach (var cap in caps)
         {
             memory.Reset();

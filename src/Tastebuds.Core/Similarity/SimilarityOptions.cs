@@ -50,6 +50,17 @@ public sealed record SimilarityOptions
     /// </summary>
     public bool PearsonShortlist { get; init; } = true;
 
+    /// <summary>
+    /// <see cref="PearsonShortlist"/> applies only to a search over at most this many users. Its 2·RescoreFactor·K users
+    /// are 42 % of HetRec's 1,892, where they lift Pearson's recall, and 0.8 % of 100,000, where they bought 0.5 % of
+    /// the exact Pearson top-50 for three quarters of the rescoring (docs/benchmarks.md, issue 12, branch sim-fast).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int PearsonShortlistMaxUsers { get; init; } = 20_000;
+
+    /// <summary>True when a pruned search over <paramref name="users"/> users shortlists by Pearson too.</summary>
+    public bool PearsonShortlistFor(int users) => PearsonShortlist && users <= PearsonShortlistMaxUsers;
+
     /// <summary>-1 uses every core (one worker per core).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
