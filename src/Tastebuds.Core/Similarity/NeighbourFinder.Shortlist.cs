@@ -68,20 +68,22 @@ public static partial class NeighbourFinder
         {
             var p = popular[kind];
             var target = ws.TargetWeights[kind];
+            var holds = ws.TargetHolds[kind];
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
                 target[p.Items[e]] = p.Weights[e];
+                holds[p.Items[e]] = 1;
             }
 
             foreach (var slot in shortlist)
             {
                 var v = ws.Candidates[slot];
-                ws.AddShared(slot, kind, target, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
+                ws.AddShared(slot, kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
             }
 
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                target[p.Items[e]] = double.NaN;
+                holds[p.Items[e]] = 0;
             }
         }
 
