@@ -22,14 +22,16 @@ public sealed class PearsonShortlistTests
     }
 
     [Test]
-    public void The_pearson_shortlist_applies_by_default_up_to_20000_users_only()
+    public void The_pearson_shortlist_applies_at_every_scale_by_default_and_up_to_the_limit_when_one_is_set()
     {
         var options = new SimilarityOptions();
+        var limited = options with { PearsonShortlistMaxUsers = 20_000 };
         using (Assert.EnterMultipleScope())
         {
             Assert.That(options.PearsonShortlistFor(1_892), Is.True, "HetRec");
-            Assert.That(options.PearsonShortlistFor(20_000), Is.True);
-            Assert.That(options.PearsonShortlistFor(20_001), Is.False);
+            Assert.That(options.PearsonShortlistFor(100_000), Is.True);
+            Assert.That(limited.PearsonShortlistFor(20_000), Is.True);
+            Assert.That(limited.PearsonShortlistFor(20_001), Is.False);
             Assert.That((options with { PearsonShortlist = false }).PearsonShortlistFor(100), Is.False);
         }
     }
