@@ -40,6 +40,12 @@ internal static class PruneMeasurement
             args = [.. args[..onlyAt], .. args[(onlyAt + 2)..]];
         }
 
+        // --no-pearson-shortlist: the pruned search without Pearson's own shortlist (SimilarityOptions.PearsonShortlist).
+        var pearsonShortlist = !args.Contains("--no-pearson-shortlist");
+        // --no-recall: no exact search (with --sampled-only, the cost per target alone: side-by-side timings).
+        var recall = !args.Contains("--no-recall");
+        args = [.. args.Where(a => a != "--no-pearson-shortlist" && a != "--no-recall")];
+
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
@@ -49,20 +55,31 @@ internal static class PruneMeasurement
             $"matrix of {matrix.UserCount:N0} users built; working set {PeakWorkingSet.Current / 1e6:N0} MB, load {LoadAverage()}"));
         int[]? targets = sample > 0 ? SampleOf(matrix.UserCount, sample) : null;
         int[]? costTargets = costSample > 0 ? SampleOf(matrix.UserCount, Math.Max(costSample, sample)) : null;
-        var (exact, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
-        Print(targets is null ? "exact" : $"exact, {sample} sampled targets", exact, exactCpu, null, matrix.UserCount, targets);
+        NeighbourSet? exact = null;
+        if (recall)
+        {
+            var (set, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
+            Print(targets is null ? "exact" : $"exact, {sample} sampled targets", set, exactCpu, null, matrix.UserCount, targets);
+            exact = set;
+        }
+
         foreach (var cap in caps)
         {
             memory.Reset();
             Console.WriteLine(Shape(matrix, cap));
-            var (pruned, cpu) = Timed(matrix, new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore }, costTargets);
-            Print($"P = {cap}, RescoreFactor {rescore}", pruned, cpu, exact, matrix.UserCount, targets);
+            var options = new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore, PearsonShortlist = pearsonShortlist };
+            // The search for no target at all: the CPU of its preparation (popular entries, strongest holders) alone,
+            // taken off the sampled targets' CPU so that what is extrapolated is the cost per target only.
+            var prepareCpu = costTargets is null ? TimeSpan.Zero : Timed(matrix, options, []).Cpu;
+            var (pruned, cpu) = Timed(matrix, options, costTargets);
+            Print($"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
             if (costTargets is not null)
             {
                 var scale = (double)matrix.UserCount / costTargets.Length;
                 var prepare = pruned.Stats.Phases.Prepare;
+                var perTarget = cpu - prepareCpu;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"    {costTargets.Length:N0} targets; × {scale:0.#} for all {matrix.UserCount:N0}: prepare {prepare.TotalSeconds:0.0} s + {(cpu - prepare).TotalSeconds * scale:0.0} s CPU, {pruned.Stats.PairsEvaluated * scale / 1e6:0.0} M pairs, {pruned.Stats.AccumulationSteps * scale / 1e9:0.00} G steps"));
+                    $"    {costTargets.Length:N0} targets; × {scale:0.#} for all {matrix.UserCount:N0}: prepare {prepare.TotalSeconds:0.0} s ({prepareCpu.TotalSeconds:0.0} s CPU alone) + {perTarget.TotalSeconds * scale:0.0} s CPU ({perTarget.TotalMilliseconds / costTargets.Length:0.00} ms CPU a target), {pruned.Stats.PairsEvaluated * scale / 1e6:0.0} M pairs, {pruned.Stats.AccumulationSteps * scale / 1e9:0.00} G steps"));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    peak working set {memory.Peak / 1e6:N0} MB (after {PeakWorkingSet.Current / 1e6:N0} MB), load {LoadAverage()}"));

@@ -7,8 +7,8 @@ public static partial class NeighbourFinder
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
     /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
     /// items seen among their strongest holders; no threshold: the estimates undercount; candidates with fewer than half of
-    /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlist"/> the 2·RescoreFactor·K
-    /// best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
+    /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlistFor"/> the number of users
+    /// the 2·RescoreFactor·K best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
     /// popular entries are looked up in the target's and added to its exact sums, which are then exact over every item.
     /// <see cref="Select"/> ranks all three metrics on the shortlist.
     /// </summary>
@@ -21,6 +21,7 @@ public static partial class NeighbourFinder
         var minShared = Math.Max(1, options.MinSharedItems / 2);
         Span<double> scores = stackalloc double[3];
         var atLeast = SeenThreshold(ws, PoolFactor * capacity);
+        var pearson = options.PearsonShortlistFor(slices[0].UserOffsets.Length - 1);
         foreach (var slot in ws.Qualified)
         {
             if (ws.SeenOf(slot) < atLeast)
@@ -29,14 +30,14 @@ public static partial class NeighbourFinder
             }
 
             var v = ws.Candidates[slot];
-            if (!Estimated(slices, options, u, v, ws, slot, minShared, scores))
+            if (!Estimated(slices, options, u, v, ws, slot, minShared, pearson, scores))
             {
                 continue;
             }
 
             Offer(heaps[(int)SimilarityMetric.Cosine], slot, scores[0], v, capacity);
             Offer(heaps[(int)SimilarityMetric.Jaccard], slot, scores[1], v, capacity);
-            if (options.PearsonShortlist)
+            if (pearson)
             {
                 Offer(heaps[(int)SimilarityMetric.Pearson], slot, scores[2], v, PearsonFactor * capacity);
             }
@@ -47,8 +48,9 @@ public static partial class NeighbourFinder
         // Only the members count, not their order: no dequeue (log capacity comparisons each), just a walk and a clear.
         foreach (var heap in heaps)
         {
-            foreach (var (slot, _) in heap.UnorderedItems)
+            foreach (var kept in heap.Unordered)
             {
+                var slot = kept.Slot;
                 var v = ws.Candidates[slot];
                 if (ws.Stamps[v] != u + 1)
                 {
@@ -65,28 +67,23 @@ public static partial class NeighbourFinder
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var p = popular[kind];
-            var positions = ws.Positions[kind];
+            var target = ws.TargetWeights[kind];
+            var holds = ws.TargetHolds[kind];
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[p.Items[e]] = e + 1;
+                target[p.Items[e]] = p.Weights[e];
+                holds[p.Items[e]] = 1;
             }
 
             foreach (var slot in shortlist)
             {
                 var v = ws.Candidates[slot];
-                for (var e = p.Offsets[v]; e < p.Offsets[v + 1]; e++)
-                {
-                    var at = positions[p.Items[e]];
-                    if (at > 0)
-                    {
-                        ws.AddAt(slot, kind, p.Weights[at - 1], p.Weights[e]);
-                    }
-                }
+                ws.AddShared(slot, kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
             }
 
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
             {
-                positions[p.Items[e]] = 0;
+                holds[p.Items[e]] = 0;
             }
         }
 
@@ -123,10 +120,11 @@ public static partial class NeighbourFinder
 
     /// <summary>
     /// Cosine and Jaccard of a candidate from its exact sums plus its estimates, and Pearson from the exact sums only
-    /// (over the unpopular shared items: the estimates keep no Σx, Σy, Σx², Σy²); false below the shared minimum.
+    /// (over the unpopular shared items: the estimates keep no Σx, Σy, Σx², Σy²) when <paramref name="pearson"/> (else 0);
+    /// false below the shared minimum.
     /// </summary>
     private static bool Estimated(KindSlice[] slices, SimilarityOptions options, int u, int v, PairWorkspace ws, int slot,
-        int minShared, Span<double> scores)
+        int minShared, bool pearson, Span<double> scores)
     {
         var shared = 0.0;
         for (var kind = 0; kind < slices.Length; kind++)
@@ -156,7 +154,7 @@ public static partial class NeighbourFinder
             scores[0] += alpha * PairScores.Cosine(ws.Acc[PairWorkspace.AccIndex(slot, kind) + PairWorkspace.Dot] + ws.Estimates[i + 1], s.Norms[u], s.Norms[v]);
             scores[1] += alpha * PairScores.Jaccard(sharedK, s.Count(u), s.Count(v));
             var a = PairWorkspace.AccIndex(slot, kind);
-            scores[2] += alpha * PairScores.Pearson(ws.Acc[a], ws.Acc[a + PairWorkspace.SumX], ws.Acc[a + PairWorkspace.SumY], ws.Acc[a + PairWorkspace.SumXX], ws.Acc[a + PairWorkspace.SumYY], ws.Acc[a + PairWorkspace.Dot]);
+            scores[2] += !pearson ? 0.0 : alpha * PairScores.Pearson(ws.Acc[a], ws.Acc[a + PairWorkspace.SumX], ws.Acc[a + PairWorkspace.SumY], ws.Acc[a + PairWorkspace.SumXX], ws.Acc[a + PairWorkspace.SumYY], ws.Acc[a + PairWorkspace.Dot]);
         }
 
         var significance = PairScores.Significance(shared, options.ShrinkageShared);

@@ -68,7 +68,7 @@ public static partial class NeighbourFinder
             0,
             targets?.Count ?? n,
             parallel,
-            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, options.MaxSimilarUsers, popularCounts),
+            () => pool.TryTake(out var reused) ? reused : new PairWorkspace(n, popularCounts),
             (i, _, workspace) =>
             {
                 var u = targets is null ? i : targets[i];
@@ -170,17 +170,8 @@ public static partial class NeighbourFinder
         return false;
     }
 
-    private static void Offer(PriorityQueue<int, (double Score, int User)> heap, int slot, double score, int v, int capacity)
-    {
-        if (heap.Count < capacity)
-        {
-            heap.Enqueue(slot, (score, v));
-        }
-        else if (heap.TryPeek(out _, out var worst) && NeighbourOrder.WorstFirst.Compare((score, v), worst) > 0)
-        {
-            heap.EnqueueDequeue(slot, (score, v));
-        }
-    }
+    private static void Offer(BoundedHeap heap, int slot, double score, int v, int capacity) =>
+        heap.Offer(slot, score, v, capacity);
 
     /// <param name="slots">The slots to rank: a pruned target's shortlist, or the candidates sharing MinSharedItems.</param>
     private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, List<int> slots,
@@ -219,7 +210,7 @@ public static partial class NeighbourFinder
             var kept = new NeighbourRow[heaps[m].Count];
             for (var i = kept.Length - 1; i >= 0; i--)
             {
-                var slot = heaps[m].Dequeue();
+                var slot = heaps[m].PopWorst();
                 kept[i] = Describe(slices, options, (SimilarityMetric)m, u, ws, slot);
             }
 
@@ -227,32 +218,40 @@ public static partial class NeighbourFinder
         }
     }
 
+    /// <summary>The three metrics' combined scores of a pair: each kind's sums read once, its three scores computed together.</summary>
     private static void Combined(KindSlice[] slices, SimilarityOptions options, int u, int v,
         PairWorkspace ws, int slot, double shared, Span<double> scores)
     {
-        scores.Clear();
+        var acc = ws.Acc;
+        var cosine = 0.0;
+        var jaccard = 0.0;
+        var pearson = 0.0;
         var alphaSum = 0.0;
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var s = slices[kind];
-            if (s.Count(u) == 0 || s.Count(v) == 0)
+            var countU = s.Count(u);
+            var countV = s.Count(v);
+            if (countU == 0 || countV == 0)
             {
                 continue;
             }
 
             var alpha = options.KindWeight((ItemKind)kind);
             alphaSum += alpha;
-            for (var m = 0; m < MetricCount; m++)
-            {
-                scores[m] += alpha * KindScore(s, (SimilarityMetric)m, u, v, ws, slot, kind);
-            }
+            var a = PairWorkspace.AccIndex(slot, kind);
+            var sharedK = acc[a + PairWorkspace.SharedCount];
+            var dot = acc[a + PairWorkspace.Dot];
+            cosine += alpha * PairScores.Cosine(dot, s.Norms[u], s.Norms[v]);
+            jaccard += alpha * PairScores.Jaccard(sharedK, countU, countV);
+            pearson += alpha * PairScores.Pearson(sharedK, acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY],
+                acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY], dot);
         }
 
         var significance = PairScores.Significance(shared, options.ShrinkageShared);
-        for (var m = 0; m < MetricCount; m++)
-        {
-            scores[m] = alphaSum > 0 ? scores[m] / alphaSum * significance : 0.0;
-        }
+        scores[(int)SimilarityMetric.Cosine] = alphaSum > 0 ? cosine / alphaSum * significance : 0.0;
+        scores[(int)SimilarityMetric.Jaccard] = alphaSum > 0 ? jaccard / alphaSum * significance : 0.0;
+        scores[(int)SimilarityMetric.Pearson] = alphaSum > 0 ? pearson / alphaSum * significance : 0.0;
     }
 
     private static double KindScore(KindSlice s, SimilarityMetric metric, int u, int v, PairWorkspace ws, int slot, int kind)

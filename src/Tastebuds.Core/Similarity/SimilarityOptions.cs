@@ -50,6 +50,18 @@ public sealed record SimilarityOptions
     /// </summary>
     public bool PearsonShortlist { get; init; } = true;
 
+    /// <summary>
+    /// <see cref="PearsonShortlist"/> applies only to a search over at most this many users (default: at every scale).
+    /// At 100,000 users on the generated world its 2·RescoreFactor·K candidates find only 0.5 % of the exact Pearson
+    /// top-50 but carry cosine's and Jaccard's recall (75.3 / 65.0 % with them, 66.7 / 51.8 % without) for about 40 % of
+    /// the compute: a deployment may trade that recall for the CPU with a limit (docs/benchmarks.md, issue 12, branch sim-fast).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int PearsonShortlistMaxUsers { get; init; } = int.MaxValue;
+
+    /// <summary>True when a pruned search over <paramref name="users"/> users shortlists by Pearson too.</summary>
+    public bool PearsonShortlistFor(int users) => PearsonShortlist && users <= PearsonShortlistMaxUsers;
+
     /// <summary>-1 uses every core (one worker per core).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
