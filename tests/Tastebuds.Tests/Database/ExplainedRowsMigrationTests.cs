@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using DbUp;
-using DbUp.Postgresql;
 using Tastebuds.Tests.Support;
-using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Tests.Database;
 
@@ -14,16 +11,7 @@ public sealed class ExplainedRowsMigrationTests
     public async Task Upgrading_carries_a_stored_explanation_into_the_compact_columns_and_renders_it_as_before()
     {
         await using var db = await TestPostgres.CreateDatabaseAsync(migrate: false);
-        var before = DeployChanges.To
-            .PostgresqlDatabase(new PostgresqlConnectionManager(db.DataSource))
-            .WithScripts(SchemaMigrator.Scripts.Where(s => string.CompareOrdinal(s.Name, "0009") < 0))
-            .WithTransactionPerScript()
-            .WithVariablesDisabled()
-            .JournalToPostgresqlTable("public", "schemaversions")
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
-        Assert.That(before.Successful, Is.True, before.Error?.Message);
+        db.MigrateBefore("0009");
         await db.ExecuteAsync(
             """
             INSERT INTO lastfm_users (username) VALUES ('rj'), ('zaratoustre'), ('gone');

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using DbUp;
-using DbUp.Postgresql;
 using Tastebuds.Tests.Support;
-using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Tests.Database;
 
@@ -14,16 +11,7 @@ public sealed class TagNamesMigrationTests
     public async Task Upgrading_unnames_the_tag_reasons_of_earlier_runs_so_they_never_name_an_unrelated_tag_and_keeps_the_other_reasons()
     {
         await using var db = await TestPostgres.CreateDatabaseAsync(migrate: false);
-        var before = DeployChanges.To
-            .PostgresqlDatabase(new PostgresqlConnectionManager(db.DataSource))
-            .WithScripts(SchemaMigrator.Scripts.Where(s => string.CompareOrdinal(s.Name, "0014") < 0))
-            .WithTransactionPerScript()
-            .WithVariablesDisabled()
-            .JournalToPostgresqlTable("public", "schemaversions")
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
-        Assert.That(before.Successful, Is.True, before.Error?.Message);
+        db.MigrateBefore("0014");
         await db.ExecuteAsync(
             """
             INSERT INTO lastfm_users (username) VALUES ('rj'), ('friend');

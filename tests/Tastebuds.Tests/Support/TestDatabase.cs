@@ -73,6 +73,27 @@ public sealed class TestDatabase : IAsyncDisposable
         return await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Applies the migrations whose names sort before <paramref name="firstLeftOut"/> ("0014"), journaled as the worker
+    /// journals them, so that a test can fill the schema as it was and then <see cref="MigrateAsync"/> the rest.
+    /// </summary>
+    public void MigrateBefore(string firstLeftOut)
+    {
+        var result = DbUp.DeployChanges.To
+            .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(DataSource))
+            .WithScripts(SchemaMigrator.Scripts.Where(s => string.CompareOrdinal(s.Name, firstLeftOut) < 0))
+            .WithTransactionPerScript()
+            .WithVariablesDisabled()
+            .JournalToPostgresqlTable("public", "schemaversions")
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException($"Migrating before {firstLeftOut} failed: {result.Error?.Message}", result.Error);
+        }
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);
