@@ -54,7 +54,7 @@ public sealed class SideSignals
         }
 
         // Both directions of every edge as one long (user << 32 | friend), sorted: each user's friends come out
-        // ascending and repeats adjacent, in 8 bytes an edge (a SortedSet per user took ≈ 40 B an entry).
+        // ascending, repeats dropped, in 8 bytes an edge (a SortedSet per user took ≈ 40 B an entry).
         var edges = new List<long>();
         foreach (var row in friends ?? [])
         {
@@ -68,21 +68,9 @@ public sealed class SideSignals
         edges.Sort();
         var lists = new int[matrix.UserCount][];
         Array.Fill(lists, []);
-        for (var start = 0; start < edges.Count;)
+        foreach (var user in edges.Distinct().GroupBy(e => (int)(e >> 32)))
         {
-            var user = (int)(edges[start] >> 32);
-            var end = start;
-            var kept = new List<int>();
-            for (; end < edges.Count && (int)(edges[end] >> 32) == user; end++)
-            {
-                if (end == start || edges[end] != edges[end - 1])
-                {
-                    kept.Add((int)edges[end]);
-                }
-            }
-
-            lists[user] = [.. kept];
-            start = end;
+            lists[user.Key] = [.. user.Select(e => (int)e)];
         }
 
         var ordered = assignments.OrderBy(a => a.User).ThenBy(a => a.Item).ThenBy(a => a.Tag).ToArray();
