@@ -17,13 +17,14 @@ public sealed class DaemonTests
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Users = 10, Seed = 31, PrivateUserFraction = 0, MissingUsernames = 0 });
         await using var db = await TestPostgres.CreateDatabaseAsync();
-        // Six requests a minute: a user needs at least six, and waits for permits longer than the grace period,
-        // so the user in flight must roll back.
-        using var worker = WorkerProcess.Start([], Environment(db, sandbox, requestsPerMinute: 6, fetchCron: "0/1 * * * * ?", grace: "00:00:02"));
+        // Three requests in any minute: a user needs at least six, so once the sandbox has served three the first user
+        // is in flight and waits ~57 s for its next permit, far longer than the grace period: the signal lands while it
+        // waits and it must roll back. (Waiting for "a user in flight" and then a fixed second raced under load: the
+        // user could finish in that second and the run stop between users, with nothing to cancel.)
+        using var worker = WorkerProcess.Start([], Environment(db, sandbox, requestsPerMinute: 3, fetchCron: "0/1 * * * * ?", grace: "00:00:02"));
 
-        await Eventually.WaitUntilAsync(async () => await db.ScalarAsync<long>(
-            "SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'running'") == 1, TimeSpan.FromSeconds(60), "a user in flight");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(async () => sandbox.RequestLog.Count >= 3 && await db.ScalarAsync<long>(
+            "SELECT count(*) FROM data_fetch_logs WHERE job_type = 'fetch_user' AND status = 'running'") == 1, TimeSpan.FromSeconds(60), "a user in flight, waiting for a permit");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         worker.Signal(SigTerm);
         var exit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
