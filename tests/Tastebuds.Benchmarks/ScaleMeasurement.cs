@@ -90,7 +90,7 @@ internal static class ScaleMeasurement
     public static string ScaleDatabase(string serverConnectionString) =>
         new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "scale", CommandTimeout = 0 }.ConnectionString;
 
-    private static async Task<string> MigrateAsync(string serverConnectionString)
+    public static async Task<string> MigrateAsync(string serverConnectionString)
     {
         var connectionString = ScaleDatabase(serverConnectionString);
         await using (var admin = new NpgsqlConnection(serverConnectionString))

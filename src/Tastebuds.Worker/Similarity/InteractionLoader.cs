@@ -46,17 +46,22 @@ public static class InteractionLoader
         return rows;
     }
 
-    /// <summary>Every row of the binary COPY handed to <paramref name="add"/> as (user, kind, item, plays, loved).</summary>
+    /// <summary>
+    /// Every row of the binary COPY handed to <paramref name="add"/> as (user, kind, item, plays, loved). The values are
+    /// read synchronously: an awaited call per value (five a row, ~20 M rows at 100,000 users) cost more than the
+    /// blocking reads of a buffer that is almost always full (docs/benchmarks.md, "The load phase").
+    /// </summary>
     private static async Task ReadAsync(NpgsqlConnection connection, Action<long, ItemKind, long, long, bool> add, CancellationToken ct)
     {
         await using var reader = await connection.BeginBinaryExportAsync(Copy, ct);
-        while (await reader.StartRowAsync(ct) != -1)
+        while (reader.StartRow() != -1)
         {
-            var user = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            var kind = (ItemKind)await reader.ReadAsync<short>(NpgsqlDbType.Smallint, ct);
-            var item = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            var plays = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            var loved = await reader.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
+            ct.ThrowIfCancellationRequested();
+            var user = reader.Read<long>(NpgsqlDbType.Bigint);
+            var kind = (ItemKind)reader.Read<short>(NpgsqlDbType.Smallint);
+            var item = reader.Read<long>(NpgsqlDbType.Bigint);
+            var plays = reader.Read<long>(NpgsqlDbType.Bigint);
+            var loved = reader.Read<bool>(NpgsqlDbType.Boolean);
             add(user, kind, item, plays, loved);
         }
     }

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Tastebuds.Core;
+using Tastebuds.Worker.Database;
+using Tastebuds.Worker.Similarity;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Tastebuds.Benchmarks;
+
+/// <summary>
+/// `load N --keep DIR [--rounds R]`: the stages' load phase alone (<see cref="InteractionLoader.LoadMatrixAsync"/>, the
+/// binary COPY of every interaction streamed into the matrix) R times on N users of <see cref="ScaleWorld"/>, printing
+/// wall, this process's CPU and the rows a second for each round. The cluster in DIR is created and filled on the
+/// first call and reused after (it keeps running: stop it with pg_ctl stop -D DIR/data), so two builds can be timed
+/// on the same world one after the other.
+/// </summary>
+internal static class LoadMeasurement
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var users = int.Parse(args[0], CultureInfo.InvariantCulture);
+        var keepAt = Array.IndexOf(args, "--keep");
+        if (keepAt < 0)
+        {
+            throw new ArgumentException("load N --keep DIR [--rounds R]: --keep DIR is required (the world is reused between builds)");
+        }
+
+        var state = Path.GetFullPath(args[keepAt + 1]);
+        var roundsAt = Array.IndexOf(args, "--rounds");
+        var rounds = roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 3;
+        var fresh = !Directory.Exists(state);
+        await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = state, KeepRunning = true },
+            NullLogger.Instance, CancellationToken.None);
+        var connectionString = ScaleMeasurement.ScaleDatabase(postgres.ConnectionString);
+        if (fresh)
+        {
+            connectionString = await ScaleMeasurement.MigrateAsync(postgres.ConnectionString);
+            await using var writer = new NpgsqlConnection(connectionString);
+            await writer.OpenAsync();
+            var generated = await ScaleWorld.WriteAsync(writer, users, seed: 42);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"world: {users:N0} users generated and written in {generated.TotalSeconds:0.0} s"));
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var process = Process.GetCurrentProcess();
+        Console.WriteLine("round | wall s | CPU s (this process) | rows | rows/s");
+        for (var round = 1; round <= rounds; round++)
+        {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead))
+            {
+                var (matrix, rows) = await InteractionLoader.LoadMatrixAsync(connection, new WeightingOptions(), CancellationToken.None);
+                clock.Stop();
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{round,5} | {clock.Elapsed.TotalSeconds,6:0.00} | {(process.TotalProcessorTime - cpu).TotalSeconds,20:0.00} | {rows,10:N0} | {rows / clock.Elapsed.TotalSeconds,10:N0}   ({matrix.UserCount:N0} users)"));
+            }
+        }
+    }
+}
