@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Benchmarks;
 
@@ -12,6 +15,9 @@ internal static class ReadLatency
 {
     public sealed record Result(List<double> Latencies, IReadOnlyDictionary<string, int> Errors)
     {
+        /// <summary>CPU time of the clients' backends over the measurement (their /proc stat), in seconds; 0 if unknown.</summary>
+        public double BackendCpuSeconds { get; init; }
+
         public int ErrorCount => Errors.Values.Sum();
 
         public string DescribeErrors() => Errors.Count == 0
@@ -19,10 +25,12 @@ internal static class ReadLatency
             : string.Join(", ", Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Value:N0} × {e.Key}"));
     }
 
-    public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop)
+    public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop,
+        string function = "get_collaborative_recommendations")
     {
         var latencies = new List<double>[clients];
         var errors = new Dictionary<string, int>[clients];
+        var cpu = new double[clients];
         var tasks = Enumerable.Range(0, clients).Select(async c =>
         {
             var own = latencies[c] = [];
@@ -32,7 +40,7 @@ internal static class ReadLatency
             {
                 try
                 {
-                    await ReadUntilStoppedAsync(connectionString, users, random, own, failed, stop);
+                    cpu[c] += await ReadUntilStoppedAsync(connectionString, function, users, random, own, failed, stop);
                 }
                 catch (NpgsqlException e)
                 {
@@ -48,19 +56,22 @@ internal static class ReadLatency
             all[key] = all.GetValueOrDefault(key) + value;
         }
 
-        return new Result(latencies.SelectMany(l => l).ToList(), all);
+        return new Result(latencies.SelectMany(l => l).ToList(), all) { BackendCpuSeconds = cpu.Sum() };
     }
 
-    private static async Task ReadUntilStoppedAsync(string connectionString, int users, Random random, List<double> own,
-        Dictionary<string, int> failed, CancellationToken stop)
+    /// <summary>Calls until stopped on one connection; the CPU its backend used meanwhile, in seconds (0 off this machine).</summary>
+    private static async Task<double> ReadUntilStoppedAsync(string connectionString, string function, int users, Random random,
+        List<double> own, Dictionary<string, int> failed, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand("SELECT * FROM get_collaborative_recommendations($1, 10)", connection)
+        var backend = connection.ProcessID;
+        await using var command = new NpgsqlCommand($"SELECT * FROM {function}($1, 10)", connection)
         {
             Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
         };
         await command.PrepareAsync(CancellationToken.None);
+        var started = ProcessCpuSeconds(backend);
         while (!stop.IsCancellationRequested)
         {
             command.Parameters[0].Value = $"user{1 + random.Next(users)}";
@@ -82,6 +93,84 @@ internal static class ReadLatency
                 Count(failed, e);
             }
         }
+
+        return ProcessCpuSeconds(backend) - started;
+    }
+
+    /// <summary>utime + stime of a local process (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static double ProcessCpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// `read --keep DIR [--users N] [--clients C] [--seconds S] [--rounds R] [--functions F1,F2] [--swap]`: the read
+    /// function on the kept `scale` cluster in DIR, each function in turn for S seconds per round (side by side), then with
+    /// --swap once more during a recommendations run and its swap. Per measurement: calls, p50 / p99 / max, backend CPU a
+    /// call (the clients' backends), the harness's own CPU a call and GC (collections, pause), and the load average.
+    /// </summary>
+    public static async Task RunAsync(string[] args)
+    {
+        string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 ? args[at + 1] : null;
+        var kept = Option("--keep") ?? throw new ArgumentException("read needs --keep DIR (a cluster `scale N --keep DIR` left)");
+        var users = int.Parse(Option("--users") ?? "10000", CultureInfo.InvariantCulture);
+        var clients = int.Parse(Option("--clients") ?? "8", CultureInfo.InvariantCulture);
+        var seconds = double.Parse(Option("--seconds") ?? "10", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture);
+        var functions = (Option("--functions") ?? "get_collaborative_recommendations").Split(',', StringSplitOptions.TrimEntries);
+        await using var server = await EmbeddedPostgres.StartAsync(
+            new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
+        var connectionString = ScaleMeasurement.ScaleDatabase(server.ConnectionString);
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var function in functions)
+            {
+                using var idle = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+                Report($"round {round}, {function}, idle", await MeasureWithHarnessAsync(connectionString, users, clients, function, idle.Token));
+            }
+        }
+
+        if (args.Contains("--swap"))
+        {
+            using var during = new CancellationTokenSource();
+            var reading = MeasureWithHarnessAsync(connectionString, users, clients, functions[0], during.Token);
+            await StageProcess.RunAsync("recommendations", connectionString);
+            await during.CancelAsync();
+            Report($"{functions[0]}, during a recommendations run and its swap", await reading);
+        }
+    }
+
+    private sealed record Measured(Result Result, int Clients, TimeSpan Wall, TimeSpan ClientCpu, int Collections, TimeSpan GcPause, string Load);
+
+    private static async Task<Measured> MeasureWithHarnessAsync(string connectionString, int users, int clients, string function, CancellationToken stop)
+    {
+        var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var collections = GC.CollectionCount(0);
+        var pause = GC.GetTotalPauseDuration();
+        var wall = Stopwatch.StartNew();
+        var result = await MeasureAsync(connectionString, users, clients, stop, function);
+        self.Refresh();
+        return new Measured(result, clients, wall.Elapsed, self.TotalProcessorTime - cpu, GC.CollectionCount(0) - collections,
+            GC.GetTotalPauseDuration() - pause, File.ReadAllText("/proc/loadavg").Split(' ')[0]);
+    }
+
+    private static void Report(string what, Measured m)
+    {
+        var latencies = m.Result.Latencies;
+        var calls = Math.Max(1, latencies.Count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what}, {m.Clients} clients: {latencies.Count:N0} calls in {m.Wall.TotalSeconds:0.0} s ({latencies.Count / m.Wall.TotalSeconds:N0}/s), p50 {Percentile(latencies, 0.5):0.00} ms, p90 {Percentile(latencies, 0.9):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; backend CPU {m.Result.BackendCpuSeconds * 1000 / calls:0.000} ms a call, harness CPU {m.ClientCpu.TotalMilliseconds / calls:0.000} ms a call, {m.Collections} gen0 GCs, GC pause {m.GcPause.TotalMilliseconds:0} ms; load {m.Load}; {m.Result.DescribeErrors()}"));
     }
 
     private static void Count(Dictionary<string, int> failed, NpgsqlException e)
