@@ -16,7 +16,7 @@
 --     NaN or +-Infinity (as to_json did); a component's share is round(c * 100) through its text form (as format's %s);
 --   * the lists of a row (text, components, neighbours, items, friends, tags) are concatenated with their leading comma
 --     and follow the fixed head of the object, instead of concat_ws over them.
--- Measured (docs/benchmarks.md, "The read function's CPU, where the idle tail comes from (branch read-fast)"): ~7 % fewer
+-- Measured (docs/benchmarks.md, "The read function's CPU and its idle tail (branch read-fast)"): ~7 % fewer
 -- instructions a call on the 10,000-user benchmark; the rest is the page's read, the jsonb parse and the executor's
 -- per-call set-up, which this statement shape keeps. ReadFunctionRenderingTests holds the page equal to the row-by-row
 -- rendering (recommendation_explanation, unchanged) and ReadPageMigrationTests equal to sql/0014's page.
