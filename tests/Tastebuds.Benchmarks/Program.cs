@@ -57,6 +57,12 @@ if (args.Length > 0 && args[0] == "load")
     return;
 }
 
+if (args.Length > 0 && args[0] == "read")
+{
+    await ReadLatency.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "prune")
 {
     PruneMeasurement.Run(args[1..]);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Benchmarks;
 
@@ -12,6 +15,12 @@ internal static class ReadLatency
 {
     public sealed record Result(List<double> Latencies, IReadOnlyDictionary<string, int> Errors)
     {
+        /// <summary>CPU time of the clients' backends over the measurement (/proc/PID/schedstat), in seconds; 0 if unknown.</summary>
+        public double BackendCpuSeconds { get; init; }
+
+        /// <summary>Time the clients' backends spent runnable but waiting for a core (/proc/PID/schedstat), in seconds.</summary>
+        public double BackendRunQueueSeconds { get; init; }
+
         public int ErrorCount => Errors.Values.Sum();
 
         public string DescribeErrors() => Errors.Count == 0
@@ -19,51 +28,136 @@ internal static class ReadLatency
             : string.Join(", ", Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Value:N0} × {e.Key}"));
     }
 
-    public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop)
+    /// <summary>How the clients run: <see cref="Async"/> = one task per client on the thread pool, awaited calls (the
+    /// default, as before branch read-fast); <see cref="Threads"/> = one dedicated thread per client, synchronous calls.
+    /// Side by side on a loaded machine the threads used more harness CPU a call (0.27–0.37 ms against 0.15–0.24) and
+    /// gave a longer tail, so the default stayed (docs/benchmarks.md).</summary>
+    public enum Harness
+    {
+        Threads,
+        Async,
+    }
+
+    public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop,
+        string function = "get_collaborative_recommendations", Harness harness = Harness.Async)
     {
         var latencies = new List<double>[clients];
         var errors = new Dictionary<string, int>[clients];
-        var tasks = Enumerable.Range(0, clients).Select(async c =>
+        var cpu = new (double Cpu, double Waiting)[clients];
+        // The usernames made once, so that a call allocates no string of its own.
+        var names = Enumerable.Range(1, users).Select(u => $"user{u}").ToArray();
+        Task Run(int c)
         {
-            var own = latencies[c] = [];
+            var own = latencies[c] = new List<double>(1 << 16);
             var failed = errors[c] = [];
             var random = new Random(c);
-            while (!stop.IsCancellationRequested)
+            if (harness == Harness.Async)
             {
-                try
+                return Task.Run(async () =>
                 {
-                    await ReadUntilStoppedAsync(connectionString, users, random, own, failed, stop);
-                }
-                catch (NpgsqlException e)
-                {
-                    // The connection broke (or could not be opened): counted, then a new one.
-                    Count(failed, e);
-                }
+                    while (!stop.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            cpu[c] = Add(cpu[c], await ReadUntilStoppedAsync(connectionString, function, names, random, own, failed, stop));
+                        }
+                        catch (NpgsqlException e)
+                        {
+                            // The connection broke (or could not be opened): counted, then a new one.
+                            Count(failed, e);
+                        }
+                    }
+                });
             }
-        }).ToArray();
-        await Task.WhenAll(tasks);
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        cpu[c] = Add(cpu[c], ReadUntilStopped(connectionString, function, names, random, own, failed, stop));
+                    }
+                    catch (NpgsqlException e)
+                    {
+                        Count(failed, e);
+                    }
+                }
+
+                done.SetResult();
+            }) { IsBackground = true, Name = $"reader {c}" };
+            thread.Start();
+            return done.Task;
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(Run).ToArray());
         var all = new Dictionary<string, int>();
         foreach (var (key, value) in errors.SelectMany(e => e))
         {
             all[key] = all.GetValueOrDefault(key) + value;
         }
 
-        return new Result(latencies.SelectMany(l => l).ToList(), all);
+        return new Result(latencies.SelectMany(l => l).ToList(), all)
+        {
+            BackendCpuSeconds = cpu.Sum(c => c.Cpu), BackendRunQueueSeconds = cpu.Sum(c => c.Waiting),
+        };
     }
 
-    private static async Task ReadUntilStoppedAsync(string connectionString, int users, Random random, List<double> own,
-        Dictionary<string, int> failed, CancellationToken stop)
+    /// <summary>Calls until stopped on one connection, synchronously on the calling thread; the CPU its backend used.</summary>
+    private static (double Cpu, double Waiting) ReadUntilStopped(string connectionString, string function, string[] names, Random random,
+        List<double> own, Dictionary<string, int> failed, CancellationToken stop)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        var backend = connection.ProcessID;
+        using var command = new NpgsqlCommand($"SELECT * FROM {function}($1, 10)", connection)
+        {
+            Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
+        };
+        command.Prepare();
+        var started = Schedule(backend);
+        while (!stop.IsCancellationRequested)
+        {
+            command.Parameters[0].Value = names[random.Next(names.Length)];
+            var clock = Stopwatch.GetTimestamp();
+            try
+            {
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                    }
+                }
+
+                own.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+            }
+            catch (PostgresException e)
+            {
+                Count(failed, e);
+            }
+        }
+
+        var ended = Schedule(backend);
+        return (ended.Cpu - started.Cpu, ended.Waiting - started.Waiting);
+    }
+
+    /// <summary>Calls until stopped on one connection; the CPU its backend used meanwhile, in seconds (0 off this machine).</summary>
+    private static async Task<(double Cpu, double Waiting)> ReadUntilStoppedAsync(string connectionString, string function, string[] names, Random random,
+        List<double> own, Dictionary<string, int> failed, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand("SELECT * FROM get_collaborative_recommendations($1, 10)", connection)
+        var backend = connection.ProcessID;
+        await using var command = new NpgsqlCommand($"SELECT * FROM {function}($1, 10)", connection)
         {
             Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
         };
         await command.PrepareAsync(CancellationToken.None);
+        var started = Schedule(backend);
         while (!stop.IsCancellationRequested)
         {
-            command.Parameters[0].Value = $"user{1 + random.Next(users)}";
+            command.Parameters[0].Value = names[random.Next(names.Length)];
             var clock = Stopwatch.StartNew();
             try
             {
@@ -82,6 +176,97 @@ internal static class ReadLatency
                 Count(failed, e);
             }
         }
+
+        var ended = Schedule(backend);
+        return (ended.Cpu - started.Cpu, ended.Waiting - started.Waiting);
+    }
+
+    private static (double Cpu, double Waiting) Add((double Cpu, double Waiting) a, (double Cpu, double Waiting) b) =>
+        (a.Cpu + b.Cpu, a.Waiting + b.Waiting);
+
+    /// <summary>
+    /// A local process's time on a core and time runnable but waiting for one, in seconds (/proc/PID/schedstat: ns on the
+    /// cpu, ns waiting on a run queue, time slices); zeros when the process is not on this machine.
+    /// </summary>
+    private static (double Cpu, double Waiting) Schedule(int pid)
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/{pid}/schedstat").Split(' ');
+            return (long.Parse(fields[0], CultureInfo.InvariantCulture) / 1e9, long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e9);
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+    }
+
+    /// <summary>
+    /// `read --keep DIR [--users N] [--clients C] [--seconds S] [--rounds R] [--functions F1,F2] [--harness threads,async]
+    /// [--swap]`: the read function on the kept `scale` cluster in DIR, each function (and harness) in turn for S seconds per
+    /// round (side by side), then with
+    /// --swap once more during a recommendations run and its swap. Per measurement: calls, p50 / p99 / max, backend CPU a
+    /// call (the clients' backends), the harness's own CPU a call and GC (collections, pause), and the load average.
+    /// </summary>
+    public static async Task RunAsync(string[] args)
+    {
+        string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 ? args[at + 1] : null;
+        var kept = Option("--keep") ?? throw new ArgumentException("read needs --keep DIR (a cluster `scale N --keep DIR` left)");
+        var users = int.Parse(Option("--users") ?? "10000", CultureInfo.InvariantCulture);
+        var clients = int.Parse(Option("--clients") ?? "8", CultureInfo.InvariantCulture);
+        var seconds = double.Parse(Option("--seconds") ?? "10", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture);
+        var functions = (Option("--functions") ?? "get_collaborative_recommendations").Split(',', StringSplitOptions.TrimEntries);
+        var harnesses = (Option("--harness") ?? "async").Split(',', StringSplitOptions.TrimEntries)
+            .Select(h => Enum.Parse<Harness>(h, ignoreCase: true)).ToArray();
+        await using var server = await EmbeddedPostgres.StartAsync(
+            new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
+        var connectionString = ScaleMeasurement.ScaleDatabase(server.ConnectionString);
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var function in functions)
+            {
+                foreach (var harness in harnesses)
+                {
+                    using var idle = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+                    Report($"round {round}, {function}, {harness} harness, idle",
+                        await MeasureWithHarnessAsync(connectionString, users, clients, function, harness, idle.Token));
+                }
+            }
+        }
+
+        if (args.Contains("--swap"))
+        {
+            using var during = new CancellationTokenSource();
+            var reading = MeasureWithHarnessAsync(connectionString, users, clients, functions[0], harnesses[0], during.Token);
+            await StageProcess.RunAsync("recommendations", connectionString);
+            await during.CancelAsync();
+            Report($"{functions[0]}, during a recommendations run and its swap", await reading);
+        }
+    }
+
+    private sealed record Measured(Result Result, int Clients, TimeSpan Wall, TimeSpan ClientCpu, int Collections, TimeSpan GcPause, string Load);
+
+    private static async Task<Measured> MeasureWithHarnessAsync(string connectionString, int users, int clients, string function, Harness harness,
+        CancellationToken stop)
+    {
+        var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var collections = GC.CollectionCount(0);
+        var pause = GC.GetTotalPauseDuration();
+        var wall = Stopwatch.StartNew();
+        var result = await MeasureAsync(connectionString, users, clients, stop, function, harness);
+        self.Refresh();
+        return new Measured(result, clients, wall.Elapsed, self.TotalProcessorTime - cpu, GC.CollectionCount(0) - collections,
+            GC.GetTotalPauseDuration() - pause, File.ReadAllText("/proc/loadavg").Split(' ')[0]);
+    }
+
+    private static void Report(string what, Measured m)
+    {
+        var latencies = m.Result.Latencies;
+        var calls = Math.Max(1, latencies.Count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what}, {m.Clients} clients: {latencies.Count:N0} calls in {m.Wall.TotalSeconds:0.0} s ({latencies.Count / m.Wall.TotalSeconds:N0}/s), p50 {Percentile(latencies, 0.5):0.00} ms, p90 {Percentile(latencies, 0.9):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; backend CPU {m.Result.BackendCpuSeconds * 1000 / calls:0.000} ms a call and {m.Result.BackendRunQueueSeconds * 1000 / calls:0.000} ms runnable waiting for a core, harness CPU {m.ClientCpu.TotalMilliseconds / calls:0.000} ms a call, {m.Collections} gen0 GCs, GC pause {m.GcPause.TotalMilliseconds:0} ms; load {m.Load}; {m.Result.DescribeErrors()}"));
     }
 
     private static void Count(Dictionary<string, int> failed, NpgsqlException e)

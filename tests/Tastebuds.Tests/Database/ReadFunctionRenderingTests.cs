@@ -14,6 +14,49 @@ public sealed class ReadFunctionRenderingTests
     public async Task The_read_function_renders_every_kind_of_reason_exactly_as_the_row_by_row_rendering()
     {
         await using var db = await TestPostgres.CreateDatabaseAsync();
+        await FillEveryKindOfReasonAsync(db);
+        foreach (var metric in new[] { "cosine", "hybrid", "item-knn" })
+        {
+            var read = await Page(db, $"SELECT rank, track, artist, score, explanation::text FROM get_collaborative_recommendations('RJ', 100, '{metric}')");
+            var reference = await Page(db,
+                $"""
+                SELECT row_number() OVER (ORDER BY rank)::int, track, artist, recommendation_score::float8, explanation::text
+                FROM collaborative_recommendations_explained e
+                WHERE username = 'rj' AND metric = '{metric}'
+                  AND NOT EXISTS (SELECT 1 FROM recommendation_feedback f WHERE f.user_id = e.user_id AND f.track_id = e.track_id AND f.kind = 'dismissed')
+                ORDER BY rank
+                """);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(read, Is.Not.Empty, metric);
+                Assert.That(read, Is.EqualTo(reference), metric);
+            }
+        }
+
+        var tags = (await Page(db, "SELECT rank, track, artist, score, explanation::text FROM get_collaborative_recommendations('rj', 100, 'hybrid')"))
+            .Select(r => System.Text.Json.JsonDocument.Parse(r.Explanation).RootElement).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tags.Select(e => e.GetProperty("tags")[0].TryGetProperty("tag", out var name) ? name.GetString() : null),
+                Is.EquivalentTo(new[] { "Post-Rock \"Live\"", "Post-Rock \"Live\"", null }), "a registered tag by name; an unknown id without one");
+            Assert.That(tags.Select(e => e.GetProperty("text").GetString()),
+                Has.Exactly(2).Contains("tagged \"Post-Rock \"Live\"\" like what you play").And.Exactly(1).EndsWith("; tagged like what you play"));
+            Assert.That(tags.Select(e => Tastebuds.Worker.Recommendations.ExplanationText.Reasons(e)[^1]),
+                Is.EquivalentTo(new[] { "tagged \"Post-Rock \"Live\"\" like what you play", "tagged \"Post-Rock \"Live\"\" like what you play",
+                                        "tagged like what you play" }), "recommend's phrases");
+        }
+
+        // The metric chosen without one named: the one generated last (all here at once), cosine first on a tie.
+        Assert.That(await db.ScalarAsync<string>("SELECT DISTINCT metric FROM get_collaborative_recommendations('rj')"), Is.EqualTo("cosine"));
+    }
+
+    /// <summary>
+    /// rj's recommendations of three methods holding every kind of reason and edge: names with quotes, backslashes, tabs
+    /// and non-ASCII letters, a deleted neighbour, a neighbour who likes without holding, an unknown method code, a
+    /// registered tag and an unknown tag id, NaN and Infinity, a row without reasons, and a dismissed track.
+    /// </summary>
+    internal static async Task FillEveryKindOfReasonAsync(TestDatabase db)
+    {
         await db.ExecuteAsync(
             """
             INSERT INTO lastfm_users (username) VALUES ('rj'), ('zara"toustre'), ('näive\back'), ('friend'), ('nobody-holds');
@@ -88,39 +131,6 @@ public sealed class ReadFunctionRenderingTests
                 "INSERT INTO recommendation_feedback (user_id, track_id, kind) VALUES (@user, @track, 'dismissed')", new { user, track = tracks[1] });
         }
 
-        foreach (var metric in new[] { "cosine", "hybrid", "item-knn" })
-        {
-            var read = await Page(db, $"SELECT rank, track, artist, score, explanation::text FROM get_collaborative_recommendations('RJ', 100, '{metric}')");
-            var reference = await Page(db,
-                $"""
-                SELECT row_number() OVER (ORDER BY rank)::int, track, artist, recommendation_score::float8, explanation::text
-                FROM collaborative_recommendations_explained e
-                WHERE username = 'rj' AND metric = '{metric}'
-                  AND NOT EXISTS (SELECT 1 FROM recommendation_feedback f WHERE f.user_id = e.user_id AND f.track_id = e.track_id AND f.kind = 'dismissed')
-                ORDER BY rank
-                """);
-            using (Assert.EnterMultipleScope())
-            {
-                Assert.That(read, Is.Not.Empty, metric);
-                Assert.That(read, Is.EqualTo(reference), metric);
-            }
-        }
-
-        var tags = (await Page(db, "SELECT rank, track, artist, score, explanation::text FROM get_collaborative_recommendations('rj', 100, 'hybrid')"))
-            .Select(r => System.Text.Json.JsonDocument.Parse(r.Explanation).RootElement).ToList();
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(tags.Select(e => e.GetProperty("tags")[0].TryGetProperty("tag", out var name) ? name.GetString() : null),
-                Is.EquivalentTo(new[] { "Post-Rock \"Live\"", "Post-Rock \"Live\"", null }), "a registered tag by name; an unknown id without one");
-            Assert.That(tags.Select(e => e.GetProperty("text").GetString()),
-                Has.Exactly(2).Contains("tagged \"Post-Rock \"Live\"\" like what you play").And.Exactly(1).EndsWith("; tagged like what you play"));
-            Assert.That(tags.Select(e => Tastebuds.Worker.Recommendations.ExplanationText.Reasons(e)[^1]),
-                Is.EquivalentTo(new[] { "tagged \"Post-Rock \"Live\"\" like what you play", "tagged \"Post-Rock \"Live\"\" like what you play",
-                                        "tagged like what you play" }), "recommend's phrases");
-        }
-
-        // The metric chosen without one named: the one generated last (all here at once), cosine first on a tie.
-        Assert.That(await db.ScalarAsync<string>("SELECT DISTINCT metric FROM get_collaborative_recommendations('rj')"), Is.EqualTo("cosine"));
     }
 
     private static async Task<IEnumerable<long>> Ids(TestDatabase db, string sql)
