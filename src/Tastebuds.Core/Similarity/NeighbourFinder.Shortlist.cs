@@ -3,6 +3,9 @@ namespace Tastebuds.Core.Similarity;
 /// <summary>The pruned search's shortlist and its exact rescoring (docs/algorithms.md, "Pruned search", steps 2–3).</summary>
 public static partial class NeighbourFinder
 {
+    /// <summary>The rescoring asks for the popular row of the candidate this many places ahead while it adds up the current one's.</summary>
+    private const int PrefetchAhead = 4;
+
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
     /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
@@ -75,10 +78,18 @@ public static partial class NeighbourFinder
                 holds[p.Items[e]] = 1;
             }
 
-            foreach (var slot in shortlist)
+            var slots = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shortlist);
+            for (var i = 0; i < slots.Length; i++)
             {
-                var v = ws.Candidates[slot];
-                ws.AddShared(slot, kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
+                if (i + PrefetchAhead < slots.Length)
+                {
+                    var ahead = ws.Candidates[slots[i + PrefetchAhead]];
+                    Prefetch.Range(p.Items, p.Offsets[ahead], p.Offsets[ahead + 1]);
+                    Prefetch.Range(p.Weights, p.Offsets[ahead], p.Offsets[ahead + 1]);
+                }
+
+                var v = ws.Candidates[slots[i]];
+                ws.AddShared(slots[i], kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
             }
 
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
