@@ -25,13 +25,25 @@ public static partial class NeighbourFinder
         Span<double> scores = stackalloc double[3];
         var atLeast = SeenThreshold(ws, PoolFactor * capacity);
         var pearson = options.PearsonShortlistFor(slices[0].UserOffsets.Length - 1);
+        var pool = ws.Pool;
+        pool.Clear();
         foreach (var slot in ws.Qualified)
         {
-            if (ws.SeenOf(slot) < atLeast)
+            if (ws.SeenOf(slot) >= atLeast)
             {
-                continue;
+                pool.Add(slot);
+            }
+        }
+
+        var poolSlots = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pool);
+        for (var i = 0; i < poolSlots.Length; i++)
+        {
+            if (i + PrefetchAhead < poolSlots.Length)
+            {
+                AheadOfScoring(slices, ws, poolSlots[i + PrefetchAhead]);
             }
 
+            var slot = poolSlots[i];
             var v = ws.Candidates[slot];
             if (!Estimated(slices, options, u, v, ws, slot, minShared, pearson, scores))
             {
@@ -100,6 +112,20 @@ public static partial class NeighbourFinder
 
         ws.PhaseTicks[PairWorkspace.RescorePhase] += System.Diagnostics.Stopwatch.GetTimestamp() - shortlisted;
         return shortlist;
+    }
+
+    /// <summary>Prefetch hints for scoring the candidate in <paramref name="slot"/>: its sums, estimates, item counts and norms.</summary>
+    private static void AheadOfScoring(KindSlice[] slices, PairWorkspace ws, int slot)
+    {
+        var a = PairWorkspace.AccIndex(slot, 0);
+        Prefetch.Range(ws.Acc, a, a + PairWorkspace.AccIndex(1, 0));
+        Prefetch.At(ws.Estimates, PairWorkspace.EstimateIndex(slot, 0));
+        var v = ws.Candidates[slot];
+        foreach (var s in slices)
+        {
+            Prefetch.At(s.UserOffsets, v);
+            Prefetch.At(s.Norms, v);
+        }
     }
 
     /// <summary>

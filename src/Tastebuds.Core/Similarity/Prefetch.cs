@@ -29,4 +29,14 @@ internal static class Prefetch
             Sse.Prefetch0(at);
         }
     }
+
+    /// <summary>The line holding <c>array[index]</c> (nothing when the index is outside the array).</summary>
+    public static unsafe void At<T>(T[] array, int index)
+        where T : unmanaged
+    {
+        if (Sse.IsSupported && (uint)index < (uint)array.Length)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index)));
+        }
+    }
 }
