@@ -3,6 +3,9 @@ namespace Tastebuds.Core.Similarity;
 /// <summary>The pruned search's shortlist and its exact rescoring (docs/algorithms.md, "Pruned search", steps 2–3).</summary>
 public static partial class NeighbourFinder
 {
+    /// <summary>The rescoring asks for the popular row of the candidate this many places ahead while it adds up the current one's.</summary>
+    private const int PrefetchAhead = 4;
+
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
     /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
@@ -22,13 +25,25 @@ public static partial class NeighbourFinder
         Span<double> scores = stackalloc double[3];
         var atLeast = SeenThreshold(ws, PoolFactor * capacity);
         var pearson = options.PearsonShortlistFor(slices[0].UserOffsets.Length - 1);
+        var pool = ws.Pool;
+        pool.Clear();
         foreach (var slot in ws.Qualified)
         {
-            if (ws.SeenOf(slot) < atLeast)
+            if (ws.SeenOf(slot) >= atLeast)
             {
-                continue;
+                pool.Add(slot);
+            }
+        }
+
+        var poolSlots = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pool);
+        for (var i = 0; i < poolSlots.Length; i++)
+        {
+            if (i + PrefetchAhead < poolSlots.Length)
+            {
+                AheadOfScoring(slices, ws, poolSlots[i + PrefetchAhead]);
             }
 
+            var slot = poolSlots[i];
             var v = ws.Candidates[slot];
             if (!Estimated(slices, options, u, v, ws, slot, minShared, pearson, scores))
             {
@@ -75,10 +90,18 @@ public static partial class NeighbourFinder
                 holds[p.Items[e]] = 1;
             }
 
-            foreach (var slot in shortlist)
+            var slots = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shortlist);
+            for (var i = 0; i < slots.Length; i++)
             {
-                var v = ws.Candidates[slot];
-                ws.AddShared(slot, kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
+                if (i + PrefetchAhead < slots.Length)
+                {
+                    var ahead = ws.Candidates[slots[i + PrefetchAhead]];
+                    Prefetch.Range(p.Items, p.Offsets[ahead], p.Offsets[ahead + 1]);
+                    Prefetch.Range(p.Weights, p.Offsets[ahead], p.Offsets[ahead + 1]);
+                }
+
+                var v = ws.Candidates[slots[i]];
+                ws.AddShared(slots[i], kind, target, holds, p.Items, p.Weights, p.Offsets[v], p.Offsets[v + 1]);
             }
 
             for (var e = p.Offsets[u]; e < p.Offsets[u + 1]; e++)
@@ -89,6 +112,20 @@ public static partial class NeighbourFinder
 
         ws.PhaseTicks[PairWorkspace.RescorePhase] += System.Diagnostics.Stopwatch.GetTimestamp() - shortlisted;
         return shortlist;
+    }
+
+    /// <summary>Prefetch hints for scoring the candidate in <paramref name="slot"/>: its sums, estimates, item counts and norms.</summary>
+    private static void AheadOfScoring(KindSlice[] slices, PairWorkspace ws, int slot)
+    {
+        var a = PairWorkspace.AccIndex(slot, 0);
+        Prefetch.Range(ws.Acc, a, a + PairWorkspace.AccIndex(1, 0));
+        Prefetch.At(ws.Estimates, PairWorkspace.EstimateIndex(slot, 0));
+        var v = ws.Candidates[slot];
+        foreach (var s in slices)
+        {
+            Prefetch.At(s.UserOffsets, v);
+            Prefetch.At(s.Norms, v);
+        }
     }
 
     /// <summary>

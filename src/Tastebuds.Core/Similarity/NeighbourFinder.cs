@@ -86,7 +86,7 @@ public static partial class NeighbourFinder
 
                 var rescored = Stopwatch.GetTimestamp();
                 Select(slices, options, u, workspace, shortlist ?? workspace.Qualified, result);
-                workspace.Reset(shortlist?.Count ?? workspace.Count, estimated: shortlist is not null);
+                workspace.Reset(shortlist?.Count ?? workspace.Count);
                 workspace.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - rescored;
                 return workspace;
             },
