@@ -8,7 +8,8 @@ public static partial class NeighbourFinder
 
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
-    /// RescoreFactor·K best by cosine and by Jaccard on their estimated sums (exact over unpopular items plus the popular
+    /// <see cref="SimilarityOptions.ShortlistCapacity"/> best by cosine and by Jaccard (RescoreFactor·K, doubled above
+    /// <see cref="SimilarityOptions.PearsonShortlistMaxUsers"/>) on their estimated sums (exact over unpopular items plus the popular
     /// items seen among their strongest holders; no threshold: the estimates undercount; candidates with fewer than half of
     /// MinSharedItems seen are skipped), and with <see cref="SimilarityOptions.PearsonShortlistFor"/> the number of users
     /// the 2·RescoreFactor·K best by Pearson over their unpopular shared items. Their union is the shortlist: each shortlisted candidate's
@@ -19,12 +20,13 @@ public static partial class NeighbourFinder
     private static List<int> Rescore(KindSlice[] slices, PopularEntries[] popular, SimilarityOptions options, int u, PairWorkspace ws)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var capacity = options.RescoreFactor * options.MaxSimilarUsers;
+        var users = slices[0].UserOffsets.Length - 1;
+        var capacity = options.ShortlistCapacity(users);
         var heaps = ws.Heaps;
         var minShared = Math.Max(1, options.MinSharedItems / 2);
         Span<double> scores = stackalloc double[3];
         var atLeast = SeenThreshold(ws, PoolFactor * capacity);
-        var pearson = options.PearsonShortlistFor(slices[0].UserOffsets.Length - 1);
+        var pearson = options.PearsonShortlistFor(users);
         var pool = ws.Pool;
         pool.Clear();
         foreach (var slot in ws.Qualified)
