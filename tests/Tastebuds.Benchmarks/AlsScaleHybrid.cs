@@ -26,7 +26,10 @@ internal static class AlsScaleHybrid
         int Arg(int i, int fallback) => numbers.Length > i ? int.Parse(numbers[i], CultureInfo.InvariantCulture) : fallback;
         var (users, tracks, top) = (Arg(0, 100_000), Arg(1, 200_000), Arg(2, 50));
         var clock = Stopwatch.StartNew();
-        var input = new ModelInput(Build(users, tracks), ItemKind.Track);
+        var world = Build(users, tracks);
+        // --test-ndcg: the hybrid trained on a 20 % per-user holdout's train part, its test NDCG@10 then measured.
+        var test = args.Contains("--test-ndcg") ? Tastebuds.Core.Evaluation.HoldoutSplit.Create(world, ItemKind.Track, 0.2, 5, 42) : null;
+        var input = new ModelInput(test?.Train ?? world, ItemKind.Track);
         GC.Collect();
         Console.WriteLine($"World: {users:N0} users, {input.ItemCount:N0} tracks held, {(long)users * AlsScaleWorld.TracksPerUser:N0} interactions; " +
             $"built in {clock.Elapsed.TotalSeconds:F1} s; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1e6:F0} MB; " +
@@ -82,7 +85,7 @@ internal static class AlsScaleHybrid
             $"one fit {tuning.OneFit} (holdout {tuning.HoldoutShare:P2} of the interactions)");
         if (args.Contains("--compare-refit"))
         {
-            CompareRefit(hybrid, trained, input, top, groups);
+            CompareRefit(hybrid, trained, input, top, groups, test);
         }
 
         if (args.Contains("--train-only"))
@@ -129,7 +132,8 @@ internal static class AlsScaleHybrid
     /// The served lists against those of the same weights on components refitted on the whole input (what the one fit
     /// skips): the share of each top list the two have in common, for 2,000 seeded users and for the validation users.
     /// </summary>
-    private static void CompareRefit(HybridModel hybrid, HybridTrained served, ModelInput input, int top, long[] groups)
+    private static void CompareRefit(HybridModel hybrid, HybridTrained served, ModelInput input, int top, long[] groups,
+        Tastebuds.Core.Evaluation.HoldoutSplit? test)
     {
         var refitted = Stage("refit every component on the whole input (for the comparison only)",
             () => hybrid.Components.Select(c => c.Fit(input, CancellationToken.None)).ToArray());
@@ -149,6 +153,29 @@ internal static class AlsScaleHybrid
             Console.WriteLine($"  top-{top} lists in common with the refit, {label}: mean {shared.DefaultIfEmpty(1).Average():P1}, " +
                 $"min {shared.DefaultIfEmpty(1).Min():P1}");
         }
+
+        if (test is not null)
+        {
+            var evaluated = test.EvaluatedUsers.ToArray();
+            new Random(5).Shuffle(evaluated);
+            evaluated = evaluated[..Math.Min(10_000, evaluated.Length)];
+            Console.WriteLine($"  test NDCG@10 on {evaluated.Length:N0} users of a 20 % holdout (seed 42): served {TestNdcg(served, test, evaluated):F4}, " +
+                $"refit {TestNdcg(reference, test, evaluated):F4}");
+        }
+    }
+
+    private static double TestNdcg(ITrainedModel model, Tastebuds.Core.Evaluation.HoldoutSplit test, int[] users)
+    {
+        var ndcg = new double[users.Length];
+        Parallel.For(0, users.Length, n =>
+        {
+            var targets = test.TestItems(users[n]).ToHashSet();
+            var list = ModelRanking.Top(model, users[n], 10);
+            var dcg = list.Select((r, rank) => targets.Contains(r.Item) ? 1 / Math.Log2(rank + 2) : 0).Sum();
+            var idcg = Enumerable.Range(0, Math.Min(10, targets.Count)).Sum(rank => 1 / Math.Log2(rank + 2));
+            ndcg[n] = idcg > 0 ? dcg / idcg : 0;
+        });
+        return ndcg.Average();
     }
 
     private static T Stage<T>(string name, Func<T> run)
