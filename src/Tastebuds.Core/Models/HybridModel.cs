@@ -40,8 +40,11 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
     /// <summary>Each component's top items per validation user that enter the blend's candidate set.</summary>
     public int Candidates { get; init; } = 100;
 
-    /// <summary>R of <see cref="CandidateBlend"/>: each sparse component's best items per user that the blend ranks.</summary>
-    public int CandidatesPerComponent { get; init; } = 500;
+    /// <summary>
+    /// R of <see cref="CandidateBlend"/>: each sparse component's best items per user that the blend ranks (250: the same
+    /// validation NDCG@10 as 500 at 100,000 users and on HetRec, docs/benchmarks.md "The hybrid's one fit").
+    /// </summary>
+    public int CandidatesPerComponent { get; init; } = 250;
 
     /// <summary>P of <see cref="CandidateBlend"/>: the most held items, always among the candidates.</summary>
     public int PopularCandidates { get; init; } = 500;
