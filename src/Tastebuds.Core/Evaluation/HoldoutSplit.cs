@@ -28,9 +28,10 @@ public sealed class HoldoutSplit
     /// <summary>
     /// Hides <c>max(1, round(fraction · c))</c> items (at most c − 1) of each user with
     /// c ≥ <paramref name="minItems"/> items, chosen by a partial Fisher–Yates shuffle
-    /// driven by one <see cref="Random"/>(<paramref name="seed"/>) over users in index order.
+    /// driven by one <see cref="Random"/>(<paramref name="seed"/>) over users in index order; with
+    /// <paramref name="only"/>, of those users only (the others keep every item and are not evaluated).
     /// </summary>
-    public static HoldoutSplit Create(InteractionMatrix full, ItemKind kind, double fraction, int minItems, int seed)
+    public static HoldoutSplit Create(InteractionMatrix full, ItemKind kind, double fraction, int minItems, int seed, bool[]? only = null)
     {
         ArgumentNullException.ThrowIfNull(full);
         var slice = full.Slice(kind);
@@ -42,7 +43,7 @@ public sealed class HoldoutSplit
         {
             var start = slice.UserOffsets[u];
             var count = slice.Count(u);
-            if (count < minItems || count < 2)
+            if (count < minItems || count < 2 || (only is not null && !only[u]))
             {
                 test[u] = [];
                 continue;

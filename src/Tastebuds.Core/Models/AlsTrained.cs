@@ -9,7 +9,7 @@ namespace Tastebuds.Core.Models;
 /// <c>c(u,j)·(A_u⁻¹ y_i)·y_j</c>, when x_u is A_u's solution (after CG it is close to it): one Cholesky factorisation
 /// per user, one solve per explained item.
 /// </summary>
-public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
+public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, IServableOnWhole
 {
     private readonly AlsModel _settings;
     private readonly float[] _userConfidence;
@@ -105,6 +105,83 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The same item factors serving the whole input: each changed user's x_u solved exactly from their whole row with Y
+    /// fixed, <c>(YᵀY + λI + Σ_{j∈I(u)} (c(u,j) − 1)·y_j y_jᵀ) x_u = Σ_{j∈I(u)} c(u,j)·y_j</c> (Cholesky, in double),
+    /// one user half-step for those users only; every other user's factors are kept as fitted (their rows are the same).
+    /// </summary>
+    public ITrainedModel ServeOn(ModelInput whole, IReadOnlyList<int> changedUsers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(whole);
+        ArgumentNullException.ThrowIfNull(changedUsers);
+        if (whole.UserCount != Input.UserCount || whole.ItemCount != Input.ItemCount)
+        {
+            throw new ArgumentException("The whole input must have the fitted input's users and items.", nameof(whole));
+        }
+
+        var k = Factors;
+        var slice = whole.Matrix.Slice(whole.Kind);
+        var alpha = (float)_settings.Alpha;
+        var confidence = slice.Weights.Select(w => 1 + (alpha * (float)w)).ToArray();
+        var x = (float[])UserFactors.Clone();
+        var gram = _gram.Value;
+        Parallel.For(0, changedUsers.Count, new ParallelOptions { CancellationToken = cancellationToken },
+            () => new SolveScratch(k),
+            (n, _, s) =>
+            {
+                var u = changedUsers[n];
+                var xu = x.AsSpan(u * k, k);
+                var (start, end) = (slice.UserOffsets[u], slice.UserOffsets[u + 1]);
+                if (start == end)
+                {
+                    xu.Clear();
+                    return s;
+                }
+
+                gram.CopyTo(s.A, 0);
+                Array.Clear(s.B);
+                for (var e = start; e < end; e++)
+                {
+                    var yj = ItemVector(slice.Items[e]);
+                    for (var d = 0; d < k; d++)
+                    {
+                        s.Y[d] = yj[d];
+                        s.B[d] += confidence[e] * s.Y[d];
+                    }
+
+                    AddOuterLower(s.A, s.Y, confidence[e] - 1.0);
+                }
+
+                Cholesky.FactorInPlace(s.A, s.Transposed, k);
+                Cholesky.Solve(s.A, s.Transposed, k, s.B, s.Scratch, s.Solved);
+                for (var d = 0; d < k; d++)
+                {
+                    xu[d] = (float)s.Solved[d];
+                }
+
+                return s;
+            },
+            _ => { });
+
+        return new AlsTrained(_settings, whole, x, ItemFactors, confidence, TrainingElapsed);
+    }
+
+    /// <summary>One thread's buffers for <see cref="ServeOn"/>.</summary>
+    private sealed class SolveScratch(int factors)
+    {
+        public double[] A { get; } = new double[factors * factors];
+
+        public double[] Transposed { get; } = new double[factors * factors];
+
+        public double[] Y { get; } = new double[factors];
+
+        public double[] B { get; } = new double[factors];
+
+        public double[] Scratch { get; } = new double[factors];
+
+        public double[] Solved { get; } = new double[factors];
     }
 
     public ModelExplanation Explain(int user, int item) => ExplainAll(user, [item])[0];

@@ -35,6 +35,9 @@ public sealed class HybridTrained : ITrainedModel, ICandidateRanker
 
     public IReadOnlyList<ITrainedModel> Components => _components;
 
+    /// <summary>On the one fit (<see cref="HybridTuning.OneFit"/>): the validation users, whose held-out items the fit did not see.</summary>
+    public IReadOnlyList<int> ServedFromTuningFit { get; init; } = [];
+
     public void Score(int user, Span<double> scores)
     {
         var ws = Rent();

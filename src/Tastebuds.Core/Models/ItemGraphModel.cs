@@ -2,11 +2,14 @@ namespace Tastebuds.Core.Models;
 
 /// <summary>
 /// Scoring over an <see cref="ItemGraph"/>: <c>s(u,j) = Σ_{i∈I(u)} r(u,i)·W(i,j)</c>, explained by the items i the
-/// user plays that contribute most ("because you play X (similarity W(i,j))").
+/// user plays that contribute most ("because you play X (similarity W(i,j))"). r(u,i) = w(u,i) when
+/// <paramref name="weighted"/>, else 1.
 /// </summary>
-internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph graph, Func<int, int, double> rating, int explainItems)
-    : ITrainedModel, ISparseScorer
+internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph graph, bool weighted, int explainItems)
+    : ITrainedModel, ISparseScorer, IServableOnWhole
 {
+    private readonly Func<int, int, double> rating = RatingOf(input, weighted);
+
     [ThreadStatic]
     private static int[]? t_position;
 
@@ -15,6 +18,24 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
     public ModelInput Input => input;
 
     public ItemGraph Graph => graph;
+
+    /// <summary>
+    /// The same graph serving the whole input: the users' whole histories are scored and explained (and never recommended
+    /// back); the graph is not rebuilt for the few held-out interactions it lacks (docs/algorithms.md "One fit").
+    /// </summary>
+    public ITrainedModel ServeOn(ModelInput whole, IReadOnlyList<int> changedUsers, CancellationToken cancellationToken) =>
+        new ItemGraphModel(name, whole, graph, weighted, explainItems);
+
+    private static Func<int, int, double> RatingOf(ModelInput input, bool weighted)
+    {
+        if (!weighted)
+        {
+            return static (_, _) => 1.0;
+        }
+
+        var slice = input.Matrix.Slice(input.Kind);
+        return (u, e) => slice.Weights[slice.UserOffsets[u] + e];
+    }
 
     public void Score(int user, Span<double> scores)
     {

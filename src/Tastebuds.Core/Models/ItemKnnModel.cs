@@ -38,7 +38,7 @@ public sealed record ItemKnnModel : IRecommenderModel
         var shrink = Shrink;
         var graph = ItemGraph.Build(slice, slice.HolderWeights, slice.Weights,
             new ShrunkCosine(norms, shrink), Neighbours, cancellationToken);
-        return new ItemGraphModel(Name, input, graph, (u, e) => slice.Weights[slice.UserOffsets[u] + e], ExplainItems);
+        return new ItemGraphModel(Name, input, graph, weighted: true, ExplainItems);
     }
 
     /// <summary><c>dot / (‖i‖·‖j‖ + shrink)</c>.</summary>

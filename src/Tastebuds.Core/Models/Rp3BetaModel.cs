@@ -65,7 +65,7 @@ public sealed record Rp3BetaModel : IRecommenderModel
         }
 
         var graph = ItemGraph.Build(slice, itemStep, userStep, new DegreeScaled(degreeScale), Neighbours, cancellationToken);
-        return new ItemGraphModel(Name, input, graph, (u, e) => userRating[slice.UserOffsets[u] + e], ExplainItems);
+        return new ItemGraphModel(Name, input, graph, UseWeights, ExplainItems);
     }
 
     /// <summary>The walk's probability divided by the target's popularity: <c>walk / deg(j)^β</c>.</summary>
