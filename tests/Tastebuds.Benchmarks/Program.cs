@@ -1,77 +1,27 @@
 using BenchmarkDotNet.Running;
 using Tastebuds.Benchmarks;
 
-// `evaluate [variant...]` runs the HetRec offline evaluation (docs/evaluation.md);
-// anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "evaluate")
+// The measurement verbs (docs/benchmarks.md, docs/evaluation.md say which command gives which figure); `stats` prints the
+// neighbour passes' pair counts; anything else goes to BenchmarkDotNet.
+var verbs = new Dictionary<string, Func<string[], Task>>
 {
-    HetRecEvaluation.Run(args[1..]);
-    return;
-}
+    ["evaluate"] = verbArgs => { HetRecEvaluation.Run(verbArgs); return Task.CompletedTask; },
+    ["models"] = verbArgs => { ModelComparison.Run(verbArgs); return Task.CompletedTask; },
+    ["als-scale"] = verbArgs => { AlsScaleMeasurement.Run(verbArgs); return Task.CompletedTask; },
+    ["models-scale"] = verbArgs => { AlsScaleHybrid.Run(verbArgs); return Task.CompletedTask; },
+    ["pipeline"] = PipelineMeasurement.RunAsync,
+    ["budget"] = BudgetMeasurement.RunAsync,
+    ["newusers"] = NewUserLatency.RunAsync,
+    ["scale"] = ScaleMeasurement.RunAsync,
+    ["load"] = LoadMeasurement.RunAsync,
+    ["read"] = ReadLatency.RunAsync,
+    ["prune"] = verbArgs => { PruneMeasurement.Run(verbArgs); return Task.CompletedTask; },
+    ["store"] = StoreMeasurement.RunAsync,
+};
 
-if (args.Length > 0 && args[0] == "models")
+if (args.Length > 0 && verbs.TryGetValue(args[0], out var verb))
 {
-    ModelComparison.Run(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "als-scale")
-{
-    AlsScaleMeasurement.Run(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "models-scale")
-{
-    AlsScaleHybrid.Run(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "pipeline")
-{
-    await PipelineMeasurement.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "budget")
-{
-    await BudgetMeasurement.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "newusers")
-{
-    await NewUserLatency.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "scale")
-{
-    await ScaleMeasurement.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "load")
-{
-    await LoadMeasurement.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "read")
-{
-    await ReadLatency.RunAsync(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "prune")
-{
-    PruneMeasurement.Run(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "store")
-{
-    await StoreMeasurement.RunAsync(args[1..]);
+    await verb(args[1..]);
     return;
 }
 
