@@ -43,13 +43,13 @@ public sealed class HoldoutSplit
         {
             var start = slice.UserOffsets[u];
             var count = slice.Count(u);
-            if (count < minItems || count < 2 || (only is not null && !only[u]))
+            if (!Holds(count, minItems) || (only is not null && !only[u]))
             {
                 test[u] = [];
                 continue;
             }
 
-            var hide = Math.Clamp((int)Math.Round(fraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
+            var hide = HiddenCount(count, fraction);
             var positions = Enumerable.Range(start, count).ToArray();
             for (var i = 0; i < hide; i++)
             {
@@ -64,4 +64,11 @@ public sealed class HoldoutSplit
 
         return new HoldoutSplit(full.Without(kind, removed), kind, [.. evaluated], test);
     }
+
+    /// <summary>True when a user with <paramref name="count"/> items has some hidden by a split (at least <paramref name="minItems"/> and 2).</summary>
+    public static bool Holds(int count, int minItems) => count >= minItems && count >= 2;
+
+    /// <summary>How many of a held-out user's <paramref name="count"/> items a split hides: max(1, round(fraction · c)), at most c − 1.</summary>
+    public static int HiddenCount(int count, double fraction) =>
+        Math.Clamp((int)Math.Round(fraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
 }

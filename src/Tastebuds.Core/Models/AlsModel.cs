@@ -44,9 +44,8 @@ public sealed record AlsModel : IRecommenderModel
         var k = Factors;
         var users = input.UserCount;
         var items = input.ItemCount;
-        var alpha = (float)Alpha;
-        var userConfidence = slice.Weights.Select(w => 1 + (alpha * (float)w)).ToArray();
-        var itemConfidence = slice.HolderWeights.Select(w => 1 + (alpha * (float)w)).ToArray();
+        var userConfidence = Confidence(slice.Weights);
+        var itemConfidence = Confidence(slice.HolderWeights);
 
         // implicit's start: uniform [0, 0.01).
         var random = new Random(Seed);
@@ -80,5 +79,12 @@ public sealed record AlsModel : IRecommenderModel
         }
 
         return new AlsTrained(this, input, x, y, userConfidence, clock.Elapsed);
+    }
+
+    /// <summary>iALS's confidence of each interaction weight w of the matrix: c = 1 + α·w (docs/algorithms.md).</summary>
+    internal float[] Confidence(double[] weights)
+    {
+        var alpha = (float)Alpha;
+        return [.. weights.Select(w => 1 + (alpha * (float)w))];
     }
 }

@@ -123,8 +123,7 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
 
         var k = Factors;
         var slice = whole.Matrix.Slice(whole.Kind);
-        var alpha = (float)_settings.Alpha;
-        var confidence = slice.Weights.Select(w => 1 + (alpha * (float)w)).ToArray();
+        var confidence = _settings.Confidence(slice.Weights);
         var x = (float[])UserFactors.Clone();
         var gram = _gram.Value;
         Parallel.For(0, changedUsers.Count, new ParallelOptions { CancellationToken = cancellationToken },

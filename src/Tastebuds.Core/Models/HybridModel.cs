@@ -146,7 +146,7 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
     {
         var slice = input.Matrix.Slice(input.Kind);
         var eligible = Enumerable.Range(0, input.UserCount)
-            .Where(u => slice.Count(u) >= MinItemsToValidate && slice.Count(u) >= 2).ToArray();
+            .Where(u => HoldoutSplit.Holds(slice.Count(u), MinItemsToValidate)).ToArray();
         if (eligible.Length > MaxValidationUsers)
         {
             new Random(ValidationSeed).Shuffle(eligible);
@@ -158,8 +158,7 @@ public sealed record HybridModel(IReadOnlyList<IRecommenderModel> Components) : 
         foreach (var u in eligible)
         {
             chosen[u] = true;
-            var count = slice.Count(u);
-            hidden += Math.Clamp((int)Math.Round(ValidationFraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
+            hidden += HoldoutSplit.HiddenCount(slice.Count(u), ValidationFraction);
         }
 
         var total = slice.Items.Length;
