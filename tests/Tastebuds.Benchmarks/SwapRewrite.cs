@@ -46,10 +46,20 @@ internal static class SwapRewrite
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{byKey.Length:N0} rows; order | copy | keys | foreign keys | analyze | swap | drop | write s | rows/s | client CPU s"));
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var (name, order) in new[] { ("rank order", byRank), ("key order", byKey), ("key+sync", byKey), ("key+sync+512MB", byKey) }.Where(v => variants.Contains(v.Item1)))
+            foreach (var (name, order) in new[] { ("rank order", byRank), ("key order", byKey), ("key+sync", byKey), ("key+sync+512MB", byKey), ("key+sync+1MB buffer", byKey) }.Where(v => variants.Contains(v.Item1)))
             {
                 var sync = name.Contains("sync", StringComparison.Ordinal);
-                await using (var set = new NpgsqlCommand($"SET maintenance_work_mem = '{(name.EndsWith("512MB", StringComparison.Ordinal) ? "512MB" : "64MB")}'", connection))
+                // `1MB buffer`: the same writes through a connection whose write buffer is 1 MB instead of Npgsql's 8 KB.
+                await using var own = name.EndsWith("1MB buffer", StringComparison.Ordinal)
+                    ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { WriteBufferSize = 1 << 20 }.ConnectionString)
+                    : null;
+                if (own is not null)
+                {
+                    await own.OpenAsync();
+                }
+
+                var writer = own ?? connection;
+                await using (var set = new NpgsqlCommand($"SET maintenance_work_mem = '{(name.EndsWith("512MB", StringComparison.Ordinal) ? "512MB" : "64MB")}'", writer))
                 {
                     await set.ExecuteNonQueryAsync();
                 }
@@ -57,7 +67,7 @@ internal static class SwapRewrite
                 var steps = new SwapSteps();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                await StagedTableSwap.ReplaceAsync(connection, "user_similarities", Columns, async copy =>
+                await StagedTableSwap.ReplaceAsync(writer, "user_similarities", Columns, async copy =>
                 {
                     foreach (var r in order)
                     {

@@ -8,7 +8,7 @@ public sealed partial class ReadmeQueryTests
 {
     public static IEnumerable<TestCaseData> Queries()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = Ops.RepositoryFiles.Read("README.md");
         var troubleshooting = readme[readme.IndexOf("## Troubleshooting", StringComparison.Ordinal)..];
         var index = 0;
         foreach (Match block in SqlBlock().Matches(troubleshooting))
@@ -58,19 +58,6 @@ public sealed partial class ReadmeQueryTests
         }
 
         Assert.That(rows, Is.GreaterThan(0), "each query finds the rows it is meant to show");
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Worker.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Worker.sln not found above the test binaries.");
     }
 
     [GeneratedRegex("```sql\\n(.*?)```", RegexOptions.Singleline)]
