@@ -52,11 +52,64 @@ public static partial class StagedTableSwap
 
     /// <param name="steps">Filled with the time each step took.</param>
     /// <returns>The rows the table holds after the swap.</returns>
-    public static async Task<long> ReplaceAsync(
+    public static Task<long> ReplaceAsync(
         NpgsqlConnection connection,
         string table,
         string columns,
         Func<NpgsqlBinaryImporter, Task<long>> writeRows,
+        TimeSpan commandTimeout,
+        SwapSteps steps,
+        CancellationToken ct) =>
+        ReplaceAsync(connection, table, async next =>
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(CopySql(next, columns), ct);
+            importer.Timeout = commandTimeout;
+            var written = await writeRows(importer);
+            await importer.CompleteAsync(ct);
+            return written;
+        }, commandTimeout, steps, ct);
+
+    /// <summary>
+    /// The same swap with the rows written by <paramref name="writeRows"/> straight in PostgreSQL's binary COPY format
+    /// (<see cref="BinaryCopyRows"/>): for the largest tables, where Npgsql's importer, a call per value, costs the
+    /// worker about as much CPU as the server's side of the COPY (docs/benchmarks.md, "The similarity write's rows
+    /// formatted by hand").
+    /// </summary>
+    /// <returns>The rows the table holds after the swap.</returns>
+    public static Task<long> ReplaceAsync(
+        NpgsqlConnection connection,
+        string table,
+        string columns,
+        Func<BinaryCopyRows, long> writeRows,
+        TimeSpan commandTimeout,
+        SwapSteps steps,
+        CancellationToken ct) =>
+        ReplaceAsync(connection, table, async next =>
+        {
+            await using var stream = await connection.BeginRawBinaryCopyAsync(CopySql(next, columns), ct);
+            stream.WriteTimeout = (int)commandTimeout.TotalMilliseconds;
+            try
+            {
+                var rows = new BinaryCopyRows(stream);
+                var written = writeRows(rows);
+                rows.Complete();
+                return written;
+            }
+            catch
+            {
+                // Ending the COPY would send what was written so far as a complete input: cancel it instead.
+                await stream.CancelAsync();
+                throw;
+            }
+        }, commandTimeout, steps, ct);
+
+    private static string CopySql(string next, string columns) => $"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)";
+
+    /// <param name="copyInto">Runs the COPY of every row into the new table it is given the name of; returns the rows.</param>
+    private static async Task<long> ReplaceAsync(
+        NpgsqlConnection connection,
+        string table,
+        Func<string, Task<long>> copyInto,
         TimeSpan commandTimeout,
         SwapSteps steps,
         CancellationToken ct)
@@ -71,14 +124,7 @@ public static partial class StagedTableSwap
             $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
             commandTimeout, ct);
 
-        long written;
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", ct))
-        {
-            importer.Timeout = commandTimeout;
-            written = await writeRows(importer);
-            await importer.CompleteAsync(ct);
-        }
-
+        var written = await copyInto(next);
         steps.CopyDone();
         var like = await LikeParentAsync(connection, table, next, suffix, ct);
         foreach (var (_, statement) in like.Where(s => s.Kind != ForeignKey))

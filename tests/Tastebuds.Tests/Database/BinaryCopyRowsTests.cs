@@ -1,0 +1,130 @@
+using Dapper;
+using Tastebuds.Tests.Support;
+using Tastebuds.Worker.Database;
+
+namespace Tastebuds.Tests.Database;
+
+/// <summary>
+/// The binary COPY format written by hand (<see cref="BinaryCopyRows"/>), read back by PostgreSQL itself: every type the
+/// result tables use, at their edges, and a swap whose row writer fails keeps the old generation.
+/// </summary>
+public sealed class BinaryCopyRowsTests
+{
+    private TestDatabase _db = null!;
+
+    [SetUp]
+    public async Task SetUp() => _db = await TestPostgres.CreateDatabaseAsync();
+
+    [TearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    private sealed record Back(int I, short S, float? F, string T, DateTime At);
+
+    [Test]
+    public async Task Every_type_comes_back_from_postgresql_as_written_with_nulls_and_extremes()
+    {
+        await _db.ExecuteAsync("CREATE TABLE copied (i integer, s smallint, f real, t text, at timestamptz)");
+        var instants = new[]
+        {
+            new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.FromHours(5)).AddTicks(1_234_560),
+            new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990),
+            new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+        var written = new[]
+        {
+            (int.MinValue, short.MinValue, (float?)-1f, "cosine", instants[0]),
+            (int.MaxValue, short.MaxValue, (float?)null, "café ♫ \"x\" \\ 'y'", instants[1]),
+            (0, (short)0, (float?)float.Epsilon, "", instants[2]),
+            (42, (short)7, (float?)0.123456789f, "pearson", instants[0]),
+        };
+
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        await using (var stream = await connection.BeginRawBinaryCopyAsync("COPY copied (i, s, f, t, at) FROM STDIN (FORMAT BINARY)"))
+        {
+            var rows = new BinaryCopyRows(stream);
+            foreach (var (i, s, f, t, at) in written)
+            {
+                rows.StartRow(5);
+                rows.Int4(i);
+                rows.Int2(s);
+                rows.Float4(f);
+                rows.Text(System.Text.Encoding.UTF8.GetBytes(t));
+                rows.TimestampTz(at);
+            }
+
+            rows.Complete();
+        }
+
+        await using var reader = await _db.DataSource.OpenConnectionAsync();
+        var back = (await reader.QueryAsync<Back>("SELECT i AS I, s AS S, f AS F, t AS T, at AS At FROM copied ORDER BY i")).ToArray();
+        var expected = written.OrderBy(w => w.Item1).Select(w => new Back(w.Item1, w.Item2, w.Item3, w.Item4, w.Item5.UtcDateTime)).ToArray();
+        Assert.That(back, Is.EqualTo(expected));
+        Assert.That(await _db.ScalarAsync<string>("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM copied WHERE i = 0"),
+            Is.EqualTo("1970-01-01 00:00:00.000000"));
+    }
+
+    [Test]
+    public async Task Many_rows_go_out_in_several_buffers_and_all_arrive()
+    {
+        await _db.ExecuteAsync("CREATE TABLE copied (i integer, t text)");
+        const int count = 100_000; // about 2 MB: several of the writer's buffers
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        await using (var stream = await connection.BeginRawBinaryCopyAsync("COPY copied (i, t) FROM STDIN (FORMAT BINARY)"))
+        {
+            var rows = new BinaryCopyRows(stream);
+            var text = "jaccard"u8.ToArray();
+            for (var i = 0; i < count; i++)
+            {
+                rows.StartRow(2);
+                rows.Int4(i);
+                rows.Text(text);
+            }
+
+            rows.Complete();
+        }
+
+        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM copied"), Is.EqualTo(count));
+        Assert.That(await _db.ScalarAsync<long>("SELECT sum(i) FROM copied WHERE t = 'jaccard'"), Is.EqualTo((long)count * (count - 1) / 2));
+    }
+
+    [Test]
+    public async Task A_swap_whose_row_writer_fails_halfway_keeps_the_old_generation_whole()
+    {
+        await _db.ExecuteAsync("INSERT INTO lastfm_users (id, username) OVERRIDING SYSTEM VALUE SELECT i, 'user' || i FROM generate_series(1, 3) i");
+        const string columns = "user_id, similar_user_id, metric, similarity_score, rank, computed_at";
+        var first = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await StagedTableSwap.ReplaceAsync(connection, "user_similarities", columns, rows =>
+        {
+            Row(rows, 1, 2, 1, first);
+            Row(rows, 2, 1, 1, first);
+            return 2;
+        }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
+
+        var failing = StagedTableSwap.ReplaceAsync(connection, "user_similarities", columns, rows =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                Row(rows, 1 + (i % 3), 1 + ((i + 1) % 3), (short)(1 + (i / 3)), first.AddDays(1));
+            }
+
+            throw new InvalidOperationException("the compute behind the rows failed");
+        }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
+
+        Assert.That(async () => await failing, Throws.InvalidOperationException);
+        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM user_similarities WHERE computed_at = '2026-01-01Z'"), Is.EqualTo(2));
+        Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM user_similarities"), Is.EqualTo(2), "nothing of the failed run is visible");
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT 1"), Is.EqualTo(1), "the connection is usable after the cancelled COPY");
+    }
+
+    private static void Row(BinaryCopyRows rows, int user, int similar, short rank, DateTimeOffset at)
+    {
+        rows.StartRow(6);
+        rows.Int4(user);
+        rows.Int4(similar);
+        rows.Text("cosine"u8);
+        rows.Float4(0.5f);
+        rows.Int2(rank);
+        rows.TimestampTz(at);
+    }
+}
