@@ -13,7 +13,9 @@ namespace Tastebuds.Benchmarks;
 /// binary COPY of every interaction streamed into the matrix) R times on N users of <see cref="ScaleWorld"/>, printing
 /// wall, this process's CPU and the rows a second for each round. The cluster in DIR is created and filled on the
 /// first call and reused after (it keeps running: stop it with pg_ctl stop -D DIR/data), so two builds can be timed
-/// on the same world one after the other.
+/// on the same world one after the other. `--parts` first times the client's side part by part (the exporter's reads
+/// alone, the COPY's bytes alone, the reads into the builder, the builder's Build); `--read-buffer B` sets Npgsql's read
+/// buffer (8 KB by default).
 /// </summary>
 internal static class LoadMeasurement
 {
@@ -42,6 +44,13 @@ internal static class LoadMeasurement
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"world: {users:N0} users generated and written in {generated.TotalSeconds:0.0} s"));
         }
 
+        // --read-buffer B: the connection's read buffer (Npgsql's default 8 KB).
+        var bufferAt = Array.IndexOf(args, "--read-buffer");
+        if (bufferAt >= 0)
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { ReadBufferSize = int.Parse(args[bufferAt + 1], CultureInfo.InvariantCulture) }.ConnectionString;
+        }
+
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var process = Process.GetCurrentProcess();
@@ -51,6 +60,56 @@ internal static class LoadMeasurement
             process.Refresh();
             var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
+            if (args.Contains("--parts"))
+            {
+                // The client's share, part by part: the exporter's reads alone (no matrix), then the COPY's bytes alone.
+                long n = 0, sum = 0;
+                await using (var export = await connection.BeginBinaryExportAsync(InteractionLoader.Copy))
+                {
+                    while (export.StartRow() != -1)
+                    {
+                        sum += export.Read<long>(NpgsqlTypes.NpgsqlDbType.Bigint) + export.Read<short>(NpgsqlTypes.NpgsqlDbType.Smallint)
+                            + export.Read<long>(NpgsqlTypes.NpgsqlDbType.Bigint) + export.Read<long>(NpgsqlTypes.NpgsqlDbType.Bigint)
+                            + (export.Read<bool>(NpgsqlTypes.NpgsqlDbType.Boolean) ? 1 : 0);
+                        n++;
+                    }
+                }
+
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"exporter only: {clock.Elapsed.TotalSeconds:0.00} s wall, {(process.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU, {n:N0} rows ({sum})"));
+                cpu = process.TotalProcessorTime;
+                clock.Restart();
+                long bytes = 0;
+                await using (var raw = await connection.BeginRawBinaryCopyAsync(InteractionLoader.Copy))
+                {
+                    var buffer = new byte[1 << 18];
+                    int read;
+                    while ((read = raw.Read(buffer)) > 0)
+                    {
+                        bytes += read;
+                    }
+                }
+
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bytes only: {clock.Elapsed.TotalSeconds:0.00} s wall, {(process.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU, {bytes:N0} bytes"));
+                cpu = process.TotalProcessorTime;
+                clock.Restart();
+                var builder = new InteractionMatrixBuilder();
+                await InteractionLoader.ReadAsync(connection, builder.Add, CancellationToken.None);
+                process.Refresh();
+                var intoBuilder = (clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
+                cpu = process.TotalProcessorTime;
+                clock.Restart();
+                builder.Build(new WeightingOptions());
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"read into the builder: {intoBuilder.Item1:0.00} s wall, {intoBuilder.Item2:0.00} s CPU; Build: {clock.Elapsed.TotalSeconds:0.00} s wall, {(process.TotalProcessorTime - cpu).TotalSeconds:0.00} s CPU"));
+                cpu = process.TotalProcessorTime;
+                clock.Restart();
+            }
+
             await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead))
             {
                 var (matrix, rows) = await InteractionLoader.LoadMatrixAsync(connection, new WeightingOptions(), CancellationToken.None);

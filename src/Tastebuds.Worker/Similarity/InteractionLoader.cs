@@ -13,7 +13,7 @@ namespace Tastebuds.Worker.Similarity;
 /// </summary>
 public static class InteractionLoader
 {
-    private const string Copy =
+    internal const string Copy =
         """
         COPY (
             SELECT i.user_id, 0::smallint, i.track_id, i.play_count, i.is_loved
@@ -51,7 +51,7 @@ public static class InteractionLoader
     /// read synchronously: an awaited call per value (five a row, ~20 M rows at 100,000 users) cost more than the
     /// blocking reads of a buffer that is almost always full (docs/benchmarks.md, "The load phase").
     /// </summary>
-    private static async Task ReadAsync(NpgsqlConnection connection, Action<long, ItemKind, long, long, bool> add, CancellationToken ct)
+    internal static async Task ReadAsync(NpgsqlConnection connection, Action<long, ItemKind, long, long, bool> add, CancellationToken ct)
     {
         await using var reader = await connection.BeginBinaryExportAsync(Copy, ct);
         while (reader.StartRow() != -1)
