@@ -24,6 +24,13 @@ internal static class ScaleMeasurement
 
     public static async Task RunAsync(string[] args)
     {
+        if (args.Length > 1 && args[0] == "--rewrite-recommendations")
+        {
+            var roundsAt = Array.IndexOf(args, "--rounds");
+            await RecommendationRewrite.RunAsync(args[1], roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 2);
+            return;
+        }
+
         if (args.Length > 1 && args[0] == "--rewrite")
         {
             var roundsAt = Array.IndexOf(args, "--rounds");

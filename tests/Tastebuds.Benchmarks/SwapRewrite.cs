@@ -78,7 +78,7 @@ internal static class SwapRewrite
                             Write(rows, r, metrics[r.Metric]);
                         }
 
-                        return order.Length;
+                        return Task.FromResult((long)order.Length);
                     }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
                 }
                 else

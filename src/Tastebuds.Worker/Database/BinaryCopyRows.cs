@@ -20,11 +20,13 @@ public sealed class BinaryCopyRows
 
     private const int BufferSize = 1 << 18;
 
-    /// <summary>The largest row the result tables write is far below this; the buffer goes out before a row could overflow it.</summary>
-    private const int MaxRow = 4096;
+    /// <summary>PostgreSQL's type OIDs of the array elements written here (pg_type; fixed since the catalog's start).</summary>
+    private const int Int2Oid = 21;
+    private const int Int8Oid = 20;
+    private const int Float4Oid = 700;
 
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[] _buffer = new byte[BufferSize];
     private int _at;
 
     public BinaryCopyRows(Stream stream)
@@ -36,34 +38,39 @@ public sealed class BinaryCopyRows
         Put32(0); // header extension: none
     }
 
-    /// <summary>Starts a row of <paramref name="fields"/> fields; the buffer goes out first when it is nearly full.</summary>
+    /// <summary>Starts a row of <paramref name="fields"/> fields.</summary>
     public void StartRow(short fields)
     {
-        if (_at > BufferSize - MaxRow)
-        {
-            Flush();
-        }
-
+        Ensure(2);
         Put16(fields);
     }
 
     public void Int4(int value)
     {
+        Ensure(8);
         Put32(4);
         Put32(value);
     }
 
+    public void Bigint(long value)
+    {
+        Ensure(12);
+        Put32(8);
+        Put64(value);
+    }
+
     public void Int2(short value)
     {
+        Ensure(6);
         Put32(2);
         Put16(value);
     }
 
     public void Float4(float value)
     {
+        Ensure(8);
         Put32(4);
-        BinaryPrimitives.WriteSingleBigEndian(_buffer.AsSpan(_at), value);
-        _at += 4;
+        PutSingle(value);
     }
 
     public void Float4(float? value)
@@ -81,31 +88,109 @@ public sealed class BinaryCopyRows
     /// <summary>A text value given as its UTF-8 bytes (encode once, write many times).</summary>
     public void Text(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > MaxRow / 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(utf8), utf8.Length, "a text field of the result tables is short");
-        }
-
+        Ensure(4 + utf8.Length);
         Put32(utf8.Length);
         utf8.CopyTo(_buffer.AsSpan(_at));
         _at += utf8.Length;
     }
 
-    public void TimestampTz(DateTimeOffset value)
+    /// <summary>A text value, encoded as UTF-8 straight into the buffer.</summary>
+    public void Text(string value)
     {
-        Put32(8);
-        var micros = (value.UtcTicks - PostgresEpochTicks) / (TimeSpan.TicksPerMillisecond / 1000);
-        BinaryPrimitives.WriteInt64BigEndian(_buffer.AsSpan(_at), micros);
-        _at += 8;
+        ArgumentNullException.ThrowIfNull(value);
+        Ensure(4 + System.Text.Encoding.UTF8.GetMaxByteCount(value.Length));
+        var length = System.Text.Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_at + 4));
+        Put32(length);
+        _at += length;
     }
 
-    public void Null() => Put32(-1);
+    public void TimestampTz(DateTimeOffset value)
+    {
+        Ensure(12);
+        Put32(8);
+        Put64((value.UtcTicks - PostgresEpochTicks) / (TimeSpan.TicksPerMillisecond / 1000));
+    }
+
+    public void Null()
+    {
+        Ensure(4);
+        Put32(-1);
+    }
+
+    /// <summary>A one-dimensional smallint[] without NULLs (an empty one for no elements).</summary>
+    public void Int2Array(ReadOnlySpan<short> values)
+    {
+        ArrayHeader(values.Length, Int2Oid, 2);
+        foreach (var v in values)
+        {
+            Put32(2);
+            Put16(v);
+        }
+    }
+
+    /// <summary>A one-dimensional bigint[] without NULLs.</summary>
+    public void Int8Array(ReadOnlySpan<long> values)
+    {
+        ArrayHeader(values.Length, Int8Oid, 8);
+        foreach (var v in values)
+        {
+            Put32(8);
+            Put64(v);
+        }
+    }
+
+    /// <summary>A one-dimensional real[] without NULLs.</summary>
+    public void Float4Array(ReadOnlySpan<float> values)
+    {
+        ArrayHeader(values.Length, Float4Oid, 4);
+        foreach (var v in values)
+        {
+            Put32(4);
+            PutSingle(v);
+        }
+    }
+
+    /// <summary>
+    /// The field's length, then the array's header (dimensions, no NULLs, the element type, and for one dimension its
+    /// length and lower bound 1), with room made for the elements that follow, each a length and a value.
+    /// </summary>
+    private void ArrayHeader(int count, int elementOid, int elementSize)
+    {
+        var dimensions = count == 0 ? 0 : 1;
+        var body = 12 + (dimensions * 8) + (count * (4 + elementSize));
+        Ensure(4 + body);
+        Put32(body);
+        Put32(dimensions);
+        Put32(0);
+        Put32(elementOid);
+        if (dimensions == 1)
+        {
+            Put32(count);
+            Put32(1);
+        }
+    }
 
     /// <summary>Writes the trailer and sends what is left; the COPY ends when its stream is disposed.</summary>
     public void Complete()
     {
+        Ensure(2);
         Put16(-1);
         Flush();
+    }
+
+    /// <summary>Sends the buffer first when fewer than <paramref name="bytes"/> are free (a larger value gets a larger buffer).</summary>
+    private void Ensure(int bytes)
+    {
+        if (_at + bytes <= _buffer.Length)
+        {
+            return;
+        }
+
+        Flush();
+        if (bytes > _buffer.Length)
+        {
+            _buffer = new byte[bytes];
+        }
     }
 
     private void Put32(int value)
@@ -118,6 +203,18 @@ public sealed class BinaryCopyRows
     {
         BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_at), value);
         _at += 2;
+    }
+
+    private void Put64(long value)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(_buffer.AsSpan(_at), value);
+        _at += 8;
+    }
+
+    private void PutSingle(float value)
+    {
+        BinaryPrimitives.WriteSingleBigEndian(_buffer.AsSpan(_at), value);
+        _at += 4;
     }
 
     private void Flush()

@@ -80,7 +80,7 @@ public static partial class StagedTableSwap
         NpgsqlConnection connection,
         string table,
         string columns,
-        Func<BinaryCopyRows, long> writeRows,
+        Func<BinaryCopyRows, Task<long>> writeRows,
         TimeSpan commandTimeout,
         SwapSteps steps,
         CancellationToken ct) =>
@@ -91,7 +91,7 @@ public static partial class StagedTableSwap
             try
             {
                 var rows = new BinaryCopyRows(stream);
-                var written = writeRows(rows);
+                var written = await writeRows(rows);
                 rows.Complete();
                 return written;
             }

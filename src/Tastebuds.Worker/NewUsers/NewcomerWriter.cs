@@ -1,4 +1,5 @@
 using Npgsql;
+using Tastebuds.Worker.Database;
 using NpgsqlTypes;
 using Tastebuds.Core;
 using Tastebuds.Core.Recommendations;
@@ -102,19 +103,30 @@ internal static class NewcomerWriter
     {
         await ExecuteAsync(connection, "DELETE FROM collaborative_recommendations WHERE user_id = $1", ct, user);
         long written = 0;
-        await using var copy = await connection.BeginBinaryImportAsync(
+        await using var stream = await connection.BeginRawBinaryCopyAsync(
             $"COPY collaborative_recommendations ({RecommendationRow.Columns}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (metric, list) in sets)
+        try
         {
-            var name = MetricNames.Of(metric);
-            foreach (var r in list)
+            var copy = new BinaryCopyRows(stream);
+            foreach (var (metric, list) in sets)
             {
-                await RecommendationRow.Of(name, user, matrix.ItemId(kind, r.Item), r, popularityWeight, matrix).WriteAsync(copy, generatedAt, ct);
-                written++;
+                var name = MetricNames.Of(metric);
+                foreach (var r in list)
+                {
+                    RecommendationRow.Of(name, user, matrix.ItemId(kind, r.Item), r, popularityWeight, matrix).Write(copy, generatedAt);
+                    written++;
+                }
             }
+
+            copy.Complete();
+        }
+        catch
+        {
+            // Ending the COPY would send what was written so far as a complete input: cancel it instead.
+            await stream.CancelAsync();
+            throw;
         }
 
-        await copy.CompleteAsync(ct);
         return written;
     }
 

@@ -1,10 +1,10 @@
-using Npgsql;
-using NpgsqlTypes;
+using Tastebuds.Worker.Database;
 
 namespace Tastebuds.Worker.Recommendations;
 
 /// <summary>
-/// One <c>collaborative_recommendations</c> row in its compact stored form (sql/0009), written by binary COPY: into a
+/// One <c>collaborative_recommendations</c> row in its compact stored form (sql/0009), written by binary COPY (its bytes by
+/// <see cref="BinaryCopyRows"/>): into a
 /// new generation by the full run, into the parent (the current generation) by the new-user step.
 /// </summary>
 internal readonly record struct RecommendationRow(long UserId, long TrackId, string Metric, double Score, int Rank, int Supporting,
@@ -14,21 +14,21 @@ internal readonly record struct RecommendationRow(long UserId, long TrackId, str
         "user_id, track_id, metric, recommendation_score, rank, supporting_neighbours, popularity, "
         + "evidence_kinds, evidence_ids, evidence_weights, evidence_contributions, generated_at";
 
-    public async Task WriteAsync(NpgsqlBinaryImporter copy, DateTimeOffset generatedAt, CancellationToken ct)
+    public void Write(BinaryCopyRows copy, DateTimeOffset generatedAt)
     {
-        await copy.StartRowAsync(ct);
-        await copy.WriteAsync(UserId, NpgsqlDbType.Bigint, ct);
-        await copy.WriteAsync(TrackId, NpgsqlDbType.Bigint, ct);
-        await copy.WriteAsync(Metric, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync((float)Math.Max(0.0, Score), NpgsqlDbType.Real, ct);
-        await copy.WriteAsync((short)Rank, NpgsqlDbType.Smallint, ct);
-        await copy.WriteAsync((short)Math.Clamp(Supporting, 1, short.MaxValue), NpgsqlDbType.Smallint, ct);
-        await copy.WriteAsync((float)Popularity, NpgsqlDbType.Real, ct);
-        await copy.WriteAsync(Reasons.Kinds, NpgsqlDbType.Array | NpgsqlDbType.Smallint, ct);
-        await copy.WriteAsync(Reasons.Ids, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
-        await copy.WriteAsync(Reasons.Weights, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
-        await copy.WriteAsync(Reasons.Contributions, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
-        await copy.WriteAsync(generatedAt, NpgsqlDbType.TimestampTz, ct);
+        copy.StartRow(12);
+        copy.Bigint(UserId);
+        copy.Bigint(TrackId);
+        copy.Text(Metric);
+        copy.Float4((float)Math.Max(0.0, Score));
+        copy.Int2((short)Rank);
+        copy.Int2((short)Math.Clamp(Supporting, 1, short.MaxValue));
+        copy.Float4((float)Popularity);
+        copy.Int2Array(Reasons.Kinds);
+        copy.Int8Array(Reasons.Ids);
+        copy.Float4Array(Reasons.Weights);
+        copy.Float4Array(Reasons.Contributions);
+        copy.TimestampTz(generatedAt);
     }
 
     /// <summary>A user-kNN recommendation of <paramref name="metric"/> (the measure's name).</summary>

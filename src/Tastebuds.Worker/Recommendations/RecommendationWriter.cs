@@ -16,17 +16,18 @@ internal static class RecommendationWriter
 
     public static Task<long> ReplaceAsync(NpgsqlConnection connection, IEnumerable<RecommendationRow> rows, DateTimeOffset generatedAt,
         TimeSpan commandTimeout, CancellationToken ct) =>
-        StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, async copy =>
+        StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, copy =>
         {
             long written = 0;
             foreach (var row in rows)
             {
-                await row.WriteAsync(copy, generatedAt, ct);
+                ct.ThrowIfCancellationRequested();
+                row.Write(copy, generatedAt);
                 written++;
             }
 
-            return written;
-        }, commandTimeout, ct);
+            return Task.FromResult(written);
+        }, commandTimeout, new SwapSteps(), ct);
 
     /// <summary>A model's rows as they are produced (<see cref="ModelRows"/>): the COPY drains them while more are computed.</summary>
     public static Task<long> ReplaceAsync(NpgsqlConnection connection, IAsyncEnumerable<RecommendationRow> rows, DateTimeOffset generatedAt,
@@ -36,12 +37,12 @@ internal static class RecommendationWriter
             long written = 0;
             await foreach (var row in rows.WithCancellation(ct))
             {
-                await row.WriteAsync(copy, generatedAt, ct);
+                row.Write(copy, generatedAt);
                 written++;
             }
 
             return written;
-        }, commandTimeout, ct);
+        }, commandTimeout, new SwapSteps(), ct);
 
     private static IEnumerable<RecommendationRow> Rows(InteractionMatrix matrix, IReadOnlyList<RecommendationSet> sets, double popularityWeight)
     {

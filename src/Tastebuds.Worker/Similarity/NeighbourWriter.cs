@@ -49,7 +49,7 @@ internal static class NeighbourWriter
                 }
             }
 
-            return rows;
+            return Task.FromResult(rows);
         }, commandTimeout, steps, ct);
 
     /// <summary>The metrics in the order of their stored names (the key's second column; the same in every collation).</summary>

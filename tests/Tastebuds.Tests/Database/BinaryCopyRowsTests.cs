@@ -64,6 +64,51 @@ public sealed class BinaryCopyRowsTests
     }
 
     [Test]
+    public async Task Arrays_come_back_as_written_empty_ones_too_and_rows_larger_than_the_buffer_fit()
+    {
+        await _db.ExecuteAsync("CREATE TABLE copied (i integer, k smallint[], ids bigint[], w real[], big bigint)");
+        var large = Enumerable.Range(0, 70_000).Select(i => (long)i * 3_000_000_000L).ToArray(); // ~840 KB: larger than the buffer
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        await using (var stream = await connection.BeginRawBinaryCopyAsync("COPY copied (i, k, ids, w, big) FROM STDIN (FORMAT BINARY)"))
+        {
+            var rows = new BinaryCopyRows(stream);
+            rows.StartRow(5);
+            rows.Int4(1);
+            rows.Int2Array([short.MinValue, 0, 3]);
+            rows.Int8Array([long.MinValue, -1, long.MaxValue]);
+            rows.Float4Array([-0.5f, 1e-30f, float.MaxValue]);
+            rows.Bigint(long.MinValue);
+            rows.StartRow(5);
+            rows.Int4(2);
+            rows.Int2Array([]);
+            rows.Int8Array([]);
+            rows.Float4Array([]);
+            rows.Bigint(long.MaxValue);
+            rows.StartRow(5);
+            rows.Int4(3);
+            rows.Int2Array([1]);
+            rows.Int8Array(large);
+            rows.Float4Array([2f]);
+            rows.Null();
+            rows.Complete();
+        }
+
+        await using var reader = await _db.DataSource.OpenConnectionAsync();
+        var back = (await reader.QueryAsync<(int I, short[] K, long[] Ids, float[] W, long? Big)>("SELECT i, k, ids, w, big FROM copied ORDER BY i")).ToArray();
+        Assert.That(back[0].K, Is.EqualTo(new short[] { short.MinValue, 0, 3 }));
+        Assert.That(back[0].Ids, Is.EqualTo(new[] { long.MinValue, -1, long.MaxValue }));
+        Assert.That(back[0].W, Is.EqualTo(new[] { -0.5f, 1e-30f, float.MaxValue }));
+        Assert.That(back[0].Big, Is.EqualTo(long.MinValue));
+        Assert.That(back[1].K, Is.Empty);
+        Assert.That(back[1].Ids, Is.Empty);
+        Assert.That(back[1].W, Is.Empty);
+        Assert.That(back[2].Ids, Is.EqualTo(large));
+        Assert.That(back[2].Big, Is.Null);
+        Assert.That(await _db.ScalarAsync<string>("SELECT array_dims(ids) || ' ' || coalesce(array_dims((SELECT ids FROM copied WHERE i = 2)), 'none') FROM copied WHERE i = 1"),
+            Is.EqualTo("[1:3] none"), "one dimension from 1, and an empty array with none, as PostgreSQL's own");
+    }
+
+    [Test]
     public async Task Many_rows_go_out_in_several_buffers_and_all_arrive()
     {
         await _db.ExecuteAsync("CREATE TABLE copied (i integer, t text)");
@@ -98,7 +143,7 @@ public sealed class BinaryCopyRowsTests
         {
             Row(rows, 1, 2, 1, first);
             Row(rows, 2, 1, 1, first);
-            return 2;
+            return Task.FromResult(2L);
         }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
 
         var failing = StagedTableSwap.ReplaceAsync(connection, "user_similarities", columns, rows =>
