@@ -7,7 +7,7 @@ namespace Tastebuds.Benchmarks;
 
 /// <summary>
 /// <c>models-scale [users] [tracks] [top] [--two-calls | --train-only | --phases] [--tuning-users=N] [--one-fit-share=S]
-/// [--graph-k=K] [--top-r=R] [--compare-refit]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
+/// [--graph-k=K] [--top-r=R] [--cg-steps=S] [--als-iterations=N] [--compare-refit]</c>: the production hybrid's whole path on <see cref="AlsScaleWorld"/>
 /// (default 100,000 users × 200,000 tracks, top 50) as the daemon's recommendation stage runs it:
 /// <see cref="HybridModel.Train"/> (tuning on the validation carve, then the refit), then every user's list ranked and
 /// explained block by block (<see cref="ModelRanking.ExplainedBlocks{T}"/>), with the per-artist cap; with
@@ -58,6 +58,22 @@ internal static class AlsScaleHybrid
             hybrid = hybrid with
             {
                 Components = [.. hybrid.Components.Select(c => c is Rp3BetaModel r ? r with { Neighbours = int.Parse(graphK, CultureInfo.InvariantCulture) } : c)],
+            };
+        }
+
+        if (Option(args, "--cg-steps=") is { } cgSteps)
+        {
+            hybrid = hybrid with
+            {
+                Components = [.. hybrid.Components.Select(c => c is AlsModel a ? a with { CgSteps = int.Parse(cgSteps, CultureInfo.InvariantCulture) } : c)],
+            };
+        }
+
+        if (Option(args, "--als-iterations=") is { } iterations)
+        {
+            hybrid = hybrid with
+            {
+                Components = [.. hybrid.Components.Select(c => c is AlsModel a ? a with { Iterations = int.Parse(iterations, CultureInfo.InvariantCulture) } : c)],
             };
         }
 

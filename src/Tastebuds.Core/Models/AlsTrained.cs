@@ -15,6 +15,7 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
     private readonly float[] _userConfidence;
     private readonly Lazy<double[]> _gram;
     private readonly Lazy<float[]> _itemBlocks;
+    private readonly Lazy<float[]> _gramFloat;
 
     internal AlsTrained(AlsModel settings, ModelInput input, float[] userFactors, float[] itemFactors, float[] userConfidence, TimeSpan elapsed)
     {
@@ -26,6 +27,7 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
         TrainingElapsed = elapsed;
         _gram = new Lazy<double[]>(Gram);
         _itemBlocks = new Lazy<float[]>(ItemBlocks);
+        _gramFloat = new Lazy<float[]>(GramFloat);
     }
 
     public string Name => AlsModel.MethodName;
@@ -195,47 +197,108 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
             return [.. items.Select(_ => ModelExplanation.Empty(Name))];
         }
 
-        // YᵀY + λI (computed once per model) plus (c − 1)·y_j y_jᵀ over the history: A_u = YᵀC_uY + λI = L·Lᵀ, in a
-        // thread's own buffers (no allocation per user but the result).
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        // A_u = YᵀY + λI (computed once per model) + Σ_{j∈I(u)} (c(u,j) − 1)·y_j y_jᵀ, built in single precision (the
+        // factors' own) in a thread's buffers, each row's prefix updated in whole vectors (the part beyond the diagonal is
+        // never read); then factored in double, A_u = L·Lᵀ. Nothing is allocated per user but the result.
         var s = t_scratch is { } reused && reused.Factors == k && reused.Top.Capacity == _settings.ExplainItems
             ? reused
             : t_scratch = new ExplainScratch(k, _settings.ExplainItems);
         var start = Input.Matrix.Slice(Input.Kind).UserOffsets[user];
         var h = history.Length;
-        var factors = s.History(h);
+        var lanes = Vector<float>.Count;
+        var width = s.Width;
+        var a = s.AFloat;
+        _gramFloat.Value.CopyTo(a, 0);
         for (var e = 0; e < h; e++)
         {
-            var yj = ItemVector(history[e]);
-            for (var d = 0; d < k; d++)
+            var w = _userConfidence[start + e] - 1f;
+            ItemVector(history[e]).CopyTo(s.Padded);
+            var v = MemoryMarshal.Cast<float, Vector<float>>(s.Padded.AsSpan());
+            for (var r = 0; r < k; r++)
             {
-                factors[(e * k) + d] = yj[d];
+                var coefficient = new Vector<float>(w * s.Padded[r]);
+                var row = MemoryMarshal.Cast<float, Vector<float>>(a.AsSpan(r * width, width));
+                for (var n = 0; n <= r / lanes; n++)
+                {
+                    row[n] += coefficient * v[n];
+                }
             }
         }
 
-        _gram.Value.CopyTo(s.A);
-        for (var e = 0; e < h; e++)
+        for (var r = 0; r < k; r++)
         {
-            AddOuterLower(s.A, factors.AsSpan(e * k, k), _userConfidence[start + e] - 1.0);
+            for (var c = 0; c <= r; c++)
+            {
+                s.A[(r * k) + c] = a[(r * width) + c];
+            }
         }
 
         Cholesky.FactorInPlace(s.A, s.Transposed, k);
 
-        // Contribution of history item j to y_i·x_u: c(u,j)·(A_u⁻¹y_i)·y_j. One solve per listed item, then one dot
-        // per history item; only the best few are kept (TopEvidence), never a list of every reason.
-        var result = new ModelExplanation[items.Count];
-        for (var n = 0; n < items.Count; n++)
+        // Contribution of history item j to y_i·x_u: c(u,j)·(A_u⁻¹y_i)·y_j. All the listed items are solved at once:
+        // X = A_u⁻¹·[y_i …] (k rows of one lane per listed item, a forward and a back substitution by whole-row axpys),
+        // then every history item's dot with every solution in one pass, D = Y_hist·X. Each listed item's column sees the
+        // same arithmetic whatever else is listed (no sum across lanes), so its explanation does not depend on the batch.
+        // Only the best few reasons per item are kept (TopEvidence), never a list of every reason.
+        var count = items.Count;
+        var stride = (count + lanes - 1) / lanes * lanes;
+        var x = s.Solutions(k * stride);
+        Array.Clear(x, 0, k * stride);
+        for (var n = 0; n < count; n++)
         {
             var target = ItemVector(items[n]);
             for (var d = 0; d < k; d++)
             {
-                s.Target[d] = target[d];
+                x[(d * stride) + n] = target[d];
+            }
+        }
+
+        for (var d = 0; d < k; d++)
+        {
+            var row = x.AsSpan(d * stride, stride);
+            for (var c = 0; c < d; c++)
+            {
+                Subtract((float)s.A[(d * k) + c], x.AsSpan(c * stride, stride), row);
             }
 
-            Cholesky.Solve(s.A, s.Transposed, k, s.Target, s.Scratch, s.Solved);
+            Scale(1f / (float)s.A[(d * k) + d], row);
+        }
+
+        for (var d = k - 1; d >= 0; d--)
+        {
+            var row = x.AsSpan(d * stride, stride);
+            for (var c = d + 1; c < k; c++)
+            {
+                Subtract((float)s.A[(c * k) + d], x.AsSpan(c * stride, stride), row);
+            }
+
+            Scale(1f / (float)s.A[(d * k) + d], row);
+        }
+
+        var dots = s.Dots(h * stride);
+        for (var e = 0; e < h; e++)
+        {
+            var row = dots.AsSpan(e * stride, stride);
+            row.Clear();
+            var yj = ItemVector(history[e]);
+            for (var d = 0; d < k; d++)
+            {
+                VectorMath.Axpy(yj[d], x.AsSpan(d * stride, stride), row);
+            }
+        }
+
+        var result = new ModelExplanation[count];
+        for (var n = 0; n < count; n++)
+        {
             s.Top.Clear();
             for (var e = 0; e < h; e++)
             {
-                var dot = Cholesky.Dot(s.Solved, factors.AsSpan(e * k, k));
+                double dot = dots[(e * stride) + n];
                 s.Top.Offer(new Evidence(EvidenceKind.Item, history[e], dot, _userConfidence[start + e] * dot));
             }
 
@@ -245,29 +308,75 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
         return result;
     }
 
+    /// <summary>y −= a·x over whole vectors (the spans are multiples of the vector width).</summary>
+    private static void Subtract(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var va = new Vector<float>(a);
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        for (var n = 0; n < vy.Length; n++)
+        {
+            vy[n] -= va * vx[n];
+        }
+    }
+
+    private static void Scale(float a, Span<float> y)
+    {
+        var va = new Vector<float>(a);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        for (var n = 0; n < vy.Length; n++)
+        {
+            vy[n] *= va;
+        }
+    }
+
     [ThreadStatic]
     private static ExplainScratch? t_scratch;
 
     /// <summary>One thread's buffers for <see cref="ExplainAll"/>, reused from user to user.</summary>
     private sealed class ExplainScratch(int factors, int explainItems)
     {
-        private double[] _history = new double[100 * factors];
+        private float[] _solutions = new float[factors * 64];
+        private float[] _dots = new float[100 * 64];
 
         public int Factors => factors;
+
+        /// <summary>Row stride of <see cref="AFloat"/>: k rounded up to whole vectors.</summary>
+        public int Width { get; } = PaddedWidth(factors);
+
+        public float[] AFloat { get; } = new float[factors * PaddedWidth(factors)];
+
+        public float[] Padded { get; } = new float[PaddedWidth(factors)];
 
         public double[] A { get; } = new double[factors * factors];
 
         public double[] Transposed { get; } = new double[factors * factors];
 
-        public double[] Target { get; } = new double[factors];
-
-        public double[] Scratch { get; } = new double[factors];
-
-        public double[] Solved { get; } = new double[factors];
-
         public TopEvidence Top { get; } = new(explainItems);
 
-        public double[] History(int count) => _history.Length >= count * factors ? _history : _history = new double[count * factors];
+        public float[] Solutions(int length) => _solutions.Length >= length ? _solutions : _solutions = new float[length];
+
+        public float[] Dots(int length) => _dots.Length >= length ? _dots : _dots = new float[length];
+    }
+
+    private static int PaddedWidth(int factors) => (factors + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+    /// <summary>YᵀY + λI in single precision, rows of <see cref="PaddedWidth"/> (the explanation's start).</summary>
+    private float[] GramFloat()
+    {
+        var k = Factors;
+        var width = PaddedWidth(k);
+        var gram = _gram.Value;
+        var a = new float[k * width];
+        for (var r = 0; r < k; r++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                a[(r * width) + c] = (float)gram[(r * k) + c];
+            }
+        }
+
+        return a;
     }
 
     /// <summary>Item factors as [block of Vector&lt;float&gt;.Count items][factor][lane], the last block zero-padded.</summary>

@@ -55,6 +55,10 @@ public sealed class ItemGraph
         var counts = new int[m];
         var neighbours = new int[(long)m * stride];
         var weights = new float[(long)m * stride];
+        // The co-occurrence sums in single precision: a thread's accumulator over 200,000 items is 0.8 MB, which stays in
+        // a core's L2 (1 MB) where doubles (1.6 MB) did not; the 10⁹ random additions at 100,000 users are the build's cost.
+        var a32 = Array.ConvertAll(holderFactor, v => (float)v);
+        var b32 = Array.ConvertAll(userFactor, v => (float)v);
         var pool = new ConcurrentBag<Workspace>();
         Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken },
             () => pool.TryTake(out var w) ? w : new Workspace(m, stride),
@@ -65,21 +69,25 @@ public sealed class ItemGraph
                 for (var h = slice.ItemOffsets[i]; h < slice.ItemOffsets[i + 1]; h++)
                 {
                     var u = slice.Holders[h];
-                    var a = holderFactor[h];
-                    for (var e = slice.UserOffsets[u]; e < slice.UserOffsets[u + 1]; e++)
+                    var a = a32[h];
+                    var (start, end) = (slice.UserOffsets[u], slice.UserOffsets[u + 1]);
+                    var items = slice.Items.AsSpan(start, end - start);
+                    var b = b32.AsSpan(start, end - start);
+                    for (var e = 0; e < items.Length; e++)
                     {
-                        var j = slice.Items[e];
+                        var j = items[e];
                         if (j == i)
                         {
                             continue;
                         }
 
-                        if (acc[j] == 0)
+                        ref var sum = ref acc[j];
+                        if (sum == 0)
                         {
                             touched.Add(j);
                         }
 
-                        acc[j] += a * userFactor[e];
+                        sum += a * b[e];
                     }
                 }
 
@@ -149,7 +157,7 @@ public sealed class ItemGraph
 
     private sealed class Workspace(int items, int k)
     {
-        public double[] Acc { get; } = new double[items];
+        public float[] Acc { get; } = new float[items];
 
         public List<int> Touched { get; } = [];
 

@@ -30,7 +30,7 @@ public static class RecommenderNames
             Rp3Beta => new Rp3BetaModel(),
             Als => new AlsModel { MaxDegreeOfParallelism = maxDegreeOfParallelism },
             Hybrid => new HybridModel([
-                new AlsModel { MaxDegreeOfParallelism = maxDegreeOfParallelism }, ModelCatalogue.HybridRp3Beta,
+                ModelCatalogue.HybridAls with { MaxDegreeOfParallelism = maxDegreeOfParallelism }, ModelCatalogue.HybridRp3Beta,
                 .. side.TagCount > 0 ? [ModelCatalogue.HybridTags] : Array.Empty<IRecommenderModel>(),
                 .. side.HasFriends ? [new FriendModel()] : Array.Empty<IRecommenderModel>()]),
             _ => throw new ArgumentException(
