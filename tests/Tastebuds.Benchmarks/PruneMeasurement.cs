@@ -46,6 +46,12 @@ internal static class PruneMeasurement
         var recall = !args.Contains("--no-recall");
         args = [.. args.Where(a => a != "--no-pearson-shortlist" && a != "--no-recall")];
 
+        // --embed d,d,... [--candidates C,C,...] [--power q]: no pruned search; per dimension d the weighted and the binary
+        // embedding (UserEmbedding), and the share of each sampled target's exact top-50 among its top-C by ⟨e_u, e_v⟩.
+        var embed = Option(ref args, "--embed");
+        var candidates = Option(ref args, "--candidates") ?? [500, 1000, 2000];
+        var power = Option(ref args, "--power") ?? [1];
+
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
@@ -61,6 +67,12 @@ internal static class PruneMeasurement
             var (set, exactCpu) = Timed(matrix, new SimilarityOptions(), targets);
             Print(targets is null ? "exact" : $"exact, {sample} sampled targets", set, exactCpu, null, matrix.UserCount, targets);
             exact = set;
+        }
+
+        if (embed is not null)
+        {
+            EmbeddingRecall(matrix, exact!, targets ?? [.. Enumerable.Range(0, matrix.UserCount)], embed, candidates, power[0]);
+            return;
         }
 
         foreach (var cap in caps)
@@ -83,6 +95,70 @@ internal static class PruneMeasurement
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    peak working set {memory.Peak / 1e6:N0} MB (after {PeakWorkingSet.Current / 1e6:N0} MB), load {LoadAverage()}"));
+        }
+    }
+
+    private static int[]? Option(ref string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var values = args[at + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        args = [.. args[..at], .. args[(at + 2)..]];
+        return values;
+    }
+
+    /// <summary>Per d and row shape (weighted, binary): the build's wall and CPU time, then per C the recall of the exact top-50 in the top-C.</summary>
+    private static void EmbeddingRecall(InteractionMatrix matrix, NeighbourSet exact, int[] targets, int[] dimensions, int[] candidates, int power)
+    {
+        var metrics = Enum.GetValues<SimilarityMetric>();
+        foreach (var d in dimensions)
+        {
+            foreach (var binary in new[] { false, true })
+            {
+                using var process = Process.GetCurrentProcess();
+                var before = process.TotalProcessorTime;
+                var embedding = UserEmbedding.Build(matrix, new SimilarityOptions(), d, binary, powerIterations: power);
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - before;
+                var found = new long[candidates.Length, metrics.Length];
+                var scoring = Stopwatch.StartNew();
+                var nearest = new int[targets.Length][];
+                Parallel.For(0, targets.Length, i => nearest[i] = embedding.Nearest(targets[i], candidates.Max()));
+                var scored = scoring.Elapsed;
+                for (var t = 0; t < targets.Length; t++)
+                {
+                    var rank = new Dictionary<int, int>();
+                    for (var r = 0; r < nearest[t].Length; r++)
+                    {
+                        rank[nearest[t][r]] = r;
+                    }
+
+                    foreach (var m in metrics)
+                    {
+                        foreach (var n in exact.Of(targets[t], m))
+                        {
+                            for (var c = 0; c < candidates.Length; c++)
+                            {
+                                found[c, (int)m] += rank.TryGetValue(n.User, out var r) && r < candidates[c] ? 1 : 0;
+                            }
+                        }
+                    }
+                }
+
+                var totals = metrics.Select(m => targets.Sum(u => (long)exact.Of(u, m).Count)).ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"d = {d}, {(binary ? "binary" : "weighted")} rows, q = {power}: built in {embedding.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalSeconds:0.0} s CPU; top-{candidates.Max()} of {targets.Length} targets by brute force {scored.TotalSeconds:0.0} s wall; load {LoadAverage()}"));
+                for (var c = 0; c < candidates.Length; c++)
+                {
+                    var shares = string.Join(", ", metrics.Select(m =>
+                        string.Create(CultureInfo.InvariantCulture, $"{m} {(double)found[c, (int)m] / Math.Max(1, totals[(int)m]):P1}")));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    C = {candidates[c]}: recall of the exact top-50 {shares}"));
+                }
+            }
         }
     }
 
