@@ -52,9 +52,17 @@ internal static class PruneMeasurement
         var candidates = Option(ref args, "--candidates") ?? [500, 1000, 2000];
         var power = Option(ref args, "--power") ?? [1];
 
+        // --embedded d,C,Cb (repeatable): after the pruned searches, the embedding search (SimilarityOptions.EmbeddingMinUsers)
+        // with d dimensions, C candidates from the weighted rows' embedding and Cb from the binary rows'.
+        var embedded = new List<int[]>();
+        while (Option(ref args, "--embedded") is { } setting)
+        {
+            embedded.Add(setting);
+        }
+
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
-        var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
+        var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : embedded.Count > 0 ? [] : [1000];
         var matrix = Matrix(hetRec, users);
         using var memory = new PeakWorkingSet();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -75,16 +83,30 @@ internal static class PruneMeasurement
             return;
         }
 
-        foreach (var cap in caps)
+        var searches = caps.Select(cap => (Cap: cap, Embedded: (int[]?)null)).Concat(embedded.Select(e => (Cap: 0, Embedded: (int[]?)e)));
+        foreach (var (cap, embedding) in searches)
         {
             memory.Reset();
-            Console.WriteLine(Shape(matrix, cap));
             var options = new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore, PearsonShortlist = pearsonShortlist };
+            if (embedding is not null)
+            {
+                options = options with
+                {
+                    EmbeddingMinUsers = 1, EmbeddingDimensions = embedding[0], EmbeddingCandidates = embedding[1], EmbeddingBinaryCandidates = embedding[2],
+                };
+            }
+            else
+            {
+                Console.WriteLine(Shape(matrix, cap));
+            }
+
             // The search for no target at all: the CPU of its preparation (popular entries, strongest holders) alone,
             // taken off the sampled targets' CPU so that what is extrapolated is the cost per target only.
             var prepareCpu = costTargets is null ? TimeSpan.Zero : Timed(matrix, options, []).Cpu;
             var (pruned, cpu) = Timed(matrix, options, costTargets);
-            Print($"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
+            Print(embedding is not null
+                ? $"embedding search, d = {embedding[0]}, C = {embedding[1]} weighted + {embedding[2]} binary"
+                : $"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
             if (costTargets is not null)
             {
                 var scale = (double)matrix.UserCount / costTargets.Length;

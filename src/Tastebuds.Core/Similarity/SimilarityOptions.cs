@@ -72,6 +72,29 @@ public sealed record SimilarityOptions
     public int ShortlistCapacity(int users) =>
         RescoreFactor * MaxSimilarUsers * (PearsonShortlist && !PearsonShortlistFor(users) ? 2 : 1);
 
+    /// <summary>
+    /// A search over at least this many users takes its candidates from a low-rank embedding instead of the inverted
+    /// index (docs/algorithms.md, "Embedding search"); 0 never does.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingMinUsers { get; init; }
+
+    /// <summary>d, the embedding's dimensions.</summary>
+    [Range(1, 1024)]
+    public int EmbeddingDimensions { get; init; } = 64;
+
+    /// <summary>Per target, this many users of largest ⟨e_u, e_v⟩ in the embedding of the weighted rows are rescored exactly.</summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingCandidates { get; init; } = 1000;
+
+    /// <summary>Per target, this many more from the embedding of the binary rows (each weight 1: Jaccard's shape); 0 builds none.</summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingBinaryCandidates { get; init; } = 1000;
+
+    /// <summary>True when a search over <paramref name="users"/> users takes the embedding's candidates.</summary>
+    public bool EmbeddingSearchFor(int users) =>
+        EmbeddingMinUsers > 0 && users >= EmbeddingMinUsers && (EmbeddingCandidates > 0 || EmbeddingBinaryCandidates > 0);
+
     /// <summary>-1 uses every core (one worker per core).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
