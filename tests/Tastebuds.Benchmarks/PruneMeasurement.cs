@@ -52,8 +52,9 @@ internal static class PruneMeasurement
         var candidates = Option(ref args, "--candidates") ?? [500, 1000, 2000];
         var power = Option(ref args, "--power") ?? [1];
 
-        // --embedded d,C,Cb (repeatable): after the pruned searches, the embedding search (SimilarityOptions.EmbeddingMinUsers)
-        // with d dimensions, C candidates from the weighted rows' embedding and Cb from the binary rows'.
+        // --embedded d,C,Cb[,K,p] (repeatable): after the pruned searches, the embedding search (SimilarityOptions.EmbeddingMinUsers)
+        // with d dimensions, C candidates from the weighted rows' embedding and Cb from the binary rows', every user scanned
+        // or (K, p) K cells of which p are scanned a target.
         var embedded = new List<int[]>();
         while (Option(ref args, "--embedded") is { } setting)
         {
@@ -93,6 +94,7 @@ internal static class PruneMeasurement
                 options = options with
                 {
                     EmbeddingMinUsers = 1, EmbeddingDimensions = embedding[0], EmbeddingCandidates = embedding[1], EmbeddingBinaryCandidates = embedding[2],
+                    EmbeddingCells = embedding.Length > 3 ? embedding[3] : 0, EmbeddingProbes = embedding.Length > 4 ? embedding[4] : 32,
                 };
             }
             else
@@ -105,7 +107,7 @@ internal static class PruneMeasurement
             var prepareCpu = costTargets is null ? TimeSpan.Zero : Timed(matrix, options, []).Cpu;
             var (pruned, cpu) = Timed(matrix, options, costTargets);
             Print(embedding is not null
-                ? $"embedding search, d = {embedding[0]}, C = {embedding[1]} weighted + {embedding[2]} binary"
+                ? $"embedding search, d = {embedding[0]}, C = {embedding[1]} weighted + {embedding[2]} binary, {(embedding.Length > 3 ? $"{embedding[3]} cells, {(embedding.Length > 4 ? embedding[4] : 32)} probed" : "every user scanned")}"
                 : $"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
             if (costTargets is not null)
             {

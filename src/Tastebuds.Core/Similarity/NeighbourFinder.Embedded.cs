@@ -35,18 +35,26 @@ public static partial class NeighbourFinder
         var binary = options.EmbeddingBinaryCandidates > 0
             ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: true)
             : null;
-        var prepared = clock.Elapsed;
-        long pairs = 0;
-        long steps = 0;
-        var phaseTicks = new long[PairWorkspace.PhaseCount];
-        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
-        var all = targets ?? Enumerable.Range(0, n).ToArray();
-        var pool = new ConcurrentBag<EmbeddedScratch>();
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
+        var weightedCells = weighted is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(weighted, options.EmbeddingCells, 23, parallel) : null;
+        var binaryCells = binary is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(binary, options.EmbeddingCells, 29, parallel) : null;
+        var prepared = clock.Elapsed;
+        long pairs = 0;
+        long steps = 0;
+        var phaseTicks = new long[PairWorkspace.PhaseCount];
+        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
+        IReadOnlyList<int> all = targets ?? Enumerable.Range(0, n).ToArray();
+        if (weightedCells is not null)
+        {
+            // Targets of one cell scan much the same cells: searched together, those stay in the cache.
+            all = [.. all.OrderBy(u => weightedCells.CellOf[u]).ThenBy(u => u)];
+        }
+
+        var pool = new ConcurrentBag<EmbeddedScratch>();
         Parallel.For(
             0,
             (all.Count + TargetBlock - 1) / TargetBlock,
@@ -64,15 +72,15 @@ public static partial class NeighbourFinder
 
                 var started = Stopwatch.GetTimestamp();
                 var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(block);
-                weighted?.Nearest(span, options.EmbeddingCandidates, scratch.Weighted);
-                binary?.Nearest(span, options.EmbeddingBinaryCandidates, scratch.Binary);
+                Candidates(weighted, weightedCells, span, options.EmbeddingCandidates, options.EmbeddingProbes, scratch.Weighted, scratch.Cells);
+                Candidates(binary, binaryCells, span, options.EmbeddingBinaryCandidates, options.EmbeddingProbes, scratch.Binary, scratch.Cells);
                 var ws = scratch.Workspace;
                 ws.PhaseTicks[PairWorkspace.ShortlistPhase] += Stopwatch.GetTimestamp() - started;
                 for (var i = 0; i < span.Length; i++)
                 {
                     var u = span[i];
                     var rescoring = Stopwatch.GetTimestamp();
-                    var slots = RescoreCandidates(slices, u, ws, scratch.Weighted[i], scratch.Binary[i]);
+                    var slots = RescoreCandidates(slices, u, scratch, scratch.Weighted[i], scratch.Binary[i]);
                     var rescored = Stopwatch.GetTimestamp();
                     ws.PhaseTicks[PairWorkspace.RescorePhase] += rescored - rescoring;
                     Select(slices, options, u, ws, slots, result);
@@ -113,13 +121,35 @@ public static partial class NeighbourFinder
         return new NeighbourSet(result, stats);
     }
 
+    /// <summary>Each block target's candidates from one embedding: from its best cells, or from every user.</summary>
+    private static void Candidates(UserEmbedding? embedding, EmbeddingCells? cells, ReadOnlySpan<int> block, int count, int probes,
+        BoundedHeap[] heaps, BoundedHeap cellHeap)
+    {
+        if (embedding is null)
+        {
+            return;
+        }
+
+        if (cells is null)
+        {
+            embedding.Nearest(block, count, heaps);
+            return;
+        }
+
+        for (var i = 0; i < block.Length; i++)
+        {
+            cells.Nearest(block[i], probes, count, heaps[i], cellHeap);
+        }
+    }
+
     /// <summary>
     /// The union of a target's candidates (both heaps, emptied), each given its exact sums over every shared item: per
     /// kind the target's weights go into a dense array, and each candidate's whole row is walked against it in ascending
     /// item order, the order the exact search adds them in (so the sums are bit for bit the exact search's).
     /// </summary>
-    private static List<int> RescoreCandidates(KindSlice[] slices, int u, PairWorkspace ws, BoundedHeap weighted, BoundedHeap binary)
+    private static List<int> RescoreCandidates(KindSlice[] slices, int u, EmbeddedScratch scratch, BoundedHeap weighted, BoundedHeap binary)
     {
+        var ws = scratch.Workspace;
         var slots = ws.Shortlist;
         slots.Clear();
         foreach (var heap in new[] { weighted, binary })
@@ -143,11 +173,11 @@ public static partial class NeighbourFinder
         {
             var s = slices[kind];
             var target = ws.TargetWeights[kind];
-            var holds = ws.TargetHolds[kind];
+            var marks = scratch.Marks[kind];
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
                 target[s.Items[e]] = s.Weights[e];
-                holds[s.Items[e]] = 1;
+                marks[s.Items[e] >> 6] |= 1UL << (s.Items[e] & 63);
             }
 
             var ordered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slots);
@@ -162,12 +192,12 @@ public static partial class NeighbourFinder
 
                 var slot = ordered[i];
                 var v = ws.Candidates[slot];
-                ws.AddShared(slot, kind, target, holds, s.Items, s.Weights, s.UserOffsets[v], s.UserOffsets[v + 1]);
+                ws.AddMarked(slot, kind, target, marks, s.Items, s.Weights, s.UserOffsets[v], s.UserOffsets[v + 1]);
             }
 
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
-                holds[s.Items[e]] = 0;
+                marks[s.Items[e] >> 6] = 0;
             }
         }
 
@@ -181,8 +211,14 @@ public static partial class NeighbourFinder
 
         public List<int> Block { get; } = new(TargetBlock);
 
+        /// <summary>Per kind, the target's items as bits (cleared after each target).</summary>
+        public ulong[][] Marks { get; } = itemCounts.Select(c => new ulong[(c + 63) / 64]).ToArray();
+
         public BoundedHeap[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
 
         public BoundedHeap[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
+
+        /// <summary>The cells a target scans, best first by centroid score.</summary>
+        public BoundedHeap Cells { get; } = new();
     }
 }

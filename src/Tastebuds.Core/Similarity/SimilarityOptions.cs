@@ -91,6 +91,17 @@ public sealed record SimilarityOptions
     [Range(0, int.MaxValue)]
     public int EmbeddingBinaryCandidates { get; init; } = 1000;
 
+    /// <summary>
+    /// With more than 0, each embedding's users are split into this many cells (k-means) and a target scans only its
+    /// <see cref="EmbeddingProbes"/> best cells for candidates; 0 scans every user (a cost that grows as users²).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingCells { get; init; }
+
+    /// <summary>Cells a target scans (see <see cref="EmbeddingCells"/>).</summary>
+    [Range(1, int.MaxValue)]
+    public int EmbeddingProbes { get; init; } = 32;
+
     /// <summary>True when a search over <paramref name="users"/> users takes the embedding's candidates.</summary>
     public bool EmbeddingSearchFor(int users) =>
         EmbeddingMinUsers > 0 && users >= EmbeddingMinUsers && (EmbeddingCandidates > 0 || EmbeddingBinaryCandidates > 0);
