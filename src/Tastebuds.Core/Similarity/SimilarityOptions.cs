@@ -81,7 +81,7 @@ public sealed record SimilarityOptions
 
     /// <summary>d, the embedding's dimensions.</summary>
     [Range(1, 1024)]
-    public int EmbeddingDimensions { get; init; } = 64;
+    public int EmbeddingDimensions { get; init; } = 128;
 
     /// <summary>Per target, this many users of largest ⟨e_u, e_v⟩ in the embedding of the weighted rows are rescored exactly.</summary>
     [Range(0, int.MaxValue)]
@@ -96,7 +96,7 @@ public sealed record SimilarityOptions
     /// <see cref="EmbeddingProbes"/> best cells for candidates; 0 scans every user (a cost that grows as users²).
     /// </summary>
     [Range(0, int.MaxValue)]
-    public int EmbeddingCells { get; init; }
+    public int EmbeddingCells { get; init; } = 256;
 
     /// <summary>Cells a target scans (see <see cref="EmbeddingCells"/>).</summary>
     [Range(1, int.MaxValue)]
