@@ -169,9 +169,9 @@ public sealed class UserEmbedding
         var n = rows.Users;
         var width = Math.Min(dimensions + oversampling, Math.Min(n, rows.Columns));
         var d = Math.Min(dimensions, width);
-        var z = new double[rows.Columns * width];
+        var z = new float[rows.Columns * width];
         Gaussian(z, seed);
-        var y = new double[n * width];
+        var y = new float[n * width];
         rows.Times(z, y, width, parallel);
         Orthonormalise(y, n, width, parallel);
         for (var q = 0; q < powerIterations; q++)
@@ -212,32 +212,37 @@ public sealed class UserEmbedding
     }
 
     /// <summary>Seeded standard normals (Box–Muller), generated in order: the same Ω on every run.</summary>
-    private static void Gaussian(double[] into, int seed)
+    private static void Gaussian(float[] into, int seed)
     {
         var random = new Random(seed);
         for (var i = 0; i < into.Length; i += 2)
         {
             var r = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
             var angle = 2.0 * Math.PI * random.NextDouble();
-            into[i] = r * Math.Cos(angle);
+            into[i] = (float)(r * Math.Cos(angle));
             if (i + 1 < into.Length)
             {
-                into[i + 1] = r * Math.Sin(angle);
+                into[i + 1] = (float)(r * Math.Sin(angle));
             }
         }
     }
 
     /// <summary>AᵀA of the row-major rows × width A: per chunk of rows a partial sum, the partials added in chunk order.</summary>
-    private static double[] Gram(double[] a, int rowCount, int width, ParallelOptions parallel)
+    private static double[] Gram(float[] a, int rowCount, int width, ParallelOptions parallel)
     {
         var chunks = (rowCount + GramChunk - 1) / GramChunk;
         var partials = new double[chunks][];
         Parallel.For(0, chunks, parallel, c =>
         {
             var g = new double[width * width];
+            var row = new double[width];
             for (var r = c * GramChunk; r < Math.Min(rowCount, (c + 1) * GramChunk); r++)
             {
-                var row = a.AsSpan(r * width, width);
+                for (var j = 0; j < width; j++)
+                {
+                    row[j] = a[(r * width) + j];
+                }
+
                 for (var i = 0; i < width; i++)
                 {
                     if (row[i] != 0)
@@ -262,7 +267,7 @@ public sealed class UserEmbedding
     }
 
     /// <summary>Cholesky-QR, twice: Y = Q·Lᵀ with L·Lᵀ = YᵀY, each row of Y replaced by L⁻¹ times it.</summary>
-    private static void Orthonormalise(double[] y, int n, int width, ParallelOptions parallel)
+    private static void Orthonormalise(float[] y, int n, int width, ParallelOptions parallel)
     {
         for (var pass = 0; pass < 2; pass++)
         {
@@ -283,10 +288,15 @@ public sealed class UserEmbedding
             Cholesky.FactorInPlace(g, transposed, width);
             Parallel.For(0, n, parallel, u =>
             {
-                var row = y.AsSpan(u * width, width);
+                Span<double> row = stackalloc double[width];
                 for (var i = 0; i < width; i++)
                 {
-                    row[i] = (row[i] - Cholesky.Dot(g.AsSpan(i * width, i), row[..i])) / g[(i * width) + i];
+                    row[i] = (y[(u * width) + i] - Cholesky.Dot(g.AsSpan(i * width, i), row[..i])) / g[(i * width) + i];
+                }
+
+                for (var i = 0; i < width; i++)
+                {
+                    y[(u * width) + i] = (float)row[i];
                 }
             });
         }
