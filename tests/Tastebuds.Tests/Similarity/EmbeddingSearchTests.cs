@@ -24,13 +24,15 @@ public sealed class EmbeddingSearchTests
     {
         var matrix = PopularWorld.Create(users: 3_000, seed: 7);
         var exact = NeighbourFinder.Compute(matrix, new SimilarityOptions(), CancellationToken.None);
-        var embedded = NeighbourFinder.Compute(matrix, Embedded, CancellationToken.None);
+        var embedded = NeighbourFinder.Compute(matrix, Embedded with { EmbeddingDimensions = 64, EmbeddingCandidates = 400, EmbeddingBinaryCandidates = 400 },
+            CancellationToken.None);
 
         var recall = Enum.GetValues<SimilarityMetric>().ToDictionary(m => m, m => Recall(matrix.UserCount, exact, embedded, m));
         TestContext.Out.WriteLine($"pairs exact {exact.Stats.PairsEvaluated:N0}, embedded {embedded.Stats.PairsEvaluated:N0}; recall {string.Join(", ", recall.Select(r => $"{r.Key} {r.Value:P2}"))}");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(embedded.Stats.PairsEvaluated, Is.LessThan(exact.Stats.PairsEvaluated / 3), "at most 600 candidates a target rescored");
+            // Measured 97.5 % and 98.7 % (d = 64, 400 + 400 candidates, 10 of 30 cells scanned); 95.6 / 96.7 % with d = 32, 300 + 300.
             Assert.That(recall[SimilarityMetric.Cosine], Is.GreaterThanOrEqualTo(0.95), "cosine recall of the exact top-50");
             Assert.That(recall[SimilarityMetric.Jaccard], Is.GreaterThanOrEqualTo(0.95), "Jaccard recall of the exact top-50");
         }
