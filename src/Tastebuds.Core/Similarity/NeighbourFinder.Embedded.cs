@@ -30,10 +30,10 @@ public static partial class NeighbourFinder
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
         var weighted = options.EmbeddingCandidates > 0
-            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: false)
+            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: false, cancellationToken: cancellationToken)
             : null;
         var binary = options.EmbeddingBinaryCandidates > 0
-            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: true)
+            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: true, cancellationToken: cancellationToken)
             : null;
         var parallel = new ParallelOptions
         {

@@ -156,13 +156,14 @@ public sealed class UserEmbedding
     }
 
     public static UserEmbedding Build(InteractionMatrix matrix, SimilarityOptions options, int dimensions, bool binary,
-        int oversampling = 16, int powerIterations = 1, int seed = 17)
+        int oversampling = 16, int powerIterations = 1, int seed = 17, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var parallel = new ParallelOptions
         {
+            CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
         var rows = new UnitRows(InteractionMatrix.Kinds.Select(matrix.Slice).ToArray(), options, binary);
