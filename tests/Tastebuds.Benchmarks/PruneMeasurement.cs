@@ -46,9 +46,24 @@ internal static class PruneMeasurement
         var recall = !args.Contains("--no-recall");
         args = [.. args.Where(a => a != "--no-pearson-shortlist" && a != "--no-recall")];
 
+        // --embed d,d,... [--candidates C,C,...] [--power q]: no pruned search; per dimension d the weighted and the binary
+        // embedding (UserEmbedding), and the share of each sampled target's exact top-50 among its top-C by ⟨e_u, e_v⟩.
+        var embed = Option(ref args, "--embed");
+        var candidates = Option(ref args, "--candidates") ?? [500, 1000, 2000];
+        var power = Option(ref args, "--power") ?? [1];
+
+        // --embedded d,C,Cb[,K,p] (repeatable): after the pruned searches, the embedding search (SimilarityOptions.EmbeddingMinUsers)
+        // with d dimensions, C candidates from the weighted rows' embedding and Cb from the binary rows', every user scanned
+        // or (K, p) K cells of which p are scanned a target.
+        var embedded = new List<int[]>();
+        while (Option(ref args, "--embedded") is { } setting)
+        {
+            embedded.Add(setting);
+        }
+
         var hetRec = args.Length > 0 && args[0] == "hetrec";
         var users = args.Length > 0 && !hetRec ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
-        var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1000];
+        var caps = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : embedded.Count > 0 ? [] : [1000];
         var matrix = Matrix(hetRec, users);
         using var memory = new PeakWorkingSet();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -63,16 +78,37 @@ internal static class PruneMeasurement
             exact = set;
         }
 
-        foreach (var cap in caps)
+        if (embed is not null)
+        {
+            EmbeddingRecall(matrix, exact!, targets ?? [.. Enumerable.Range(0, matrix.UserCount)], embed, candidates, power[0]);
+            return;
+        }
+
+        var searches = caps.Select(cap => (Cap: cap, Embedded: (int[]?)null)).Concat(embedded.Select(e => (Cap: 0, Embedded: (int[]?)e)));
+        foreach (var (cap, embedding) in searches)
         {
             memory.Reset();
-            Console.WriteLine(Shape(matrix, cap));
             var options = new SimilarityOptions { MaxHoldersPerItem = cap, RescoreFactor = rescore, PearsonShortlist = pearsonShortlist };
+            if (embedding is not null)
+            {
+                options = options with
+                {
+                    EmbeddingMinUsers = 1, EmbeddingDimensions = embedding[0], EmbeddingCandidates = embedding[1], EmbeddingBinaryCandidates = embedding[2],
+                    EmbeddingCells = embedding.Length > 3 ? embedding[3] : 0, EmbeddingProbes = embedding.Length > 4 ? embedding[4] : 32,
+                };
+            }
+            else
+            {
+                Console.WriteLine(Shape(matrix, cap));
+            }
+
             // The search for no target at all: the CPU of its preparation (popular entries, strongest holders) alone,
             // taken off the sampled targets' CPU so that what is extrapolated is the cost per target only.
             var prepareCpu = costTargets is null ? TimeSpan.Zero : Timed(matrix, options, []).Cpu;
             var (pruned, cpu) = Timed(matrix, options, costTargets);
-            Print($"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
+            Print(embedding is not null
+                ? $"embedding search, d = {embedding[0]}, C = {embedding[1]} weighted + {embedding[2]} binary, {(embedding.Length > 3 ? $"{embedding[3]} cells, {(embedding.Length > 4 ? embedding[4] : 32)} probed" : "every user scanned")}"
+                : $"P = {cap}, RescoreFactor {rescore}{(pearsonShortlist ? "" : ", no Pearson shortlist")}", pruned, cpu, exact, matrix.UserCount, targets);
             if (costTargets is not null)
             {
                 var scale = (double)matrix.UserCount / costTargets.Length;
@@ -83,6 +119,70 @@ internal static class PruneMeasurement
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    peak working set {memory.Peak / 1e6:N0} MB (after {PeakWorkingSet.Current / 1e6:N0} MB), load {LoadAverage()}"));
+        }
+    }
+
+    private static int[]? Option(ref string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var values = args[at + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        args = [.. args[..at], .. args[(at + 2)..]];
+        return values;
+    }
+
+    /// <summary>Per d and row shape (weighted, binary): the build's wall and CPU time, then per C the recall of the exact top-50 in the top-C.</summary>
+    private static void EmbeddingRecall(InteractionMatrix matrix, NeighbourSet exact, int[] targets, int[] dimensions, int[] candidates, int power)
+    {
+        var metrics = Enum.GetValues<SimilarityMetric>();
+        foreach (var d in dimensions)
+        {
+            foreach (var binary in new[] { false, true })
+            {
+                using var process = Process.GetCurrentProcess();
+                var before = process.TotalProcessorTime;
+                var embedding = UserEmbedding.Build(matrix, new SimilarityOptions(), d, binary, powerIterations: power);
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - before;
+                var found = new long[candidates.Length, metrics.Length];
+                var scoring = Stopwatch.StartNew();
+                var nearest = new int[targets.Length][];
+                Parallel.For(0, targets.Length, i => nearest[i] = embedding.Nearest(targets[i], candidates.Max()));
+                var scored = scoring.Elapsed;
+                for (var t = 0; t < targets.Length; t++)
+                {
+                    var rank = new Dictionary<int, int>();
+                    for (var r = 0; r < nearest[t].Length; r++)
+                    {
+                        rank[nearest[t][r]] = r;
+                    }
+
+                    foreach (var m in metrics)
+                    {
+                        foreach (var n in exact.Of(targets[t], m))
+                        {
+                            for (var c = 0; c < candidates.Length; c++)
+                            {
+                                found[c, (int)m] += rank.TryGetValue(n.User, out var r) && r < candidates[c] ? 1 : 0;
+                            }
+                        }
+                    }
+                }
+
+                var totals = metrics.Select(m => targets.Sum(u => (long)exact.Of(u, m).Count)).ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"d = {d}, {(binary ? "binary" : "weighted")} rows, q = {power}: built in {embedding.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalSeconds:0.0} s CPU; top-{candidates.Max()} of {targets.Length} targets by brute force {scored.TotalSeconds:0.0} s wall; load {LoadAverage()}"));
+                for (var c = 0; c < candidates.Length; c++)
+                {
+                    var shares = string.Join(", ", metrics.Select(m =>
+                        string.Create(CultureInfo.InvariantCulture, $"{m} {(double)found[c, (int)m] / Math.Max(1, totals[(int)m]):P1}")));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    C = {candidates[c]}: recall of the exact top-50 {shares}"));
+                }
+            }
         }
     }
 

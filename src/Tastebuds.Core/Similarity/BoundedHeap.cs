@@ -13,6 +13,9 @@ internal sealed class BoundedHeap
 
     public int Count { get; private set; }
 
+    /// <summary>The worst kept score (meaningful when <see cref="Count"/> is above 0): an offer below it cannot be kept once full.</summary>
+    public double WorstScore => _entries[0].Score;
+
     /// <summary>Keeps (score, user, slot) if fewer than <paramref name="capacity"/> are kept or it beats the worst kept.</summary>
     public void Offer(int slot, double score, int user, int capacity)
     {

@@ -31,6 +31,10 @@ public static partial class NeighbourFinder
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.EmbeddingSearchFor(matrix.UserCount))
+        {
+            return ComputeEmbedded(matrix, options, targets, cancellationToken);
+        }
 
         var clock = Stopwatch.StartNew();
         var n = matrix.UserCount;

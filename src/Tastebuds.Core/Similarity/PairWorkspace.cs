@@ -268,6 +268,62 @@ internal sealed class PairWorkspace
         acc[a + SumYY] = sumYY;
     }
 
+    /// <summary>
+    /// <see cref="AddShared"/> with the target's items as a bit set (<paramref name="marks"/>, one bit an item: a track
+    /// slice's 200,000 items in 25 KB, in the L1 cache, where a 0/1 int an item is 800 KB): the same entries gathered, the
+    /// same additions in the same order.
+    /// </summary>
+    public void AddMarked(int slot, int kind, double[] target, ulong[] marks, int[] items, double[] weights, int from, int to)
+    {
+        if (_shared.Length < to - from)
+        {
+            _shared = new int[Math.Max(to - from, _shared.Length * 2)];
+        }
+
+        var found = _shared;
+        var n = 0;
+        for (var e = from; e < to; e++)
+        {
+            var item = items[e];
+            found[n] = e;
+            n += (int)((marks[item >> 6] >> (item & 63)) & 1);
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        var acc = Acc;
+        var a = ((slot * KindCount) + kind) * Sums;
+        var shared = acc[a + SharedCount];
+        var dot = acc[a + Dot];
+        var sumX = acc[a + SumX];
+        var sumY = acc[a + SumY];
+        var sumXX = acc[a + SumXX];
+        var sumYY = acc[a + SumYY];
+        for (var i = 0; i < n; i++)
+        {
+            var e = found[i];
+            var x = target[items[e]];
+            var y = weights[e];
+            shared++;
+            dot += x * y;
+            sumX += x;
+            sumY += y;
+            sumXX += x * x;
+            sumYY += y * y;
+        }
+
+        AccumulationSteps += n;
+        acc[a + SharedCount] = shared;
+        acc[a + Dot] = dot;
+        acc[a + SumX] = sumX;
+        acc[a + SumY] = sumY;
+        acc[a + SumXX] = sumXX;
+        acc[a + SumYY] = sumYY;
+    }
+
     /// <summary>Items shared with the candidate in <paramref name="slot"/> of one kind (exact sums).</summary>
     public double SharedOf(int slot, int kind) => Acc[AccIndex(slot, kind) + SharedCount];
 
@@ -289,6 +345,13 @@ internal sealed class PairWorkspace
         Qualified.Clear();
         PairsEvaluated += scored;
         Count = 0;
+    }
+
+    /// <summary>The slot of candidate <paramref name="v"/>, opened (zeroed) on first use: the embedding search's rescoring fills it.</summary>
+    public int SlotOf(int v)
+    {
+        var slot = _slotOf[v];
+        return slot >= 0 ? slot : Open(v);
     }
 
     private int Open(int v)

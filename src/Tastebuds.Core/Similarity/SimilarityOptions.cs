@@ -72,6 +72,40 @@ public sealed record SimilarityOptions
     public int ShortlistCapacity(int users) =>
         RescoreFactor * MaxSimilarUsers * (PearsonShortlist && !PearsonShortlistFor(users) ? 2 : 1);
 
+    /// <summary>
+    /// A search over at least this many users takes its candidates from a low-rank embedding instead of the inverted
+    /// index (docs/algorithms.md, "Embedding search"); 0 never does.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingMinUsers { get; init; }
+
+    /// <summary>d, the embedding's dimensions.</summary>
+    [Range(1, 1024)]
+    public int EmbeddingDimensions { get; init; } = 128;
+
+    /// <summary>Per target, this many users of largest ⟨e_u, e_v⟩ in the embedding of the weighted rows are rescored exactly.</summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingCandidates { get; init; } = 1000;
+
+    /// <summary>Per target, this many more from the embedding of the binary rows (each weight 1: Jaccard's shape); 0 builds none.</summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingBinaryCandidates { get; init; } = 1000;
+
+    /// <summary>
+    /// With more than 0, each embedding's users are split into this many cells (k-means) and a target scans only its
+    /// <see cref="EmbeddingProbes"/> best cells for candidates; 0 scans every user (a cost that grows as users²).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int EmbeddingCells { get; init; } = 256;
+
+    /// <summary>Cells a target scans (see <see cref="EmbeddingCells"/>).</summary>
+    [Range(1, int.MaxValue)]
+    public int EmbeddingProbes { get; init; } = 32;
+
+    /// <summary>True when a search over <paramref name="users"/> users takes the embedding's candidates.</summary>
+    public bool EmbeddingSearchFor(int users) =>
+        EmbeddingMinUsers > 0 && users >= EmbeddingMinUsers && (EmbeddingCandidates > 0 || EmbeddingBinaryCandidates > 0);
+
     /// <summary>-1 uses every core (one worker per core).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

@@ -48,6 +48,14 @@ public sealed class AlgorithmOptions : IValidatableObject
     [Range(0, 10_000_000, ErrorMessage = Rule.Range)]
     public int MaxHoldersPerItem { get; set; } = 500;
 
+    /// <summary>
+    /// A similarity search over at least this many users takes its candidates from low-rank embeddings of the users'
+    /// rows instead of the capped posting lists, and rescores them exactly (docs/algorithms.md, "Embedding search");
+    /// 0 = never.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = Rule.Range)]
+    public int EmbeddingMinUsers { get; set; } = 50_000;
+
     /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
     [Required(ErrorMessage = Rule.Required)]
     [OneOf("cosine", "jaccard", "pearson", "all", IgnoreCase = true)]
@@ -88,6 +96,7 @@ public sealed class AlgorithmOptions : IValidatableObject
         ArtistWeight = ArtistWeight,
         ShrinkageShared = ShrinkageShared,
         MaxHoldersPerItem = MaxHoldersPerItem,
+        EmbeddingMinUsers = EmbeddingMinUsers,
         MaxDegreeOfParallelism = Parallelism,
     };
 

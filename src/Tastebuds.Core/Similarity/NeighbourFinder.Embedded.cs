@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Tastebuds.Core.Similarity;
+
+/// <summary>
+/// The embedding search (docs/algorithms.md, "Embedding search"): each target's candidates are the users of largest
+/// ⟨e_u, e_v⟩ in a low-rank <see cref="UserEmbedding"/> of the unit rows (and of the binary rows, for Jaccard), each
+/// rescored exactly over all its shared items, then <see cref="Select"/> ranks the three metrics on them.
+/// </summary>
+public static partial class NeighbourFinder
+{
+    /// <summary>Targets scored against every user's vector in one pass: their vectors stay in the cache.</summary>
+    private const int TargetBlock = 32;
+
+    private static NeighbourSet ComputeEmbedded(InteractionMatrix matrix, SimilarityOptions options, IReadOnlyList<int>? targets,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var n = matrix.UserCount;
+        var result = new NeighbourRow[MetricCount][][];
+        for (var m = 0; m < MetricCount; m++)
+        {
+            result[m] = new NeighbourRow[n][];
+            if (targets is not null)
+            {
+                Array.Fill(result[m], []);
+            }
+        }
+
+        var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
+        var weighted = options.EmbeddingCandidates > 0
+            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: false, cancellationToken: cancellationToken)
+            : null;
+        var binary = options.EmbeddingBinaryCandidates > 0
+            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: true, cancellationToken: cancellationToken)
+            : null;
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
+        };
+        var weightedCells = weighted is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(weighted, options.EmbeddingCells, 23, parallel) : null;
+        var binaryCells = binary is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(binary, options.EmbeddingCells, 29, parallel) : null;
+        var prepared = clock.Elapsed;
+        long pairs = 0;
+        long steps = 0;
+        var phaseTicks = new long[PairWorkspace.PhaseCount];
+        var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
+        IReadOnlyList<int> all = targets ?? Enumerable.Range(0, n).ToArray();
+        if (weightedCells is not null)
+        {
+            // Targets of one cell scan much the same cells: searched together, those stay in the cache.
+            all = [.. all.OrderBy(u => weightedCells.CellOf[u]).ThenBy(u => u)];
+        }
+
+        var pool = new ConcurrentBag<EmbeddedScratch>();
+        Parallel.For(
+            0,
+            (all.Count + TargetBlock - 1) / TargetBlock,
+            parallel,
+            () => pool.TryTake(out var reused) ? reused : new EmbeddedScratch(n, itemCounts),
+            (b, _, scratch) =>
+            {
+                var from = b * TargetBlock;
+                var block = scratch.Block;
+                block.Clear();
+                for (var i = from; i < Math.Min(all.Count, from + TargetBlock); i++)
+                {
+                    block.Add(all[i]);
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(block);
+                Candidates(weighted, weightedCells, span, options.EmbeddingCandidates, options.EmbeddingProbes, scratch.Weighted, scratch.Cells);
+                Candidates(binary, binaryCells, span, options.EmbeddingBinaryCandidates, options.EmbeddingProbes, scratch.Binary, scratch.Cells);
+                var ws = scratch.Workspace;
+                ws.PhaseTicks[PairWorkspace.ShortlistPhase] += Stopwatch.GetTimestamp() - started;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    var u = span[i];
+                    var rescoring = Stopwatch.GetTimestamp();
+                    var slots = RescoreCandidates(slices, u, scratch, scratch.Weighted[i], scratch.Binary[i]);
+                    var rescored = Stopwatch.GetTimestamp();
+                    ws.PhaseTicks[PairWorkspace.RescorePhase] += rescored - rescoring;
+                    Select(slices, options, u, ws, slots, result);
+                    ws.Reset(slots.Count);
+                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - rescored;
+                }
+
+                return scratch;
+            },
+            scratch =>
+            {
+                var ws = scratch.Workspace;
+                Interlocked.Add(ref pairs, ws.PairsEvaluated);
+                Interlocked.Add(ref steps, ws.AccumulationSteps);
+                for (var p = 0; p < phaseTicks.Length; p++)
+                {
+                    Interlocked.Add(ref phaseTicks[p], ws.PhaseTicks[p]);
+                    ws.PhaseTicks[p] = 0;
+                }
+
+                ws.PairsEvaluated = 0;
+                ws.AccumulationSteps = 0;
+                pool.Add(scratch);
+            });
+
+        var stats = new NeighbourStats(n, pairs,
+            result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
+            result[(int)SimilarityMetric.Jaccard].Sum(l => (long)l.Length),
+            result[(int)SimilarityMetric.Pearson].Sum(l => (long)l.Length),
+            clock.Elapsed)
+        {
+            AccumulationSteps = steps,
+            Phases = new NeighbourPhases(prepared, TimeSpan.Zero,
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.ShortlistPhase]),
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.RescorePhase]),
+                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.SelectPhase])),
+        };
+        return new NeighbourSet(result, stats);
+    }
+
+    /// <summary>Each block target's candidates from one embedding: from its best cells, or from every user.</summary>
+    private static void Candidates(UserEmbedding? embedding, EmbeddingCells? cells, ReadOnlySpan<int> block, int count, int probes,
+        BoundedHeap[] heaps, BoundedHeap cellHeap)
+    {
+        if (embedding is null)
+        {
+            return;
+        }
+
+        if (cells is null)
+        {
+            embedding.Nearest(block, count, heaps);
+            return;
+        }
+
+        for (var i = 0; i < block.Length; i++)
+        {
+            cells.Nearest(block[i], probes, count, heaps[i], cellHeap);
+        }
+    }
+
+    /// <summary>
+    /// The union of a target's candidates (both heaps, emptied), each given its exact sums over every shared item: per
+    /// kind the target's weights go into a dense array, and each candidate's whole row is walked against it in ascending
+    /// item order, the order the exact search adds them in (so the sums are bit for bit the exact search's).
+    /// </summary>
+    private static List<int> RescoreCandidates(KindSlice[] slices, int u, EmbeddedScratch scratch, BoundedHeap weighted, BoundedHeap binary)
+    {
+        var ws = scratch.Workspace;
+        var slots = ws.Shortlist;
+        slots.Clear();
+        foreach (var heap in new[] { weighted, binary })
+        {
+            foreach (var kept in heap.Unordered)
+            {
+                var v = kept.User;
+                if (ws.Stamps[v] != u + 1)
+                {
+                    ws.Stamps[v] = u + 1;
+                    slots.Add(ws.SlotOf(v));
+                }
+            }
+
+            heap.Clear();
+        }
+
+        // Ascending user order: the same slots whatever order the heaps held them in (Select's result does not depend on it).
+        slots.Sort((a, b) => ws.Candidates[a].CompareTo(ws.Candidates[b]));
+        for (var kind = 0; kind < slices.Length; kind++)
+        {
+            var s = slices[kind];
+            var target = ws.TargetWeights[kind];
+            var marks = scratch.Marks[kind];
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                target[s.Items[e]] = s.Weights[e];
+                marks[s.Items[e] >> 6] |= 1UL << (s.Items[e] & 63);
+            }
+
+            var ordered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slots);
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                if (i + PrefetchAhead < ordered.Length)
+                {
+                    var ahead = ws.Candidates[ordered[i + PrefetchAhead]];
+                    Prefetch.Range(s.Items, s.UserOffsets[ahead], s.UserOffsets[ahead + 1]);
+                    Prefetch.Range(s.Weights, s.UserOffsets[ahead], s.UserOffsets[ahead + 1]);
+                }
+
+                var slot = ordered[i];
+                var v = ws.Candidates[slot];
+                ws.AddMarked(slot, kind, target, marks, s.Items, s.Weights, s.UserOffsets[v], s.UserOffsets[v + 1]);
+            }
+
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                marks[s.Items[e] >> 6] = 0;
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>A worker's buffers for the embedding search: a workspace whose target arrays span every item, and a heap per block target.</summary>
+    private sealed class EmbeddedScratch(int users, int[] itemCounts)
+    {
+        public PairWorkspace Workspace { get; } = new(users, itemCounts);
+
+        public List<int> Block { get; } = new(TargetBlock);
+
+        /// <summary>Per kind, the target's items as bits (cleared after each target).</summary>
+        public ulong[][] Marks { get; } = itemCounts.Select(c => new ulong[(c + 63) / 64]).ToArray();
+
+        public BoundedHeap[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
+
+        public BoundedHeap[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
+
+        /// <summary>The cells a target scans, best first by centroid score.</summary>
+        public BoundedHeap Cells { get; } = new();
+    }
+}
