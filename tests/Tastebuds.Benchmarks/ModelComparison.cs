@@ -14,7 +14,8 @@ namespace Tastebuds.Benchmarks;
 /// (artists, tags and friends) on one split per seed, as docs/evaluation.md reports it. Keys tune the models:
 /// als.factors, als.iterations, als.alpha, als.reg, rp3.alpha, rp3.beta, rp3.k, rp3.weights, iknn.k, iknn.shrink,
 /// tags.own, tags.profile, tags.norm, hybrid.full=1 (blend every item, not the candidates),
-/// hybrid.r and hybrid.p (candidates per component and popular candidates), hybrid.rp3.k (the hybrid RP3beta's K, default ModelCatalogue.HybridRp3Beta's 100), hybrid.without=name+name (default cosine+item-knn+tags, as ModelCatalogue.Hybrid;
+/// hybrid.r and hybrid.p (candidates per component and popular candidates), hybrid.rp3.k (the hybrid RP3beta's K, default ModelCatalogue.HybridRp3Beta's 100), hybrid.als.iterations and
+/// hybrid.als.cg (its iALS, default ModelCatalogue.HybridAls's 8 and 2), hybrid.without=name+name (default cosine+item-knn+tags, as ModelCatalogue.Hybrid;
 /// 'none' keeps all seven: als, rp3beta, item-knn, cosine, tags, tags-cosine, friends).
 /// </summary>
 internal static class ModelComparison
@@ -112,7 +113,13 @@ internal static class ModelComparison
         var without = s.TryGetValue("hybrid.without", out var w) ? w.Split('+') : [userKnn[0].Name, iknn.Name, tags.Name];
         // The hybrid's RP3beta keeps ModelCatalogue.HybridRp3Beta's K (100), as the worker's hybrid does; hybrid.rp3.k overrides it.
         var hybridRp3 = rp3 with { Neighbours = (int)D("hybrid.rp3.k", ModelCatalogue.HybridRp3Beta.Neighbours) };
-        var components = new IRecommenderModel[] { als, hybridRp3, iknn, userKnn[0], tags, ModelCatalogue.HybridTags, friends }
+        // Its iALS keeps ModelCatalogue.HybridAls's iterations and CG steps (8 × 2), as the worker's hybrid does.
+        var hybridAls = als with
+        {
+            Iterations = (int)D("hybrid.als.iterations", ModelCatalogue.HybridAls.Iterations),
+            CgSteps = (int)D("hybrid.als.cg", ModelCatalogue.HybridAls.CgSteps),
+        };
+        var components = new IRecommenderModel[] { hybridAls, hybridRp3, iknn, userKnn[0], tags, ModelCatalogue.HybridTags, friends }
             .Where(c => !without.Contains(c.Name)).ToArray();
         var hybrid = new HybridModel(components);
         hybrid = hybrid with
