@@ -51,13 +51,14 @@ public sealed class AlgorithmOptions : IValidatableObject
     /// <summary>
     /// A similarity search over at least this many users takes its candidates from low-rank embeddings of the users'
     /// rows instead of the capped posting lists, and rescores them exactly (docs/algorithms.md, "Embedding search");
-    /// 0 = never. 30,000: there the pruned search still keeps 97.8 / 96.7 % of the exact cosine / Jaccard top-50 and
-    /// the embedding search 99.4 / 99.9 % for about the same CPU (its build cancels its cheaper targets); above it the
-    /// pruned search's recall falls (92.3 / 86.5 % at 50,000 users, 79.4 / 66.8 % at 100,000) and the embedding's holds
-    /// (97.4 / 97.1 % at 100,000): docs/benchmarks.md, "Candidates from a low-rank embedding".
+    /// 0 = never. 20,000: from there the embedding search costs less CPU than the pruned search (20,000 users: 23.4
+    /// against 31.7 s; 30,000: 40.9 against 56.1 s; at 10,000 the same, 12.1 against 12.6 s) and finds more of the exact
+    /// cosine / Jaccard top-50 (99.4 / 100.0 against 98.2 / 97.1 % at 20,000); above it the pruned search's recall falls
+    /// (92.3 / 86.5 % at 50,000 users, 79.4 / 66.8 % at 100,000) and the embedding's holds (97.4 / 97.1 % at 100,000):
+    /// docs/benchmarks.md, "Candidates from a low-rank embedding".
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = Rule.Range)]
-    public int EmbeddingMinUsers { get; set; } = 30_000;
+    public int EmbeddingMinUsers { get; set; } = 20_000;
 
     /// <summary>Metric whose neighbours feed recommendations: cosine, jaccard, pearson, or all (one set per metric).</summary>
     [Required(ErrorMessage = Rule.Required)]
