@@ -43,9 +43,7 @@ public static partial class NeighbourFinder
         var weightedCells = weighted is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(weighted, options.EmbeddingCells, 23, parallel) : null;
         var binaryCells = binary is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(binary, options.EmbeddingCells, 29, parallel) : null;
         var prepared = clock.Elapsed;
-        long pairs = 0;
-        long steps = 0;
-        var phaseTicks = new long[PairWorkspace.PhaseCount];
+        var totals = new SearchTotals();
         var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
         IReadOnlyList<int> all = targets ?? Enumerable.Range(0, n).ToArray();
         if (weightedCells is not null)
@@ -92,33 +90,11 @@ public static partial class NeighbourFinder
             },
             scratch =>
             {
-                var ws = scratch.Workspace;
-                Interlocked.Add(ref pairs, ws.PairsEvaluated);
-                Interlocked.Add(ref steps, ws.AccumulationSteps);
-                for (var p = 0; p < phaseTicks.Length; p++)
-                {
-                    Interlocked.Add(ref phaseTicks[p], ws.PhaseTicks[p]);
-                    ws.PhaseTicks[p] = 0;
-                }
-
-                ws.PairsEvaluated = 0;
-                ws.AccumulationSteps = 0;
+                totals.Drain(scratch.Workspace);
                 pool.Add(scratch);
             });
 
-        var stats = new NeighbourStats(n, pairs,
-            result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
-            result[(int)SimilarityMetric.Jaccard].Sum(l => (long)l.Length),
-            result[(int)SimilarityMetric.Pearson].Sum(l => (long)l.Length),
-            clock.Elapsed)
-        {
-            AccumulationSteps = steps,
-            Phases = new NeighbourPhases(prepared, TimeSpan.Zero,
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.ShortlistPhase]),
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.RescorePhase]),
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.SelectPhase])),
-        };
-        return new NeighbourSet(result, stats);
+        return new NeighbourSet(result, totals.Stats(n, result, prepared, clock.Elapsed));
     }
 
     /// <summary>Each block target's candidates from one embedding: from its best cells, or from every user.</summary>

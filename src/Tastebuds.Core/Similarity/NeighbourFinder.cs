@@ -54,9 +54,7 @@ public static partial class NeighbourFinder
         var popularCounts = popular?.Select(p => p.Count).ToArray() ?? [0, 0, 0];
         var strongest = cap > 0 ? slices.Select(s => PopularHolders.Of(s, cap)).ToArray() : null;
         var prepared = clock.Elapsed;
-        long pairs = 0;
-        long steps = 0;
-        var phaseTicks = new long[PairWorkspace.PhaseCount];
+        var totals = new SearchTotals();
 
         // Parallel.For re-runs localInit whenever it recycles a worker task, so workspaces (O(n) each)
         // come from a pool instead of being allocated again.
@@ -96,32 +94,11 @@ public static partial class NeighbourFinder
             },
             workspace =>
             {
-                Interlocked.Add(ref pairs, workspace.PairsEvaluated);
-                Interlocked.Add(ref steps, workspace.AccumulationSteps);
-                for (var p = 0; p < phaseTicks.Length; p++)
-                {
-                    Interlocked.Add(ref phaseTicks[p], workspace.PhaseTicks[p]);
-                    workspace.PhaseTicks[p] = 0;
-                }
-
-                workspace.PairsEvaluated = 0;
-                workspace.AccumulationSteps = 0;
+                totals.Drain(workspace);
                 pool.Add(workspace);
             });
 
-        var stats = new NeighbourStats(n, pairs,
-            result[(int)SimilarityMetric.Cosine].Sum(l => (long)l.Length),
-            result[(int)SimilarityMetric.Jaccard].Sum(l => (long)l.Length),
-            result[(int)SimilarityMetric.Pearson].Sum(l => (long)l.Length),
-            clock.Elapsed)
-        {
-            AccumulationSteps = steps,
-            Phases = new NeighbourPhases(prepared, Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.AccumulatePhase]),
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.ShortlistPhase]),
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.RescorePhase]),
-                Stopwatch.GetElapsedTime(0, phaseTicks[PairWorkspace.SelectPhase])),
-        };
-        return new NeighbourSet(result, stats);
+        return new NeighbourSet(result, totals.Stats(n, result, prepared, clock.Elapsed));
     }
 
     /// <summary>

@@ -238,34 +238,7 @@ internal sealed class PairWorkspace
             return;
         }
 
-        var acc = Acc;
-        var a = ((slot * KindCount) + kind) * Sums;
-        var shared = acc[a + SharedCount];
-        var dot = acc[a + Dot];
-        var sumX = acc[a + SumX];
-        var sumY = acc[a + SumY];
-        var sumXX = acc[a + SumXX];
-        var sumYY = acc[a + SumYY];
-        for (var i = 0; i < n; i++)
-        {
-            var e = found[i];
-            var x = target[items[e]];
-            var y = weights[e];
-            shared++;
-            dot += x * y;
-            sumX += x;
-            sumY += y;
-            sumXX += x * x;
-            sumYY += y * y;
-        }
-
-        AccumulationSteps += n;
-        acc[a + SharedCount] = shared;
-        acc[a + Dot] = dot;
-        acc[a + SumX] = sumX;
-        acc[a + SumY] = sumY;
-        acc[a + SumXX] = sumXX;
-        acc[a + SumYY] = sumYY;
+        AddFound(slot, kind, target, items, weights, n);
     }
 
     /// <summary>
@@ -294,6 +267,16 @@ internal sealed class PairWorkspace
             return;
         }
 
+        AddFound(slot, kind, target, items, weights, n);
+    }
+
+    /// <summary>
+    /// The six sums of the <paramref name="n"/> shared entries gathered in <c>_shared</c>: read once, added to in registers
+    /// in the order of the entries, written once (<see cref="AddShared"/>, <see cref="AddMarked"/>).
+    /// </summary>
+    private void AddFound(int slot, int kind, double[] target, int[] items, double[] weights, int n)
+    {
+        var found = _shared;
         var acc = Acc;
         var a = ((slot * KindCount) + kind) * Sums;
         var shared = acc[a + SharedCount];
