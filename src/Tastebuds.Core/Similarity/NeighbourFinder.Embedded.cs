@@ -18,15 +18,7 @@ public static partial class NeighbourFinder
     {
         var clock = Stopwatch.StartNew();
         var n = matrix.UserCount;
-        var result = new NeighbourRow[MetricCount][][];
-        for (var m = 0; m < MetricCount; m++)
-        {
-            result[m] = new NeighbourRow[n][];
-            if (targets is not null)
-            {
-                Array.Fill(result[m], []);
-            }
-        }
+        var result = EmptyLists(n, targets);
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
         var weighted = options.EmbeddingCandidates > 0

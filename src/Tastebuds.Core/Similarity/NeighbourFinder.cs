@@ -38,15 +38,7 @@ public static partial class NeighbourFinder
 
         var clock = Stopwatch.StartNew();
         var n = matrix.UserCount;
-        var result = new NeighbourRow[MetricCount][][];
-        for (var m = 0; m < MetricCount; m++)
-        {
-            result[m] = new NeighbourRow[n][];
-            if (targets is not null)
-            {
-                Array.Fill(result[m], []);
-            }
-        }
+        var result = EmptyLists(n, targets);
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
         var cap = options.MaxHoldersPerItem;
@@ -99,6 +91,22 @@ public static partial class NeighbourFinder
             });
 
         return new NeighbourSet(result, totals.Stats(n, result, prepared, clock.Elapsed));
+    }
+
+    /// <summary>Per metric, a list per user: to be filled for every user, or empty for all but <paramref name="targets"/>.</summary>
+    private static NeighbourRow[][][] EmptyLists(int users, IReadOnlyList<int>? targets)
+    {
+        var result = new NeighbourRow[MetricCount][][];
+        for (var m = 0; m < MetricCount; m++)
+        {
+            result[m] = new NeighbourRow[users][];
+            if (targets is not null)
+            {
+                Array.Fill(result[m], []);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
