@@ -42,6 +42,23 @@ internal static class VectorMath
         }
     }
 
+    /// <summary>y += a·x, in double (the embedding's build: Similarity/UnitRows, UserEmbedding).</summary>
+    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var va = new Vector<double>(a);
+        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+        for (var i = 0; i < vx.Length; i++)
+        {
+            vy[i] += va * vx[i];
+        }
+
+        for (var i = vx.Length * Vector<double>.Count; i < x.Length; i++)
+        {
+            y[i] += a * x[i];
+        }
+    }
+
     /// <summary>y = A·x for a row-major k×k matrix A.</summary>
     public static void MatVec(ReadOnlySpan<float> a, ReadOnlySpan<float> x, Span<float> y)
     {

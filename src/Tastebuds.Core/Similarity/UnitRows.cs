@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
 using Tastebuds.Core.Models;
 
 namespace Tastebuds.Core.Similarity;
@@ -110,22 +108,5 @@ internal sealed class UnitRows
                 }
             }
         });
-    }
-
-    /// <summary>y += a·x.</summary>
-    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        var va = new Vector<double>(a);
-        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-        for (var i = 0; i < vx.Length; i++)
-        {
-            vy[i] += va * vx[i];
-        }
-
-        for (var i = vx.Length * Vector<double>.Count; i < x.Length; i++)
-        {
-            y[i] += a * x[i];
-        }
     }
 }

@@ -201,7 +201,7 @@ public sealed class UserEmbedding
             sum.Clear();
             for (var i = 0; i < width; i++)
             {
-                UnitRows.Axpy(y[(u * width) + i], basis.AsSpan(i * d, d), sum);
+                VectorMath.Axpy(y[(u * width) + i], basis.AsSpan(i * d, d), sum);
             }
 
             for (var j = 0; j < d; j++)
@@ -248,7 +248,7 @@ public sealed class UserEmbedding
                 {
                     if (row[i] != 0)
                     {
-                        UnitRows.Axpy(row[i], row, g.AsSpan(i * width, width));
+                        VectorMath.Axpy(row[i], row, g.AsSpan(i * width, width));
                     }
                 }
             }
