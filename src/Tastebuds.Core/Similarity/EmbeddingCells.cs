@@ -104,41 +104,119 @@ internal sealed class EmbeddingCells
     public int[] CellOf { get; }
 
     /// <summary>
-    /// The target's <paramref name="count"/> other users of largest ⟨e_u, e_v⟩ among the users of its
-    /// <paramref name="probes"/> best cells, offered into <paramref name="heap"/> (entry user and slot = v); the kept set
-    /// depends only on the cells scanned, not on the order of the offers (the heap's order is total).
+    /// For each target of <paramref name="block"/> (at most 64), its <paramref name="count"/> other users of largest
+    /// ⟨e_u, e_v⟩ among the users of its <paramref name="probes"/> best cells, offered into its heap of
+    /// <paramref name="heaps"/> (entry user and slot = v). Each cell is read once for all the block's targets that scan
+    /// it (targets of one cell scan much the same cells), four targets' products at a time, so the scan is bound by
+    /// arithmetic rather than by reading every scanned vector once per target. A target's kept set depends only on the
+    /// cells it scans, not on the order of the offers (the heap's order is total), and each product is the same
+    /// additions in the same order as one target alone.
     /// </summary>
-    public void Nearest(int u, int probes, int count, BoundedHeap heap, BoundedHeap cells)
+    public void Nearest(ReadOnlySpan<int> block, int probes, int count, BoundedHeap[] heaps, BoundedHeap cells)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(block.Length, 64);
         var d = _embedding.Dimensions;
-        var target = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(u));
-        cells.Clear();
-        for (var c = 0; c < Count; c++)
+        // Per cell, the block targets that scan it, as bits.
+        var scanners = Count <= 1024 ? stackalloc ulong[Count] : new ulong[Count];
+        scanners.Clear();
+        for (var t = 0; t < block.Length; t++)
         {
-            cells.Offer(c, Dot(target, _centroids.AsSpan(c * d, d)), c, probes);
-        }
-
-        var worst = float.NegativeInfinity;
-        foreach (var cell in cells.Unordered)
-        {
-            for (var i = _offsets[cell.User]; i < _offsets[cell.User + 1]; i++)
+            var target = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[t]));
+            cells.Clear();
+            for (var c = 0; c < Count; c++)
             {
-                var v = _users[i];
-                var score = Dot(target, _vectors.AsSpan(i * d, d));
-                if (score < worst || v == u)
-                {
-                    continue;
-                }
+                cells.Offer(c, Dot(target, _centroids.AsSpan(c * d, d)), c, probes);
+            }
 
-                heap.Offer(v, score, v, count);
-                if (heap.Count == count)
-                {
-                    worst = (float)heap.WorstScore;
-                }
+            foreach (var cell in cells.Unordered)
+            {
+                scanners[cell.User] |= 1UL << t;
             }
         }
 
         cells.Clear();
+        Span<float> worst = stackalloc float[block.Length];
+        worst.Fill(float.NegativeInfinity);
+        Span<int> scanning = stackalloc int[block.Length];
+        Span<float> scores = stackalloc float[block.Length];
+        for (var c = 0; c < Count; c++)
+        {
+            var m = 0;
+            for (var mask = scanners[c]; mask != 0; mask &= mask - 1)
+            {
+                scanning[m++] = BitOperations.TrailingZeroCount(mask);
+            }
+
+            if (m == 0)
+            {
+                continue;
+            }
+
+            for (var i = _offsets[c]; i < _offsets[c + 1]; i++)
+            {
+                var candidate = MemoryMarshal.Cast<float, Vector<float>>(_vectors.AsSpan(i * d, d));
+                var k = 0;
+                for (; k + 4 <= m; k += 4)
+                {
+                    var t0 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k]]));
+                    var t1 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 1]]));
+                    var t2 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 2]]));
+                    var t3 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 3]]));
+                    Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                    for (var j = 0; j < candidate.Length; j++)
+                    {
+                        var x = candidate[j];
+                        s0 += t0[j] * x;
+                        s1 += t1[j] * x;
+                        s2 += t2[j] * x;
+                        s3 += t3[j] * x;
+                    }
+
+                    scores[k] = Tail(Vector.Sum(s0), block[scanning[k]], i);
+                    scores[k + 1] = Tail(Vector.Sum(s1), block[scanning[k + 1]], i);
+                    scores[k + 2] = Tail(Vector.Sum(s2), block[scanning[k + 2]], i);
+                    scores[k + 3] = Tail(Vector.Sum(s3), block[scanning[k + 3]], i);
+                }
+
+                for (; k < m; k++)
+                {
+                    scores[k] = Dot(MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k]])), _vectors.AsSpan(i * d, d));
+                }
+
+                var v = _users[i];
+                for (k = 0; k < m; k++)
+                {
+                    var t = scanning[k];
+                    if (scores[k] < worst[t] || v == block[t])
+                    {
+                        continue;
+                    }
+
+                    var heap = heaps[t];
+                    heap.Offer(v, scores[k], v, count);
+                    if (heap.Count == count)
+                    {
+                        worst[t] = (float)heap.WorstScore;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ⟨e_u, e_v⟩ from the sum of its whole SIMD chunks, v the i-th stored vector: the rest added one by one, as
+    /// <see cref="Dot"/> does (nothing when d is a multiple of the vector width).
+    /// </summary>
+    private float Tail(float sum, int u, int i)
+    {
+        var d = _embedding.Dimensions;
+        var target = _embedding.Of(u);
+        for (var j = d / Vector<float>.Count * Vector<float>.Count; j < d; j++)
+        {
+            sum += target[j] * _vectors[(i * d) + j];
+        }
+
+        return sum;
     }
 
     private int Nearest(ReadOnlySpan<float> vector)

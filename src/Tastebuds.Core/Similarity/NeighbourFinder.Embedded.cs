@@ -104,10 +104,7 @@ public static partial class NeighbourFinder
             return;
         }
 
-        for (var i = 0; i < block.Length; i++)
-        {
-            cells.Nearest(block[i], probes, count, heaps[i], cellHeap);
-        }
+        cells.Nearest(block, probes, count, heaps, cellHeap);
     }
 
     /// <summary>

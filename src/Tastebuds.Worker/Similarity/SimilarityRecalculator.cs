@@ -77,10 +77,24 @@ public sealed class SimilarityRecalculator(
                 ["compute_ms"] = (long)result.ComputeTime.TotalMilliseconds,
                 ["write_ms"] = (long)result.WriteTime.TotalMilliseconds,
                 ["write_steps_ms"] = writeSteps.ToDetails(),
+                ["search_phases_ms"] = PhaseDetails(stats.Phases),
             },
         });
         SimilarityLog.Finished(logger, step.RunId, result.Users, result.PairsEvaluated, written,
             result.CosineNeighbours, result.JaccardNeighbours, result.PearsonNeighbours, step.Elapsed.TotalSeconds);
         return result;
     }
+
+    /// <summary>
+    /// The search's preparation (wall clock) and its thread time per phase summed over the workers (up to cores × wall):
+    /// where the compute went, in data_fetch_logs.
+    /// </summary>
+    private static Dictionary<string, long> PhaseDetails(NeighbourPhases phases) => new()
+    {
+        ["prepare"] = (long)phases.Prepare.TotalMilliseconds,
+        ["accumulate"] = (long)phases.Accumulate.TotalMilliseconds,
+        ["shortlist"] = (long)phases.Shortlist.TotalMilliseconds,
+        ["rescore"] = (long)phases.Rescore.TotalMilliseconds,
+        ["select"] = (long)phases.Select.TotalMilliseconds,
+    };
 }
