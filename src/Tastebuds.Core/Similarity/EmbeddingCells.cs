@@ -106,13 +106,13 @@ internal sealed class EmbeddingCells
     /// <summary>
     /// For each target of <paramref name="block"/> (at most 64), its <paramref name="count"/> other users of largest
     /// ⟨e_u, e_v⟩ among the users of its <paramref name="probes"/> best cells, offered into its heap of
-    /// <paramref name="heaps"/> (entry user and slot = v). Each cell is read once for all the block's targets that scan
+    /// <paramref name="tops"/> (reset here). Each cell is read once for all the block's targets that scan
     /// it (targets of one cell scan much the same cells), four targets' products at a time, so the scan is bound by
     /// arithmetic rather than by reading every scanned vector once per target. A target's kept set depends only on the
-    /// cells it scans, not on the order of the offers (the heap's order is total), and each product is the same
+    /// cells it scans, not on the order of the offers (the order is total), and each product is the same
     /// additions in the same order as one target alone.
     /// </summary>
-    public void Nearest(ReadOnlySpan<int> block, int probes, int count, BoundedHeap[] heaps, BoundedHeap cells)
+    public void Nearest(ReadOnlySpan<int> block, int probes, int count, TopCandidates[] tops, BoundedHeap cells)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(block.Length, 64);
         var d = _embedding.Dimensions;
@@ -135,8 +135,11 @@ internal sealed class EmbeddingCells
         }
 
         cells.Clear();
-        Span<float> worst = stackalloc float[block.Length];
-        worst.Fill(float.NegativeInfinity);
+        for (var t = 0; t < block.Length; t++)
+        {
+            tops[t].Reset(count);
+        }
+
         Span<int> scanning = stackalloc int[block.Length];
         Span<float> scores = stackalloc float[block.Length];
         for (var c = 0; c < Count; c++)
@@ -187,16 +190,10 @@ internal sealed class EmbeddingCells
                 for (k = 0; k < m; k++)
                 {
                     var t = scanning[k];
-                    if (scores[k] < worst[t] || v == block[t])
+                    var top = tops[t];
+                    if (scores[k] >= top.Floor && v != block[t])
                     {
-                        continue;
-                    }
-
-                    var heap = heaps[t];
-                    heap.Offer(v, scores[k], v, count);
-                    if (heap.Count == count)
-                    {
-                        worst[t] = (float)heap.WorstScore;
+                        top.Add(scores[k], v);
                     }
                 }
             }

@@ -91,49 +91,62 @@ public static partial class NeighbourFinder
 
     /// <summary>Each block target's candidates from one embedding: from its best cells, or from every user.</summary>
     private static void Candidates(UserEmbedding? embedding, EmbeddingCells? cells, ReadOnlySpan<int> block, int count, int probes,
-        BoundedHeap[] heaps, BoundedHeap cellHeap)
+        TopCandidates[] tops, BoundedHeap cellHeap)
     {
         if (embedding is null)
         {
+            for (var i = 0; i < block.Length; i++)
+            {
+                tops[i].Reset(0);
+            }
+
             return;
         }
 
         if (cells is null)
         {
-            embedding.Nearest(block, count, heaps);
+            embedding.Nearest(block, count, tops);
             return;
         }
 
-        cells.Nearest(block, probes, count, heaps, cellHeap);
+        cells.Nearest(block, probes, count, tops, cellHeap);
     }
 
     /// <summary>
-    /// The union of a target's candidates (both heaps, emptied), each given its exact sums over every shared item: per
-    /// kind the target's weights go into a dense array, and each candidate's whole row is walked against it in ascending
-    /// item order, the order the exact search adds them in (so the sums are bit for bit the exact search's).
+    /// The union of a target's candidates from both sets, each given its exact sums over every shared item: per kind the
+    /// target's weights go into a dense array, and each candidate's whole row is walked against it in ascending item
+    /// order, the order the exact search adds them in (so the sums are bit for bit the exact search's).
     /// </summary>
-    private static List<int> RescoreCandidates(KindSlice[] slices, int u, EmbeddedScratch scratch, BoundedHeap weighted, BoundedHeap binary)
+    private static List<int> RescoreCandidates(KindSlice[] slices, int u, EmbeddedScratch scratch, TopCandidates weighted, TopCandidates binary)
     {
         var ws = scratch.Workspace;
         var slots = ws.Shortlist;
         slots.Clear();
-        foreach (var heap in new[] { weighted, binary })
+        // Ascending user order, each user once: the same slots whatever order the sets held them in (Select's result does
+        // not depend on it).
+        var first = weighted.Finish();
+        var second = binary.Finish();
+        var users = scratch.Users.Length >= first.Length + second.Length ? scratch.Users : scratch.Users = new int[first.Length + second.Length];
+        var n = 0;
+        foreach (var key in first)
         {
-            foreach (var kept in heap.Unordered)
-            {
-                var v = kept.User;
-                if (ws.Stamps[v] != u + 1)
-                {
-                    ws.Stamps[v] = u + 1;
-                    slots.Add(ws.SlotOf(v));
-                }
-            }
-
-            heap.Clear();
+            users[n++] = TopCandidates.UserOf(key);
         }
 
-        // Ascending user order: the same slots whatever order the heaps held them in (Select's result does not depend on it).
-        slots.Sort((a, b) => ws.Candidates[a].CompareTo(ws.Candidates[b]));
+        foreach (var key in second)
+        {
+            users[n++] = TopCandidates.UserOf(key);
+        }
+
+        users.AsSpan(0, n).Sort();
+        for (var i = 0; i < n; i++)
+        {
+            if (i == 0 || users[i] != users[i - 1])
+            {
+                slots.Add(ws.SlotOf(users[i]));
+            }
+        }
+
         for (var kind = 0; kind < slices.Length; kind++)
         {
             var s = slices[kind];
@@ -179,9 +192,12 @@ public static partial class NeighbourFinder
         /// <summary>Per kind, the target's items as bits (cleared after each target).</summary>
         public ulong[][] Marks { get; } = itemCounts.Select(c => new ulong[(c + 63) / 64]).ToArray();
 
-        public BoundedHeap[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
+        public TopCandidates[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
 
-        public BoundedHeap[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new BoundedHeap()).ToArray();
+        public TopCandidates[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
+
+        /// <summary>A target's candidates from both sets, sorted.</summary>
+        public int[] Users { get; set; } = new int[2048];
 
         /// <summary>The cells a target scans, best first by centroid score.</summary>
         public BoundedHeap Cells { get; } = new();

@@ -96,7 +96,7 @@ public sealed record SimilarityOptions
     /// <see cref="EmbeddingProbes"/> best cells for candidates; 0 scans every user (a cost that grows as users²).
     /// </summary>
     [Range(0, int.MaxValue)]
-    public int EmbeddingCells { get; init; } = 256;
+    public int EmbeddingCells { get; init; } = 512;
 
     /// <summary>Cells a target scans (see <see cref="EmbeddingCells"/>).</summary>
     [Range(1, int.MaxValue)]

@@ -66,14 +66,16 @@ public sealed class UserEmbedding
 
     /// <summary>
     /// For each user of <paramref name="block"/>, its <paramref name="count"/> other users of largest ⟨e_u, e_v⟩ offered into
-    /// <paramref name="heaps"/> (entry user and slot = v): one pass over every user's vector serves the whole block, and a
-    /// score not above the worst kept of a full heap is dropped without an offer (users come in ascending order, so a tie
-    /// with the worst kept loses to it, as the heap's order says).
+    /// <paramref name="tops"/> (reset here): one pass over every user's vector serves the whole block, and a score below
+    /// the floor of a target's set is dropped without an offer.
     /// </summary>
-    internal void Nearest(ReadOnlySpan<int> block, int count, BoundedHeap[] heaps)
+    internal void Nearest(ReadOnlySpan<int> block, int count, TopCandidates[] tops)
     {
-        Span<float> worst = stackalloc float[block.Length];
-        worst.Fill(float.NegativeInfinity);
+        for (var i = 0; i < block.Length; i++)
+        {
+            tops[i].Reset(count);
+        }
+
         Span<float> scores = stackalloc float[block.Length];
         var d = Dimensions;
         var vectors = _vectors;
@@ -119,17 +121,9 @@ public sealed class UserEmbedding
 
             for (i = 0; i < block.Length; i++)
             {
-                var score = scores[i];
-                if (score <= worst[i] || block[i] == v)
+                if (scores[i] >= tops[i].Floor && block[i] != v)
                 {
-                    continue;
-                }
-
-                var heap = heaps[i];
-                heap.Offer(v, score, v, count);
-                if (heap.Count == count)
-                {
-                    worst[i] = (float)heap.WorstScore;
+                    tops[i].Add(scores[i], v);
                 }
             }
         }
