@@ -13,15 +13,19 @@ internal sealed class EmbeddingCells
 {
     private const int Iterations = 5;
     private const int SampleSize = 25_000;
-    private readonly UserEmbedding _embedding;
+    private readonly int _dimensions;
     private readonly float[] _centroids;
     private readonly int[] _offsets;
     private readonly int[] _users;
+    /// <summary>Every user's vector, cell by cell: the cells keep the only copy, so the embedding itself can be let go.</summary>
     private readonly float[] _vectors;
+
+    /// <summary>Each user's place in <see cref="_vectors"/>.</summary>
+    private readonly int[] _positions;
 
     public EmbeddingCells(UserEmbedding embedding, int cells, int seed, ParallelOptions parallel)
     {
-        _embedding = embedding;
+        _dimensions = embedding.Dimensions;
         var n = embedding.Users;
         var d = embedding.Dimensions;
         Count = Math.Clamp(cells, 1, n);
@@ -92,13 +96,18 @@ internal sealed class EmbeddingCells
         }
 
         _vectors = new float[n * d];
+        _positions = new int[n];
         for (var i = 0; i < n; i++)
         {
             embedding.Of(_users[i]).CopyTo(_vectors.AsSpan(i * d, d));
+            _positions[_users[i]] = i;
         }
     }
 
     public int Count { get; }
+
+    /// <summary>The user's vector e_u.</summary>
+    public ReadOnlySpan<float> Of(int user) => _vectors.AsSpan(_positions[user] * _dimensions, _dimensions);
 
     /// <summary>Each user's cell.</summary>
     public int[] CellOf { get; }
@@ -115,13 +124,13 @@ internal sealed class EmbeddingCells
     public void Nearest(ReadOnlySpan<int> block, int probes, int count, TopCandidates[] tops, BoundedHeap cells)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(block.Length, 64);
-        var d = _embedding.Dimensions;
+        var d = _dimensions;
         // Per cell, the block targets that scan it, as bits.
         var scanners = Count <= 1024 ? stackalloc ulong[Count] : new ulong[Count];
         scanners.Clear();
         for (var t = 0; t < block.Length; t++)
         {
-            var target = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[t]));
+            var target = MemoryMarshal.Cast<float, Vector<float>>(Of(block[t]));
             cells.Clear();
             for (var c = 0; c < Count; c++)
             {
@@ -161,10 +170,10 @@ internal sealed class EmbeddingCells
                 var k = 0;
                 for (; k + 4 <= m; k += 4)
                 {
-                    var t0 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k]]));
-                    var t1 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 1]]));
-                    var t2 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 2]]));
-                    var t3 = MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k + 3]]));
+                    var t0 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k]]));
+                    var t1 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 1]]));
+                    var t2 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 2]]));
+                    var t3 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 3]]));
                     Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
                     for (var j = 0; j < candidate.Length; j++)
                     {
@@ -183,7 +192,7 @@ internal sealed class EmbeddingCells
 
                 for (; k < m; k++)
                 {
-                    scores[k] = Dot(MemoryMarshal.Cast<float, Vector<float>>(_embedding.Of(block[scanning[k]])), _vectors.AsSpan(i * d, d));
+                    scores[k] = Dot(MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k]])), _vectors.AsSpan(i * d, d));
                 }
 
                 var v = _users[i];
@@ -206,8 +215,8 @@ internal sealed class EmbeddingCells
     /// </summary>
     private float Tail(float sum, int u, int i)
     {
-        var d = _embedding.Dimensions;
-        var target = _embedding.Of(u);
+        var d = _dimensions;
+        var target = Of(u);
         for (var j = d / Vector<float>.Count * Vector<float>.Count; j < d; j++)
         {
             sum += target[j] * _vectors[(i * d) + j];
@@ -218,7 +227,7 @@ internal sealed class EmbeddingCells
 
     private int Nearest(ReadOnlySpan<float> vector)
     {
-        var d = _embedding.Dimensions;
+        var d = _dimensions;
         var v = MemoryMarshal.Cast<float, Vector<float>>(vector);
         var best = 0;
         var bestScore = float.NegativeInfinity;

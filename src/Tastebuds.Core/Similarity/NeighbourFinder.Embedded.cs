@@ -21,19 +21,27 @@ public static partial class NeighbourFinder
         var result = EmptyLists(n, targets);
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
-        var weighted = options.EmbeddingCandidates > 0
-            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: false, cancellationToken: cancellationToken)
-            : null;
-        var binary = options.EmbeddingBinaryCandidates > 0
-            ? UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binary: true, cancellationToken: cancellationToken)
-            : null;
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
-        var weightedCells = weighted is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(weighted, options.EmbeddingCells, 23, parallel) : null;
-        var binaryCells = binary is not null && options.EmbeddingCells > 0 ? new EmbeddingCells(binary, options.EmbeddingCells, 29, parallel) : null;
+
+        // One embedding at a time, each given to its cells as soon as it is built: the cells keep the only copy the scan
+        // reads, so at most one embedding (n·d floats) is alive beside them.
+        (UserEmbedding? Embedding, EmbeddingCells? Cells) Prepare(int candidates, bool binaryRows, int cellSeed)
+        {
+            if (candidates <= 0)
+            {
+                return (null, null);
+            }
+
+            var embedding = UserEmbedding.Build(matrix, options, options.EmbeddingDimensions, binaryRows, cancellationToken: cancellationToken);
+            return options.EmbeddingCells > 0 ? (null, new EmbeddingCells(embedding, options.EmbeddingCells, cellSeed, parallel)) : (embedding, null);
+        }
+
+        var (weighted, weightedCells) = Prepare(options.EmbeddingCandidates, binaryRows: false, cellSeed: 23);
+        var (binary, binaryCells) = Prepare(options.EmbeddingBinaryCandidates, binaryRows: true, cellSeed: 29);
         var prepared = clock.Elapsed;
         var totals = new SearchTotals();
         var itemCounts = slices.Select(s => s.ItemIds.Length).ToArray();
@@ -93,23 +101,21 @@ public static partial class NeighbourFinder
     private static void Candidates(UserEmbedding? embedding, EmbeddingCells? cells, ReadOnlySpan<int> block, int count, int probes,
         TopCandidates[] tops, BoundedHeap cellHeap)
     {
-        if (embedding is null)
+        if (cells is not null)
+        {
+            cells.Nearest(block, probes, count, tops, cellHeap);
+        }
+        else if (embedding is not null)
+        {
+            embedding.Nearest(block, count, tops);
+        }
+        else
         {
             for (var i = 0; i < block.Length; i++)
             {
                 tops[i].Reset(0);
             }
-
-            return;
         }
-
-        if (cells is null)
-        {
-            embedding.Nearest(block, count, tops);
-            return;
-        }
-
-        cells.Nearest(block, probes, count, tops, cellHeap);
     }
 
     /// <summary>
