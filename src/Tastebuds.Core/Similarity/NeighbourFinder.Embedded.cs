@@ -73,19 +73,30 @@ public static partial class NeighbourFinder
                 Candidates(weighted, weightedCells, span, options.EmbeddingCandidates, options.EmbeddingProbes, scratch.Weighted, scratch.Cells);
                 Candidates(binary, binaryCells, span, options.EmbeddingBinaryCandidates, options.EmbeddingProbes, scratch.Binary, scratch.Cells);
                 var ws = scratch.Workspace;
-                ws.PhaseTicks[PairWorkspace.ShortlistPhase] += Stopwatch.GetTimestamp() - started;
+                var rescoring = Stopwatch.GetTimestamp();
+                ws.PhaseTicks[PairWorkspace.ShortlistPhase] += rescoring - started;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    scratch.Counts[i] = CandidateUnion(scratch.Weighted[i], scratch.Binary[i], ref scratch.Lists[i]);
+                }
+
+                scratch.Rescoring.Run(slices, span, scratch.Lists, scratch.Counts);
+                ws.PhaseTicks[PairWorkspace.RescorePhase] += Stopwatch.GetTimestamp() - rescoring;
                 for (var i = 0; i < span.Length; i++)
                 {
                     var u = span[i];
-                    var rescoring = Stopwatch.GetTimestamp();
-                    var slots = RescoreCandidates(slices, u, scratch, scratch.Weighted[i], scratch.Binary[i]);
-                    var rescored = Stopwatch.GetTimestamp();
-                    ws.PhaseTicks[PairWorkspace.RescorePhase] += rescored - rescoring;
+                    var copying = Stopwatch.GetTimestamp();
+                    var slots = ws.Shortlist;
+                    scratch.Rescoring.CopyTo(i, ws, slots);
+                    var copied = Stopwatch.GetTimestamp();
+                    ws.PhaseTicks[PairWorkspace.RescorePhase] += copied - copying;
                     Select(slices, options, u, ws, slots, result);
                     ws.Reset(slots.Count);
-                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - rescored;
+                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - copied;
                 }
 
+                ws.AccumulationSteps += scratch.Rescoring.Steps;
+                scratch.Rescoring.Steps = 0;
                 return scratch;
             },
             scratch =>
@@ -119,20 +130,18 @@ public static partial class NeighbourFinder
     }
 
     /// <summary>
-    /// The union of a target's candidates from both sets, each given its exact sums over every shared item: per kind the
-    /// target's weights go into a dense array, and each candidate's whole row is walked against it in ascending item
-    /// order, the order the exact search adds them in (so the sums are bit for bit the exact search's).
+    /// The union of a target's candidates from both sets, ascending and each user once, into <paramref name="users"/>
+    /// (grown as needed); returns its length. <see cref="BlockRescoring"/> then gives each its exact sums.
     /// </summary>
-    private static List<int> RescoreCandidates(KindSlice[] slices, int u, EmbeddedScratch scratch, TopCandidates weighted, TopCandidates binary)
+    private static int CandidateUnion(TopCandidates weighted, TopCandidates binary, ref int[] users)
     {
-        var ws = scratch.Workspace;
-        var slots = ws.Shortlist;
-        slots.Clear();
-        // Ascending user order, each user once: the same slots whatever order the sets held them in (Select's result does
-        // not depend on it).
         var first = weighted.Finish();
         var second = binary.Finish();
-        var users = scratch.Users.Length >= first.Length + second.Length ? scratch.Users : scratch.Users = new int[first.Length + second.Length];
+        if (users.Length < first.Length + second.Length)
+        {
+            users = new int[first.Length + second.Length];
+        }
+
         var n = 0;
         foreach (var key in first)
         {
@@ -145,65 +154,36 @@ public static partial class NeighbourFinder
         }
 
         users.AsSpan(0, n).Sort();
+        var distinct = 0;
         for (var i = 0; i < n; i++)
         {
             if (i == 0 || users[i] != users[i - 1])
             {
-                slots.Add(ws.SlotOf(users[i]));
+                users[distinct++] = users[i];
             }
         }
 
-        for (var kind = 0; kind < slices.Length; kind++)
-        {
-            var s = slices[kind];
-            var target = ws.TargetWeights[kind];
-            var marks = scratch.Marks[kind];
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
-            {
-                target[s.Items[e]] = s.Weights[e];
-                marks[s.Items[e] >> 6] |= 1UL << (s.Items[e] & 63);
-            }
-
-            var ordered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slots);
-            for (var i = 0; i < ordered.Length; i++)
-            {
-                if (i + PrefetchAhead < ordered.Length)
-                {
-                    var ahead = ws.Candidates[ordered[i + PrefetchAhead]];
-                    Prefetch.Range(s.Items, s.UserOffsets[ahead], s.UserOffsets[ahead + 1]);
-                    Prefetch.Range(s.Weights, s.UserOffsets[ahead], s.UserOffsets[ahead + 1]);
-                }
-
-                var slot = ordered[i];
-                var v = ws.Candidates[slot];
-                ws.AddMarked(slot, kind, target, marks, s.Items, s.Weights, s.UserOffsets[v], s.UserOffsets[v + 1]);
-            }
-
-            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
-            {
-                marks[s.Items[e] >> 6] = 0;
-            }
-        }
-
-        return slots;
+        return distinct;
     }
 
     /// <summary>A worker's buffers for the embedding search: a workspace whose target arrays span every item, and a heap per block target.</summary>
     private sealed class EmbeddedScratch(int users, int[] itemCounts)
     {
-        public PairWorkspace Workspace { get; } = new(users, itemCounts);
+        /// <summary>For Select only: the rescoring's sums are copied into its slots (no per-item target arrays needed).</summary>
+        public PairWorkspace Workspace { get; } = new(users, new int[itemCounts.Length]);
+
+        public BlockRescoring Rescoring { get; } = new(users, itemCounts);
 
         public List<int> Block { get; } = new(TargetBlock);
-
-        /// <summary>Per kind, the target's items as bits (cleared after each target).</summary>
-        public ulong[][] Marks { get; } = itemCounts.Select(c => new ulong[(c + 63) / 64]).ToArray();
 
         public TopCandidates[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
 
         public TopCandidates[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
 
-        /// <summary>A target's candidates from both sets, sorted.</summary>
-        public int[] Users { get; set; } = new int[2048];
+        /// <summary>Per block target, its candidates from both sets, ascending, each once (the first <see cref="Counts"/>).</summary>
+        public int[][] Lists { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new int[2048]).ToArray();
+
+        public int[] Counts { get; } = new int[TargetBlock];
 
         /// <summary>The cells a target scans, best first by centroid score.</summary>
         public BoundedHeap Cells { get; } = new();

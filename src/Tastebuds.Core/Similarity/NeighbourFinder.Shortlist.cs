@@ -4,7 +4,7 @@ namespace Tastebuds.Core.Similarity;
 public static partial class NeighbourFinder
 {
     /// <summary>The rescoring asks for the popular row of the candidate this many places ahead while it adds up the current one's.</summary>
-    private const int PrefetchAhead = 4;
+    internal const int PrefetchAhead = 4;
 
     /// <summary>
     /// After a pruned accumulation: among the candidates seen sharing the most items (<see cref="SeenThreshold"/>), the
