@@ -47,7 +47,8 @@ internal sealed class BlockRescoring
     public long Steps { get; set; }
 
     /// <summary>
-    /// The exact sums of every pair (block[t], v) for v in <c>candidates[t][..counts[t]]</c> (ascending, distinct).
+    /// The exact sums of every pair (block[t], v) for v in <c>candidates[t][..counts[t]]</c> (any order; a user listed
+    /// twice is one pair).
     /// </summary>
     public void Run(KindSlice[] slices, ReadOnlySpan<int> block, int[][] candidates, int[] counts)
     {
@@ -85,9 +86,10 @@ internal sealed class BlockRescoring
 
             var pair = _firstPair[i] + BitOperations.PopCount(targets & below);
             var slot = ws.SlotOf(_union[i]);
+            var into = ws.Acc.AsSpan(PairWorkspace.AccIndex(slot, 0), KindCount * Sums);
             for (var kind = 0; kind < KindCount; kind++)
             {
-                Array.Copy(_acc, ((kind * _pairs) + pair) * Sums, ws.Acc, PairWorkspace.AccIndex(slot, kind), Sums);
+                _acc.AsSpan(((kind * _pairs) + pair) * Sums, Sums).CopyTo(into.Slice(kind * Sums, Sums));
             }
 
             slots.Add(slot);

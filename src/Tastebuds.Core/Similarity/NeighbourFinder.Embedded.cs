@@ -130,8 +130,8 @@ public static partial class NeighbourFinder
     }
 
     /// <summary>
-    /// The union of a target's candidates from both sets, ascending and each user once, into <paramref name="users"/>
-    /// (grown as needed); returns its length. <see cref="BlockRescoring"/> then gives each its exact sums.
+    /// A target's candidates from both sets into <paramref name="users"/> (grown as needed; a user in both sets is there
+    /// twice, which <see cref="BlockRescoring"/>'s union absorbs); returns how many.
     /// </summary>
     private static int CandidateUnion(TopCandidates weighted, TopCandidates binary, ref int[] users)
     {
@@ -153,17 +153,7 @@ public static partial class NeighbourFinder
             users[n++] = TopCandidates.UserOf(key);
         }
 
-        users.AsSpan(0, n).Sort();
-        var distinct = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (i == 0 || users[i] != users[i - 1])
-            {
-                users[distinct++] = users[i];
-            }
-        }
-
-        return distinct;
+        return n;
     }
 
     /// <summary>A worker's buffers for the embedding search: a workspace whose target arrays span every item, and a heap per block target.</summary>
@@ -180,7 +170,7 @@ public static partial class NeighbourFinder
 
         public TopCandidates[] Binary { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
 
-        /// <summary>Per block target, its candidates from both sets, ascending, each once (the first <see cref="Counts"/>).</summary>
+        /// <summary>Per block target, its candidates from both sets (the first <see cref="Counts"/>).</summary>
         public int[][] Lists { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new int[2048]).ToArray();
 
         public int[] Counts { get; } = new int[TargetBlock];
