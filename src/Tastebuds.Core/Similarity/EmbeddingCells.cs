@@ -149,19 +149,28 @@ internal sealed class EmbeddingCells
             tops[t].Reset(count);
         }
 
-        Span<int> scanning = stackalloc int[block.Length];
-        Span<float> scores = stackalloc float[block.Length];
+        // The cells most of the block scans first (its own cell and the nearest): their users set each target's floor
+        // early, so the farther cells' users mostly fall below it without an offer. The kept sets do not depend on it.
+        var order = Count <= 1024 ? stackalloc long[Count] : new long[Count];
+        var touched = 0;
         for (var c = 0; c < Count; c++)
         {
+            if (scanners[c] != 0)
+            {
+                order[touched++] = ((long)(64 - BitOperations.PopCount(scanners[c])) << 32) | (uint)c;
+            }
+        }
+
+        order[..touched].Sort();
+        Span<int> scanning = stackalloc int[block.Length];
+        Span<float> scores = stackalloc float[block.Length];
+        foreach (var entry in order[..touched])
+        {
+            var c = (int)(uint)entry;
             var m = 0;
             for (var mask = scanners[c]; mask != 0; mask &= mask - 1)
             {
                 scanning[m++] = BitOperations.TrailingZeroCount(mask);
-            }
-
-            if (m == 0)
-            {
-                continue;
             }
 
             for (var i = _offsets[c]; i < _offsets[c + 1]; i++)
