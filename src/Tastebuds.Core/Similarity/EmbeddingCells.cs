@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
+using Tastebuds.Core.Models;
 
 namespace Tastebuds.Core.Similarity;
 
@@ -130,11 +130,11 @@ internal sealed class EmbeddingCells
         scanners.Clear();
         for (var t = 0; t < block.Length; t++)
         {
-            var target = MemoryMarshal.Cast<float, Vector<float>>(Of(block[t]));
+            var target = Of(block[t]);
             cells.Clear();
             for (var c = 0; c < Count; c++)
             {
-                cells.Offer(c, Dot(target, _centroids.AsSpan(c * d, d)), c, probes);
+                cells.Offer(c, VectorMath.Dot(target, _centroids.AsSpan(c * d, d)), c, probes);
             }
 
             foreach (var cell in cells.Unordered)
@@ -175,33 +175,17 @@ internal sealed class EmbeddingCells
 
             for (var i = _offsets[c]; i < _offsets[c + 1]; i++)
             {
-                var candidate = MemoryMarshal.Cast<float, Vector<float>>(_vectors.AsSpan(i * d, d));
+                var candidate = _vectors.AsSpan(i * d, d);
                 var k = 0;
                 for (; k + 4 <= m; k += 4)
                 {
-                    var t0 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k]]));
-                    var t1 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 1]]));
-                    var t2 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 2]]));
-                    var t3 = MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k + 3]]));
-                    Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                    for (var j = 0; j < candidate.Length; j++)
-                    {
-                        var x = candidate[j];
-                        s0 += t0[j] * x;
-                        s1 += t1[j] * x;
-                        s2 += t2[j] * x;
-                        s3 += t3[j] * x;
-                    }
-
-                    scores[k] = Tail(Vector.Sum(s0), block[scanning[k]], i);
-                    scores[k + 1] = Tail(Vector.Sum(s1), block[scanning[k + 1]], i);
-                    scores[k + 2] = Tail(Vector.Sum(s2), block[scanning[k + 2]], i);
-                    scores[k + 3] = Tail(Vector.Sum(s3), block[scanning[k + 3]], i);
+                    (scores[k], scores[k + 1], scores[k + 2], scores[k + 3]) = VectorMath.Dot4(candidate, Of(block[scanning[k]]),
+                        Of(block[scanning[k + 1]]), Of(block[scanning[k + 2]]), Of(block[scanning[k + 3]]));
                 }
 
                 for (; k < m; k++)
                 {
-                    scores[k] = Dot(MemoryMarshal.Cast<float, Vector<float>>(Of(block[scanning[k]])), _vectors.AsSpan(i * d, d));
+                    scores[k] = VectorMath.Dot(Of(block[scanning[k]]), candidate);
                 }
 
                 var v = _users[i];
@@ -218,31 +202,14 @@ internal sealed class EmbeddingCells
         }
     }
 
-    /// <summary>
-    /// ⟨e_u, e_v⟩ from the sum of its whole SIMD chunks, v the i-th stored vector: the rest added one by one, as
-    /// <see cref="Dot"/> does (nothing when d is a multiple of the vector width).
-    /// </summary>
-    private float Tail(float sum, int u, int i)
-    {
-        var d = _dimensions;
-        var target = Of(u);
-        for (var j = d / Vector<float>.Count * Vector<float>.Count; j < d; j++)
-        {
-            sum += target[j] * _vectors[(i * d) + j];
-        }
-
-        return sum;
-    }
-
     private int Nearest(ReadOnlySpan<float> vector)
     {
         var d = _dimensions;
-        var v = MemoryMarshal.Cast<float, Vector<float>>(vector);
         var best = 0;
         var bestScore = float.NegativeInfinity;
         for (var c = 0; c < Count; c++)
         {
-            var score = Dot(v, _centroids.AsSpan(c * d, d));
+            var score = VectorMath.Dot(vector, _centroids.AsSpan(c * d, d));
             if (score > bestScore)
             {
                 bestScore = score;
@@ -251,26 +218,6 @@ internal sealed class EmbeddingCells
         }
 
         return best;
-    }
-
-    /// <summary>The same additions in the same order as <see cref="UserEmbedding"/>'s block scoring.</summary>
-    private static float Dot(ReadOnlySpan<Vector<float>> target, ReadOnlySpan<float> other)
-    {
-        var o = MemoryMarshal.Cast<float, Vector<float>>(other);
-        Vector<float> sum = default;
-        for (var j = 0; j < o.Length; j++)
-        {
-            sum += target[j] * o[j];
-        }
-
-        var result = Vector.Sum(sum);
-        var full = MemoryMarshal.Cast<Vector<float>, float>(target);
-        for (var j = o.Length * Vector<float>.Count; j < other.Length; j++)
-        {
-            result += full[j] * other[j];
-        }
-
-        return result;
     }
 
     private static int[] Shuffled(int n, Random random)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.InteropServices;
 using Tastebuds.Core.Models;
 
 namespace Tastebuds.Core.Similarity;
@@ -81,42 +79,19 @@ public sealed class UserEmbedding
         var vectors = _vectors;
         for (var v = 0; v < Users; v++)
         {
-            var candidate = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(v * d, d));
+            var candidate = vectors.AsSpan(v * d, d);
             var i = 0;
-            // Four targets at a time: each chunk of the candidate's vector is loaded once for four products.
+            // Four targets at a time: each chunk of the candidate's vector is loaded once for four products, each the same
+            // additions in the same order as one alone (a target's scores do not depend on its place in the block).
             for (; i + 4 <= block.Length; i += 4)
             {
-                var t0 = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(block[i] * d, d));
-                var t1 = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(block[i + 1] * d, d));
-                var t2 = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(block[i + 2] * d, d));
-                var t3 = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(block[i + 3] * d, d));
-                Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                for (var j = 0; j < candidate.Length; j++)
-                {
-                    var c = candidate[j];
-                    s0 += t0[j] * c;
-                    s1 += t1[j] * c;
-                    s2 += t2[j] * c;
-                    s3 += t3[j] * c;
-                }
-
-                scores[i] = Vector.Sum(s0) + Tail(block[i], v, candidate.Length);
-                scores[i + 1] = Vector.Sum(s1) + Tail(block[i + 1], v, candidate.Length);
-                scores[i + 2] = Vector.Sum(s2) + Tail(block[i + 2], v, candidate.Length);
-                scores[i + 3] = Vector.Sum(s3) + Tail(block[i + 3], v, candidate.Length);
+                (scores[i], scores[i + 1], scores[i + 2], scores[i + 3]) = VectorMath.Dot4(candidate, vectors.AsSpan(block[i] * d, d),
+                    vectors.AsSpan(block[i + 1] * d, d), vectors.AsSpan(block[i + 2] * d, d), vectors.AsSpan(block[i + 3] * d, d));
             }
 
             for (; i < block.Length; i++)
             {
-                // The same additions in the same order as above: a target's scores do not depend on its place in the block.
-                var t = MemoryMarshal.Cast<float, Vector<float>>(vectors.AsSpan(block[i] * d, d));
-                Vector<float> sum = default;
-                for (var j = 0; j < candidate.Length; j++)
-                {
-                    sum += t[j] * candidate[j];
-                }
-
-                scores[i] = Vector.Sum(sum) + Tail(block[i], v, candidate.Length);
+                scores[i] = VectorMath.Dot(vectors.AsSpan(block[i] * d, d), candidate);
             }
 
             for (i = 0; i < block.Length; i++)
@@ -127,18 +102,6 @@ public sealed class UserEmbedding
                 }
             }
         }
-    }
-
-    /// <summary>The part of ⟨e_u, e_v⟩ past the last whole SIMD chunk (0 when d is a multiple of the vector width).</summary>
-    private float Tail(int u, int v, int chunks)
-    {
-        var sum = 0f;
-        for (var j = chunks * Vector<float>.Count; j < Dimensions; j++)
-        {
-            sum += _vectors[(u * Dimensions) + j] * _vectors[(v * Dimensions) + j];
-        }
-
-        return sum;
     }
 
     private sealed class WorstFirst : IComparer<(float Score, int User)>
