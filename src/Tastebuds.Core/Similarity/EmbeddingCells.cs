@@ -114,12 +114,11 @@ internal sealed class EmbeddingCells
 
     /// <summary>
     /// For each target of <paramref name="block"/> (at most 64), its <paramref name="count"/> other users of largest
-    /// ⟨e_u, e_v⟩ among the users of its <paramref name="probes"/> best cells, offered into its heap of
-    /// <paramref name="tops"/> (reset here). Each cell is read once for all the block's targets that scan
-    /// it (targets of one cell scan much the same cells), four targets' products at a time, so the scan is bound by
-    /// arithmetic rather than by reading every scanned vector once per target. A target's kept set depends only on the
-    /// cells it scans, not on the order of the offers (the order is total), and each product is the same
-    /// additions in the same order as one target alone.
+    /// ⟨e_u, e_v⟩ among the users of its <paramref name="probes"/> best cells, offered into its set of
+    /// <paramref name="tops"/> (reset here). Each cell is read once for all the block's targets that scan it (targets
+    /// of one cell scan much the same cells), four targets' products at a time, instead of every scanned vector being
+    /// read once per target. A target's kept set depends only on the cells it scans, not on the order of the offers
+    /// (the order is total), and each product is <see cref="VectorMath.Dot"/>'s additions in its order.
     /// </summary>
     public void Nearest(ReadOnlySpan<int> block, int probes, int count, TopCandidates[] tops, BoundedHeap cells)
     {

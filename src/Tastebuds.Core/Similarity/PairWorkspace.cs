@@ -242,37 +242,8 @@ internal sealed class PairWorkspace
     }
 
     /// <summary>
-    /// <see cref="AddShared"/> with the target's items as a bit set (<paramref name="marks"/>, one bit an item: a track
-    /// slice's 200,000 items in 25 KB, in the L1 cache, where a 0/1 int an item is 800 KB): the same entries gathered, the
-    /// same additions in the same order.
-    /// </summary>
-    public void AddMarked(int slot, int kind, double[] target, ulong[] marks, int[] items, double[] weights, int from, int to)
-    {
-        if (_shared.Length < to - from)
-        {
-            _shared = new int[Math.Max(to - from, _shared.Length * 2)];
-        }
-
-        var found = _shared;
-        var n = 0;
-        for (var e = from; e < to; e++)
-        {
-            var item = items[e];
-            found[n] = e;
-            n += (int)((marks[item >> 6] >> (item & 63)) & 1);
-        }
-
-        if (n == 0)
-        {
-            return;
-        }
-
-        AddFound(slot, kind, target, items, weights, n);
-    }
-
-    /// <summary>
     /// The six sums of the <paramref name="n"/> shared entries gathered in <c>_shared</c>: read once, added to in registers
-    /// in the order of the entries, written once (<see cref="AddShared"/>, <see cref="AddMarked"/>).
+    /// in the order of the entries, written once (<see cref="AddShared"/>).
     /// </summary>
     private void AddFound(int slot, int kind, double[] target, int[] items, double[] weights, int n)
     {
