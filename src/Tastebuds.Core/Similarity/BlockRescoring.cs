@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Tastebuds.Core.Similarity;
 
@@ -8,8 +11,8 @@ namespace Tastebuds.Core.Similarity;
 /// once per kind against the items of every block target (per item, the targets holding it as bits), instead of once
 /// per target that shortlisted it. A shared entry is added to the sums of each pair (target, candidate) whose target
 /// holds the item and shortlisted the candidate, in the candidate's row order: per pair, the same additions in the same
-/// order as the exact search, so the sums are bit for bit its sums. <see cref="CopyTo"/> then hands one target's pairs
-/// to a <see cref="PairWorkspace"/> for <c>Select</c>.
+/// order as the exact search, so the sums are bit for bit its sums. <see cref="Pairs"/> then hands one target's pairs to
+/// <c>Select</c>.
 /// </summary>
 internal sealed class BlockRescoring
 {
@@ -17,21 +20,38 @@ internal sealed class BlockRescoring
     private const int KindCount = 3;
     private const int Sums = PairWorkspace.Sums;
 
+    /// <summary>Doubles per pair and kind in the block's sums: the six, then two zeros (one 64-byte vector).</summary>
+    private const int Lane = 8;
+
+    /// <summary>Candidates ahead of the walk whose sums are cleared (and so fetched).</summary>
+    private const int ClearAhead = 8;
+
     /// <summary>Per user: bit t set while the user is a candidate of the block's target t (cleared once the union is built).</summary>
     private readonly uint[] _candidateOf;
 
-    /// <summary>Per kind and item: its index among the block targets' items of that kind, or −1 (cleared after each kind).</summary>
-    private readonly int[][] _itemIndex;
-
-    /// <summary>Per kind, the block targets' items as bits (cleared after each kind).</summary>
+    /// <summary>Per kind, the block targets' items as bits (cleared after each kind); an item's rank among them numbers it.</summary>
     private readonly ulong[][] _marks;
+
+    /// <summary>Per word of a kind's marks, the marked items in the words before it (an item's rank: this plus the bits below it).</summary>
+    private readonly int[] _rankBase;
 
     private int[] _union = new int[4096];
     private uint[] _unionTargets = new uint[4096];
     private int[] _firstPair = new int[4096];
+
+    /// <summary>Per pair, the index of its candidate in the union; per union candidate and kind, its count and norm.</summary>
+    private int[] _pairUnion = new int[4096];
+    private VectorSummary[] _summaries = new VectorSummary[KindCount * 4096];
+
+    /// <summary>Per ranked item: the block targets holding it as bits, and where its targets' terms start.</summary>
     private uint[] _itemTargets = new uint[4096];
-    private double[] _itemWeights = new double[4096 * MaxTargets];
-    private double[] _acc = new double[KindCount * 4096 * Sums];
+    private int[] _termStart = new int[4096];
+
+    /// <summary>Per ranked item and holding target (in target order): (1, x, x, 1, x², 1, 0, 0) for the target's weight x.</summary>
+    private VectorBuffer _terms = new(4096);
+
+    /// <summary>Per kind and pair, the six sums and two zeros: one vector of 8 doubles.</summary>
+    private VectorBuffer _acc = new(KindCount * 4096);
     private int[] _found = new int[256];
     private int _unionCount;
     private int _pairs;
@@ -39,8 +59,8 @@ internal sealed class BlockRescoring
     public BlockRescoring(int users, int[] itemCounts)
     {
         _candidateOf = new uint[users];
-        _itemIndex = itemCounts.Select(c => Enumerable.Repeat(-1, c).ToArray()).ToArray();
         _marks = itemCounts.Select(c => new ulong[(c + 63) / 64]).ToArray();
+        _rankBase = new int[_marks.Max(m => m.Length)];
     }
 
     /// <summary>Shared entries added (one per pair and shared item), for <see cref="PairWorkspace.AccumulationSteps"/>.</summary>
@@ -53,14 +73,8 @@ internal sealed class BlockRescoring
     public void Run(KindSlice[] slices, ReadOnlySpan<int> block, int[][] candidates, int[] counts)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(block.Length, MaxTargets);
-        BuildUnion(block.Length, candidates, counts);
-        var needed = KindCount * _pairs * Sums;
-        if (_acc.Length < needed)
-        {
-            _acc = new double[Math.Max(needed, _acc.Length * 2)];
-        }
-
-        Array.Clear(_acc, 0, needed);
+        BuildUnion(slices, block.Length, candidates, counts);
+        _acc.Reserve(KindCount * _pairs);
         for (var kind = 0; kind < slices.Length; kind++)
         {
             RescoreKind(slices[kind], kind, block);
@@ -68,10 +82,10 @@ internal sealed class BlockRescoring
     }
 
     /// <summary>
-    /// Opens a slot in <paramref name="ws"/> (reset) for each candidate of the block's target <paramref name="t"/>, in
-    /// ascending user order, and copies the pair's sums into it; the slots go to <paramref name="slots"/>.
+    /// The pairs of the block's target <paramref name="t"/> into <paramref name="slots"/>, in ascending user order, and
+    /// their sums for <c>Select</c> (valid until the next <see cref="Run"/>).
     /// </summary>
-    public void CopyTo(int t, PairWorkspace ws, List<int> slots)
+    public TargetSums Pairs(int t, List<int> slots)
     {
         slots.Clear();
         var bit = 1u << t;
@@ -79,25 +93,34 @@ internal sealed class BlockRescoring
         for (var i = 0; i < _unionCount; i++)
         {
             var targets = _unionTargets[i];
-            if ((targets & bit) == 0)
+            if ((targets & bit) != 0)
             {
-                continue;
+                slots.Add(_firstPair[i] + BitOperations.PopCount(targets & below));
             }
-
-            var pair = _firstPair[i] + BitOperations.PopCount(targets & below);
-            var slot = ws.SlotOf(_union[i]);
-            var into = ws.Acc.AsSpan(PairWorkspace.AccIndex(slot, 0), KindCount * Sums);
-            for (var kind = 0; kind < KindCount; kind++)
-            {
-                _acc.AsSpan(((kind * _pairs) + pair) * Sums, Sums).CopyTo(into.Slice(kind * Sums, Sums));
-            }
-
-            slots.Add(slot);
         }
+
+        return new TargetSums(this);
+    }
+
+    /// <summary>A block's pairs by pair number: the sums <see cref="Run"/> left, and each candidate's counts and norms.</summary>
+    internal readonly struct TargetSums(BlockRescoring rescoring) : IPairSums
+    {
+        private readonly double[] _acc = rescoring._acc.Array;
+        private readonly int _offset = rescoring._acc.Offset;
+        private readonly int _pairs = rescoring._pairs;
+        private readonly int[] _pairUnion = rescoring._pairUnion;
+        private readonly int[] _union = rescoring._union;
+        private readonly VectorSummary[] _summaries = rescoring._summaries;
+
+        public int UserOf(int slot) => _union[_pairUnion[slot]];
+
+        public ReadOnlySpan<double> Sums(int slot, int kind) => _acc.AsSpan(_offset + (((kind * _pairs) + slot) * Lane), PairWorkspace.Sums);
+
+        public VectorSummary Summary(int slot, int kind) => _summaries[(_pairUnion[slot] * KindCount) + kind];
     }
 
     /// <summary>The block's candidates, ascending, each with the targets that shortlisted it and the index of its first pair.</summary>
-    private void BuildUnion(int targets, int[][] candidates, int[] counts)
+    private void BuildUnion(KindSlice[] slices, int targets, int[][] candidates, int[] counts)
     {
         var total = 0;
         for (var t = 0; t < targets; t++)
@@ -130,6 +153,16 @@ internal sealed class BlockRescoring
         }
 
         _union.AsSpan(0, n).Sort();
+        if (_pairUnion.Length < total)
+        {
+            _pairUnion = new int[total];
+        }
+
+        if (_summaries.Length < n * KindCount)
+        {
+            _summaries = new VectorSummary[Math.Max(n * KindCount, _summaries.Length * 2)];
+        }
+
         var pairs = 0;
         for (var i = 0; i < n; i++)
         {
@@ -137,7 +170,14 @@ internal sealed class BlockRescoring
             _unionTargets[i] = _candidateOf[v];
             _candidateOf[v] = 0;
             _firstPair[i] = pairs;
-            pairs += BitOperations.PopCount(_unionTargets[i]);
+            var count = BitOperations.PopCount(_unionTargets[i]);
+            _pairUnion.AsSpan(pairs, count).Fill(i);
+            pairs += count;
+            for (var kind = 0; kind < KindCount; kind++)
+            {
+                var s = slices[kind];
+                _summaries[(i * KindCount) + kind] = new VectorSummary(s.Count(v), s.Norms[v]);
+            }
         }
 
         _unionCount = n;
@@ -146,46 +186,83 @@ internal sealed class BlockRescoring
 
     private void RescoreKind(KindSlice s, int kind, ReadOnlySpan<int> block)
     {
-        var index = _itemIndex[kind];
         var marks = _marks[kind];
+        var rankBase = _rankBase;
+
+        // The block targets' items, marked; then numbered by rank (ascending item), so that no per-item index is needed.
         var rows = 0;
-        for (var t = 0; t < block.Length; t++)
-        {
-            rows += s.UserOffsets[block[t] + 1] - s.UserOffsets[block[t]];
-        }
-
-        if (_itemTargets.Length < rows)
-        {
-            _itemTargets = new uint[rows];
-            _itemWeights = new double[rows * MaxTargets];
-        }
-
-        // The block targets' items: per item, which targets hold it and with what weight.
-        var items = 0;
         for (var t = 0; t < block.Length; t++)
         {
             var u = block[t];
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
-                var item = s.Items[e];
-                var c = index[item];
-                if (c < 0)
-                {
-                    c = items++;
-                    index[item] = c;
-                    _itemTargets[c] = 0;
-                    marks[item >> 6] |= 1UL << (item & 63);
-                }
+                marks[s.Items[e] >> 6] |= 1UL << s.Items[e];
+            }
 
-                _itemTargets[c] |= 1u << t;
-                _itemWeights[(c * MaxTargets) + t] = s.Weights[e];
+            rows += s.UserOffsets[u + 1] - s.UserOffsets[u];
+        }
+
+        var distinct = 0;
+        for (var w = 0; w < marks.Length; w++)
+        {
+            rankBase[w] = distinct;
+            distinct += BitOperations.PopCount(marks[w]);
+        }
+
+        if (_itemTargets.Length < distinct)
+        {
+            _itemTargets = new uint[Math.Max(distinct, _itemTargets.Length * 2)];
+            _termStart = new int[_itemTargets.Length];
+        }
+
+        _terms.Reserve(rows);
+        var itemTargets = _itemTargets;
+        Array.Clear(itemTargets, 0, distinct);
+        for (var t = 0; t < block.Length; t++)
+        {
+            var u = block[t];
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                itemTargets[Rank(marks, rankBase, s.Items[e])] |= 1u << t;
             }
         }
 
-        var acc = _acc;
+        var termStart = _termStart;
+        for (int c = 0, at = 0; c < distinct; c++)
+        {
+            termStart[c] = at;
+            at += BitOperations.PopCount(itemTargets[c]);
+        }
+
+        // Per item and holding target, the target's side of the six sums' terms.
+        var terms = _terms.Vectors;
+        for (var t = 0; t < block.Length; t++)
+        {
+            var u = block[t];
+            for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+            {
+                var c = Rank(marks, rankBase, s.Items[e]);
+                var x = s.Weights[e];
+                terms[termStart[c] + BitOperations.PopCount(itemTargets[c] & ((1u << t) - 1))] = Vector512.Create(1.0, x, x, 1.0, x * x, 1.0, 0.0, 0.0);
+            }
+        }
+
+        // Each candidate's sums are cleared a few candidates ahead of their use: the stores fetch their lines meanwhile (a
+        // clear of the whole block's sums up front wrote megabytes that had left the cache again by their first use).
+        var sums = _acc.Vectors.Slice(kind * _pairs, _pairs);
+        for (var i = 0; i < Math.Min(ClearAhead, _unionCount); i++)
+        {
+            sums.Slice(_firstPair[i], BitOperations.PopCount(_unionTargets[i])).Clear();
+        }
+
         var steps = 0L;
         for (var i = 0; i < _unionCount; i++)
         {
+            if (i + ClearAhead < _unionCount)
+            {
+                sums.Slice(_firstPair[i + ClearAhead], BitOperations.PopCount(_unionTargets[i + ClearAhead])).Clear();
+            }
+
             if (i + NeighbourFinder.PrefetchAhead < _unionCount)
             {
                 var ahead = _union[i + NeighbourFinder.PrefetchAhead];
@@ -208,29 +285,36 @@ internal sealed class BlockRescoring
             {
                 var item = s.Items[e];
                 found[n] = e;
-                n += (int)((marks[item >> 6] >> (item & 63)) & 1);
+                n += (int)((marks[item >> 6] >> item) & 1);
             }
 
             var shortlisted = _unionTargets[i];
-            var first = _firstPair[i];
+            var pairs = sums[_firstPair[i]..];
             for (var f = 0; f < n; f++)
             {
                 var e = found[f];
-                var c = index[s.Items[e]];
-                var y = s.Weights[e];
-                for (var hits = _itemTargets[c] & shortlisted; hits != 0; hits &= hits - 1)
+                var c = Rank(marks, rankBase, s.Items[e]);
+                var holders = itemTargets[c];
+                var hits = holders & shortlisted;
+                if (hits == 0)
                 {
-                    var t = BitOperations.TrailingZeroCount(hits);
-                    var x = _itemWeights[(c * MaxTargets) + t];
-                    var a = ((kind * _pairs) + first + BitOperations.PopCount(shortlisted & ((1u << t) - 1))) * Sums;
-                    acc[a + PairWorkspace.SharedCount]++;
-                    acc[a + PairWorkspace.Dot] += x * y;
-                    acc[a + PairWorkspace.SumX] += x;
-                    acc[a + PairWorkspace.SumY] += y;
-                    acc[a + PairWorkspace.SumXX] += x * x;
-                    acc[a + PairWorkspace.SumYY] += y * y;
-                    steps++;
+                    continue;
                 }
+
+                // The candidate's side: (1, y, 1, y, 1, y², 0, 0). Each lane of term × side is the product the scalar sums
+                // add (1·1, x·y, x·1, 1·y, x²·1, 1·y², exact where a factor is 1), so each sum gets the same addend.
+                var y = s.Weights[e];
+                var side = Vector512.Create(1.0, y, 1.0, y, 1.0, y * y, 0.0, 0.0);
+                var first = termStart[c];
+                do
+                {
+                    var below = (1u << BitOperations.TrailingZeroCount(hits)) - 1;
+                    ref var sum = ref pairs[BitOperations.PopCount(shortlisted & below)];
+                    sum += terms[first + BitOperations.PopCount(holders & below)] * side;
+                    steps++;
+                    hits &= hits - 1;
+                }
+                while (hits != 0);
             }
         }
 
@@ -240,9 +324,56 @@ internal sealed class BlockRescoring
             var u = block[t];
             for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
             {
-                index[s.Items[e]] = -1;
                 marks[s.Items[e] >> 6] = 0;
             }
+        }
+    }
+
+    /// <summary>The item's number among the marked items: the marked items before it.</summary>
+    private static int Rank(ulong[] marks, int[] rankBase, int item) =>
+        rankBase[item >> 6] + BitOperations.PopCount(marks[item >> 6] & ((1UL << item) - 1));
+
+    /// <summary>
+    /// A growable array of 64-byte vectors whose first element sits on a 64-byte boundary (pinned, so it stays there):
+    /// a pair's sums are then one cache line.
+    /// </summary>
+    private sealed class VectorBuffer
+    {
+        private const int Doubles = 8;
+        private double[] _array;
+        private int _offset;
+
+        public VectorBuffer(int capacity)
+        {
+            _array = Allocate(capacity, out _offset);
+            Capacity = capacity;
+        }
+
+        public int Capacity { get; private set; }
+
+        public double[] Array => _array;
+
+        /// <summary>Where the first vector starts in <see cref="Array"/>.</summary>
+        public int Offset => _offset;
+
+        public Span<Vector512<double>> Vectors => MemoryMarshal.Cast<double, Vector512<double>>(_array.AsSpan(_offset, Capacity * Doubles));
+
+        /// <summary>At least <paramref name="count"/> vectors (what was held is not kept).</summary>
+        public void Reserve(int count)
+        {
+            if (count > Capacity)
+            {
+                Capacity = Math.Max(count, Capacity * 2);
+                _array = Allocate(Capacity, out _offset);
+            }
+        }
+
+        private static unsafe double[] Allocate(int vectors, out int offset)
+        {
+            var array = GC.AllocateUninitializedArray<double>((vectors + 1) * Doubles, pinned: true);
+            var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            offset = (int)((64 - (address & 63)) & 63) / sizeof(double);
+            return array;
         }
     }
 }

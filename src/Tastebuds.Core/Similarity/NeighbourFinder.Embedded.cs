@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Tastebuds.Core.Similarity;
 
@@ -69,7 +70,7 @@ public static partial class NeighbourFinder
                 }
 
                 var started = Stopwatch.GetTimestamp();
-                var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(block);
+                var span = CollectionsMarshal.AsSpan(block);
                 Candidates(weighted, weightedCells, span, options.EmbeddingCandidates, options.EmbeddingProbes, scratch.Weighted, scratch.Cells);
                 Candidates(binary, binaryCells, span, options.EmbeddingBinaryCandidates, options.EmbeddingProbes, scratch.Binary, scratch.Cells);
                 var ws = scratch.Workspace;
@@ -84,15 +85,12 @@ public static partial class NeighbourFinder
                 ws.PhaseTicks[PairWorkspace.RescorePhase] += Stopwatch.GetTimestamp() - rescoring;
                 for (var i = 0; i < span.Length; i++)
                 {
-                    var u = span[i];
-                    var copying = Stopwatch.GetTimestamp();
+                    var selecting = Stopwatch.GetTimestamp();
                     var slots = ws.Shortlist;
-                    scratch.Rescoring.CopyTo(i, ws, slots);
-                    var copied = Stopwatch.GetTimestamp();
-                    ws.PhaseTicks[PairWorkspace.RescorePhase] += copied - copying;
-                    Select(slices, options, u, ws, slots, result);
-                    ws.Reset(slots.Count);
-                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - copied;
+                    var sums = scratch.Rescoring.Pairs(i, slots);
+                    Select(slices, options, span[i], sums, ws.Heaps, CollectionsMarshal.AsSpan(slots), result);
+                    ws.PairsEvaluated += slots.Count;
+                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - selecting;
                 }
 
                 ws.AccumulationSteps += scratch.Rescoring.Steps;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Tastebuds.Core.Similarity;
 
@@ -79,7 +80,8 @@ public static partial class NeighbourFinder
                 }
 
                 var rescored = Stopwatch.GetTimestamp();
-                Select(slices, options, u, workspace, shortlist ?? workspace.Qualified, result);
+                Select(slices, options, u, new WorkspaceSums(workspace, slices), workspace.Heaps,
+                    CollectionsMarshal.AsSpan(shortlist ?? workspace.Qualified), result);
                 workspace.Reset(shortlist?.Count ?? workspace.Count);
                 workspace.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - rescored;
                 return workspace;
@@ -163,25 +165,23 @@ public static partial class NeighbourFinder
         heap.Offer(slot, score, v, capacity);
 
     /// <param name="slots">The slots to rank: a pruned target's shortlist, or the candidates sharing MinSharedItems.</param>
-    private static void Select(KindSlice[] slices, SimilarityOptions options, int u, PairWorkspace ws, List<int> slots,
-        NeighbourRow[][][] result)
+    private static void Select<TSums>(KindSlice[] slices, SimilarityOptions options, int u, TSums sums, BoundedHeap[] heaps,
+        ReadOnlySpan<int> slots, NeighbourRow[][][] result)
+        where TSums : struct, IPairSums
     {
         var k = options.MaxSimilarUsers;
-        var heaps = ws.Heaps;
-
         var minShared = Math.Max(1, options.MinSharedItems);
         Span<double> scores = stackalloc double[MetricCount];
         foreach (var slot in slots)
         {
-            var v = ws.Candidates[slot];
-            var shared = ws.SharedOf(slot);
-
+            var shared = SharedOf(sums, slot);
             if (shared < minShared)
             {
                 continue;
             }
 
-            Combined(slices, options, u, v, ws, slot, shared, scores);
+            Combined(slices, options, u, sums, slot, shared, scores);
+            var v = sums.UserOf(slot);
             for (var m = 0; m < MetricCount; m++)
             {
                 var score = scores[m];
@@ -200,18 +200,23 @@ public static partial class NeighbourFinder
             for (var i = kept.Length - 1; i >= 0; i--)
             {
                 var slot = heaps[m].PopWorst();
-                kept[i] = Describe(slices, options, (SimilarityMetric)m, u, ws, slot);
+                kept[i] = Describe(slices, options, (SimilarityMetric)m, u, sums, slot);
             }
 
             result[m][u] = kept;
         }
     }
 
+    /// <summary>Items shared with the candidate in <paramref name="slot"/>, all kinds together.</summary>
+    private static double SharedOf<TSums>(TSums sums, int slot)
+        where TSums : struct, IPairSums =>
+        sums.Sums(slot, 0)[PairWorkspace.SharedCount] + sums.Sums(slot, 1)[PairWorkspace.SharedCount] + sums.Sums(slot, 2)[PairWorkspace.SharedCount];
+
     /// <summary>The three metrics' combined scores of a pair: each kind's sums read once, its three scores computed together.</summary>
-    private static void Combined(KindSlice[] slices, SimilarityOptions options, int u, int v,
-        PairWorkspace ws, int slot, double shared, Span<double> scores)
+    private static void Combined<TSums>(KindSlice[] slices, SimilarityOptions options, int u, TSums sums, int slot, double shared,
+        Span<double> scores)
+        where TSums : struct, IPairSums
     {
-        var acc = ws.Acc;
         var cosine = 0.0;
         var jaccard = 0.0;
         var pearson = 0.0;
@@ -220,21 +225,21 @@ public static partial class NeighbourFinder
         {
             var s = slices[kind];
             var countU = s.Count(u);
-            var countV = s.Count(v);
-            if (countU == 0 || countV == 0)
+            var other = sums.Summary(slot, kind);
+            if (countU == 0 || other.Count == 0)
             {
                 continue;
             }
 
             var alpha = options.KindWeight((ItemKind)kind);
             alphaSum += alpha;
-            var a = PairWorkspace.AccIndex(slot, kind);
-            var sharedK = acc[a + PairWorkspace.SharedCount];
-            var dot = acc[a + PairWorkspace.Dot];
-            cosine += alpha * PairScores.Cosine(dot, s.Norms[u], s.Norms[v]);
-            jaccard += alpha * PairScores.Jaccard(sharedK, countU, countV);
-            pearson += alpha * PairScores.Pearson(sharedK, acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY],
-                acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY], dot);
+            var acc = sums.Sums(slot, kind);
+            var sharedK = acc[PairWorkspace.SharedCount];
+            var dot = acc[PairWorkspace.Dot];
+            cosine += alpha * PairScores.Cosine(dot, s.Norms[u], other.Norm);
+            jaccard += alpha * PairScores.Jaccard(sharedK, countU, other.Count);
+            pearson += alpha * PairScores.Pearson(sharedK, acc[PairWorkspace.SumX], acc[PairWorkspace.SumY],
+                acc[PairWorkspace.SumXX], acc[PairWorkspace.SumYY], dot);
         }
 
         var significance = PairScores.Significance(shared, options.ShrinkageShared);
@@ -243,34 +248,28 @@ public static partial class NeighbourFinder
         scores[(int)SimilarityMetric.Pearson] = alphaSum > 0 ? pearson / alphaSum * significance : 0.0;
     }
 
-    private static double KindScore(KindSlice s, SimilarityMetric metric, int u, int v, PairWorkspace ws, int slot, int kind)
+    private static NeighbourRow Describe<TSums>(KindSlice[] slices, SimilarityOptions options, SimilarityMetric metric, int u, TSums sums, int slot)
+        where TSums : struct, IPairSums
     {
-        var a = PairWorkspace.AccIndex(slot, kind);
-        var acc = ws.Acc;
-        return PairScores.Kind(metric, acc[a + PairWorkspace.SharedCount], acc[a + PairWorkspace.Dot],
-            acc[a + PairWorkspace.SumX], acc[a + PairWorkspace.SumY], acc[a + PairWorkspace.SumXX], acc[a + PairWorkspace.SumYY],
-            new VectorSummary(s.Count(u), s.Norms[u]), new VectorSummary(s.Count(v), s.Norms[v]));
-    }
-
-    private static NeighbourRow Describe(KindSlice[] slices, SimilarityOptions options, SimilarityMetric metric, int u, PairWorkspace ws, int slot)
-    {
-        var v = ws.Candidates[slot];
         Span<double> perKind = stackalloc double[3];
         perKind.Fill(double.NaN);
         Span<int> sharedPerKind = stackalloc int[3];
         Span<double> scores = stackalloc double[MetricCount];
         for (var kind = 0; kind < slices.Length; kind++)
         {
-            sharedPerKind[kind] = (int)ws.SharedOf(slot, kind);
+            var acc = sums.Sums(slot, kind);
+            sharedPerKind[kind] = (int)acc[PairWorkspace.SharedCount];
             var s = slices[kind];
-            if (s.Count(u) > 0 && s.Count(v) > 0)
+            var other = sums.Summary(slot, kind);
+            if (s.Count(u) > 0 && other.Count > 0)
             {
-                perKind[kind] = KindScore(s, metric, u, v, ws, slot, kind);
+                perKind[kind] = PairScores.Kind(metric, acc[PairWorkspace.SharedCount], acc[PairWorkspace.Dot], acc[PairWorkspace.SumX],
+                    acc[PairWorkspace.SumY], acc[PairWorkspace.SumXX], acc[PairWorkspace.SumYY], new VectorSummary(s.Count(u), s.Norms[u]), other);
             }
         }
 
-        Combined(slices, options, u, v, ws, slot, sharedPerKind[0] + sharedPerKind[1] + sharedPerKind[2], scores);
-        return new NeighbourRow(v, scores[(int)metric], perKind[0], perKind[1], perKind[2],
+        Combined(slices, options, u, sums, slot, sharedPerKind[0] + sharedPerKind[1] + sharedPerKind[2], scores);
+        return new NeighbourRow(sums.UserOf(slot), scores[(int)metric], perKind[0], perKind[1], perKind[2],
             sharedPerKind[0], sharedPerKind[1], sharedPerKind[2]);
     }
 }
