@@ -11,7 +11,7 @@ namespace Tastebuds.Core.Similarity;
 /// once per kind against the items of every block target (per item, the targets holding it as bits), instead of once
 /// per target that shortlisted it. A shared entry is added to the sums of each pair (target, candidate) whose target
 /// holds the item and shortlisted the candidate, in the candidate's row order: per pair, the same additions in the same
-/// order as the exact search, so the sums are bit for bit its sums. <see cref="Pairs"/> then hands one target's pairs to
+/// order as the exact search, so the sums are bit for bit its sums. <see cref="PairSums"/> then hands them, by pair, to
 /// <c>Select</c>.
 /// </summary>
 internal sealed class BlockRescoring
@@ -81,29 +81,23 @@ internal sealed class BlockRescoring
         }
     }
 
-    /// <summary>
-    /// The pairs of the block's target <paramref name="t"/> into <paramref name="slots"/>, in ascending user order, and
-    /// their sums for <c>Select</c> (valid until the next <see cref="Run"/>).
-    /// </summary>
-    public TargetSums Pairs(int t, List<int> slots)
-    {
-        slots.Clear();
-        var bit = 1u << t;
-        var below = bit - 1;
-        for (var i = 0; i < _unionCount; i++)
-        {
-            var targets = _unionTargets[i];
-            if ((targets & bit) != 0)
-            {
-                slots.Add(_firstPair[i] + BitOperations.PopCount(targets & below));
-            }
-        }
+    /// <summary>The block's candidates, ascending (valid until the next <see cref="Run"/>).</summary>
+    public ReadOnlySpan<int> Union => _union.AsSpan(0, _unionCount);
 
-        return new TargetSums(this);
-    }
+    /// <summary>Per union candidate, the block targets that shortlisted it, as bits.</summary>
+    public ReadOnlySpan<uint> UnionTargets => _unionTargets.AsSpan(0, _unionCount);
+
+    /// <summary>Per union candidate, the number of its first pair: its pairs follow in the order of their targets.</summary>
+    public ReadOnlySpan<int> FirstPair => _firstPair.AsSpan(0, _unionCount);
+
+    /// <summary>The block's pairs (target, candidate).</summary>
+    public int Pairs => _pairs;
+
+    /// <summary>The sums of the block's pairs, by pair number, for <c>Select</c>.</summary>
+    public BlockSums PairSums() => new(this);
 
     /// <summary>A block's pairs by pair number: the sums <see cref="Run"/> left, and each candidate's counts and norms.</summary>
-    internal readonly struct TargetSums(BlockRescoring rescoring) : IPairSums
+    internal readonly struct BlockSums(BlockRescoring rescoring) : IPairSums
     {
         private readonly double[] _acc = rescoring._acc.Array;
         private readonly int _offset = rescoring._acc.Offset;

@@ -83,16 +83,10 @@ public static partial class NeighbourFinder
 
                 scratch.Rescoring.Run(slices, span, scratch.Lists, scratch.Counts);
                 ws.PhaseTicks[PairWorkspace.RescorePhase] += Stopwatch.GetTimestamp() - rescoring;
-                for (var i = 0; i < span.Length; i++)
-                {
-                    var selecting = Stopwatch.GetTimestamp();
-                    var slots = ws.Shortlist;
-                    var sums = scratch.Rescoring.Pairs(i, slots);
-                    Select(slices, options, span[i], sums, ws.Heaps, CollectionsMarshal.AsSpan(slots), result);
-                    ws.PairsEvaluated += slots.Count;
-                    ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - selecting;
-                }
-
+                var selecting = Stopwatch.GetTimestamp();
+                SelectBlock(slices, options, span, scratch.Rescoring, scratch.Heaps, result);
+                ws.PairsEvaluated += scratch.Rescoring.Pairs;
+                ws.PhaseTicks[PairWorkspace.SelectPhase] += Stopwatch.GetTimestamp() - selecting;
                 ws.AccumulationSteps += scratch.Rescoring.Steps;
                 scratch.Rescoring.Steps = 0;
                 return scratch;
@@ -104,6 +98,34 @@ public static partial class NeighbourFinder
             });
 
         return new NeighbourSet(result, totals.Stats(n, result, prepared, clock.Elapsed));
+    }
+
+    /// <summary>
+    /// <see cref="Select"/> for every target of the block at once: the pairs are offered in the order of their sums (union
+    /// candidate, then target), so the sums are read once, in order; each target still sees its candidates in ascending
+    /// user order, as Select alone would offer them.
+    /// </summary>
+    private static void SelectBlock(KindSlice[] slices, SimilarityOptions options, ReadOnlySpan<int> block, BlockRescoring rescoring,
+        BoundedHeap[][] heaps, NeighbourRow[][][] result)
+    {
+        var sums = rescoring.PairSums();
+        var union = rescoring.UnionTargets;
+        var firstPair = rescoring.FirstPair;
+        Span<double> scores = stackalloc double[MetricCount];
+        for (var i = 0; i < union.Length; i++)
+        {
+            var pair = firstPair[i];
+            for (var targets = union[i]; targets != 0; targets &= targets - 1, pair++)
+            {
+                var t = System.Numerics.BitOperations.TrailingZeroCount(targets);
+                Offer(slices, options, block[t], sums, pair, heaps[t], scores);
+            }
+        }
+
+        for (var t = 0; t < block.Length; t++)
+        {
+            Keep(slices, options, block[t], sums, heaps[t], result);
+        }
     }
 
     /// <summary>Each block target's candidates from one embedding: from its best cells, or from every user.</summary>
@@ -163,6 +185,10 @@ public static partial class NeighbourFinder
         public BlockRescoring Rescoring { get; } = new(users, itemCounts);
 
         public List<int> Block { get; } = new(TargetBlock);
+
+        /// <summary>Per block target, a heap per metric (drained between blocks).</summary>
+        public BoundedHeap[][] Heaps { get; } = Enumerable.Range(0, TargetBlock)
+            .Select(_ => new[] { new BoundedHeap(), new BoundedHeap(), new BoundedHeap() }).ToArray();
 
         public TopCandidates[] Weighted { get; } = Enumerable.Range(0, TargetBlock).Select(_ => new TopCandidates()).ToArray();
 

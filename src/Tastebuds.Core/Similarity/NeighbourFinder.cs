@@ -169,31 +169,45 @@ public static partial class NeighbourFinder
         ReadOnlySpan<int> slots, NeighbourRow[][][] result)
         where TSums : struct, IPairSums
     {
-        var k = options.MaxSimilarUsers;
-        var minShared = Math.Max(1, options.MinSharedItems);
         Span<double> scores = stackalloc double[MetricCount];
         foreach (var slot in slots)
         {
-            var shared = SharedOf(sums, slot);
-            if (shared < minShared)
+            Offer(slices, options, u, sums, slot, heaps, scores);
+        }
+
+        Keep(slices, options, u, sums, heaps, result);
+    }
+
+    /// <summary>The pair in <paramref name="slot"/> offered to the target's heap of each metric, if it shares MinSharedItems.</summary>
+    private static void Offer<TSums>(KindSlice[] slices, SimilarityOptions options, int u, TSums sums, int slot, BoundedHeap[] heaps,
+        Span<double> scores)
+        where TSums : struct, IPairSums
+    {
+        var shared = SharedOf(sums, slot);
+        if (shared < Math.Max(1, options.MinSharedItems))
+        {
+            return;
+        }
+
+        Combined(slices, options, u, sums, slot, shared, scores);
+        var v = sums.UserOf(slot);
+        for (var m = 0; m < MetricCount; m++)
+        {
+            var score = scores[m];
+            if (score < options.SimilarityThreshold)
             {
                 continue;
             }
 
-            Combined(slices, options, u, sums, slot, shared, scores);
-            var v = sums.UserOf(slot);
-            for (var m = 0; m < MetricCount; m++)
-            {
-                var score = scores[m];
-                if (score < options.SimilarityThreshold)
-                {
-                    continue;
-                }
-
-                Offer(heaps[m], slot, score, v, k);
-            }
+            Offer(heaps[m], slot, score, v, options.MaxSimilarUsers);
         }
+    }
 
+    /// <summary>The target's neighbours per metric, best first, from its heaps (left empty).</summary>
+    private static void Keep<TSums>(KindSlice[] slices, SimilarityOptions options, int u, TSums sums, BoundedHeap[] heaps,
+        NeighbourRow[][][] result)
+        where TSums : struct, IPairSums
+    {
         for (var m = 0; m < MetricCount; m++)
         {
             var kept = new NeighbourRow[heaps[m].Count];
