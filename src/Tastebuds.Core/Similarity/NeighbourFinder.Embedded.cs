@@ -176,10 +176,10 @@ public static partial class NeighbourFinder
         return n;
     }
 
-    /// <summary>A worker's buffers for the embedding search: a workspace whose target arrays span every item, and a heap per block target.</summary>
+    /// <summary>A worker's buffers for the embedding search: the block's rescoring, its candidate sets and heaps.</summary>
     private sealed class EmbeddedScratch(int users, int[] itemCounts)
     {
-        /// <summary>For Select only: the rescoring's sums are copied into its slots (no per-item target arrays needed).</summary>
+        /// <summary>Its phase clocks and counters only, drained into the run's totals (the sums live in <see cref="Rescoring"/>).</summary>
         public PairWorkspace Workspace { get; } = new(users, new int[itemCounts.Length]);
 
         public BlockRescoring Rescoring { get; } = new(users, itemCounts);

@@ -301,13 +301,6 @@ internal sealed class PairWorkspace
         Count = 0;
     }
 
-    /// <summary>The slot of candidate <paramref name="v"/>, opened (zeroed) on first use: the embedding search's rescoring fills it.</summary>
-    public int SlotOf(int v)
-    {
-        var slot = _slotOf[v];
-        return slot >= 0 ? slot : Open(v);
-    }
-
     private int Open(int v)
     {
         if (Count == Candidates.Length)
