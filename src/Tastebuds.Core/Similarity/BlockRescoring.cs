@@ -18,7 +18,6 @@ internal sealed class BlockRescoring
 {
     public const int MaxTargets = 32;
     private const int KindCount = 3;
-    private const int Sums = PairWorkspace.Sums;
 
     /// <summary>Doubles per pair and kind in the block's sums: the six, then two zeros (one 64-byte vector).</summary>
     private const int Lane = 8;
@@ -48,10 +47,10 @@ internal sealed class BlockRescoring
     private int[] _termStart = new int[4096];
 
     /// <summary>Per ranked item and holding target (in target order): (1, x, x, 1, x², 1, 0, 0) for the target's weight x.</summary>
-    private VectorBuffer _terms = new(4096);
+    private readonly VectorBuffer _terms = new(4096);
 
     /// <summary>Per kind and pair, the six sums and two zeros: one vector of 8 doubles.</summary>
-    private VectorBuffer _acc = new(KindCount * 4096);
+    private readonly VectorBuffer _acc = new(KindCount * 4096);
     private int[] _found = new int[256];
     private int _unionCount;
     private int _pairs;
@@ -81,10 +80,10 @@ internal sealed class BlockRescoring
         }
     }
 
-    /// <summary>The block's candidates, ascending (valid until the next <see cref="Run"/>).</summary>
-    public ReadOnlySpan<int> Union => _union.AsSpan(0, _unionCount);
-
-    /// <summary>Per union candidate, the block targets that shortlisted it, as bits.</summary>
+    /// <summary>
+    /// Per candidate of the block (in ascending user order), the block targets that shortlisted it, as bits (valid until
+    /// the next <see cref="Run"/>).
+    /// </summary>
     public ReadOnlySpan<uint> UnionTargets => _unionTargets.AsSpan(0, _unionCount);
 
     /// <summary>Per union candidate, the number of its first pair: its pairs follow in the order of their targets.</summary>
