@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace Tastebuds.Core.Similarity;
@@ -117,7 +118,7 @@ public static partial class NeighbourFinder
             var pair = firstPair[i];
             for (var targets = union[i]; targets != 0; targets &= targets - 1, pair++)
             {
-                var t = System.Numerics.BitOperations.TrailingZeroCount(targets);
+                var t = BitOperations.TrailingZeroCount(targets);
                 Offer(slices, options, block[t], sums, pair, heaps[t], scores);
             }
         }

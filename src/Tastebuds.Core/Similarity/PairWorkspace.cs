@@ -281,9 +281,6 @@ internal sealed class PairWorkspace
     /// <summary>Items shared with the candidate in <paramref name="slot"/> of one kind (exact sums).</summary>
     public double SharedOf(int slot, int kind) => Acc[AccIndex(slot, kind) + SharedCount];
 
-    /// <summary>Items shared with the candidate in <paramref name="slot"/>, all kinds together (exact sums).</summary>
-    public double SharedOf(int slot) => SharedOf(slot, 0) + SharedOf(slot, 1) + SharedOf(slot, 2);
-
     public static int AccIndex(int slot, int kind) => ((slot * KindCount) + kind) * Sums;
 
     public static int EstimateIndex(int slot, int kind) => ((slot * KindCount) + kind) * 2;
