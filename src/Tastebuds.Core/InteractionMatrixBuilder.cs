@@ -17,6 +17,15 @@ public sealed class InteractionMatrixBuilder
 
     public void Add(long userId, ItemKind kind, long itemId, long playCount, bool loved)
     {
+        _kinds[(int)kind].Add(User(userId), itemId, playCount, loved);
+        Rows++;
+    }
+
+    /// <summary>A user of the matrix even with no row of their own (a row of a kind not loaded); not counted in <see cref="Rows"/>.</summary>
+    public void AddUser(long userId) => User(userId);
+
+    private int User(long userId)
+    {
         if (!_users.TryGetValue(userId, out var user))
         {
             user = _userIds.Count;
@@ -24,8 +33,7 @@ public sealed class InteractionMatrixBuilder
             _userIds.Add(userId);
         }
 
-        _kinds[(int)kind].Add(user, itemId, playCount, loved);
-        Rows++;
+        return user;
     }
 
     public InteractionMatrix Build(WeightingOptions? weighting = null)

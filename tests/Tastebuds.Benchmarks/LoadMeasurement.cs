@@ -15,7 +15,9 @@ namespace Tastebuds.Benchmarks;
 /// first call and reused after (it keeps running: stop it with pg_ctl stop -D DIR/data), so two builds can be timed
 /// on the same world one after the other. `--parts` first times the client's side part by part (the exporter's reads
 /// alone, the COPY's bytes alone, the reads into the builder, the builder's Build); `--read-buffer B` sets Npgsql's read
-/// buffer (8 KB by default).
+/// buffer (8 KB by default); `--tracks` adds, after each round, the model stage's load of the same snapshot's tracks only
+/// (<see cref="InteractionLoader.LoadTrackMatrixAsync"/>), timed the same way, with a check that its users and track
+/// slice equal the whole load's.
 /// </summary>
 internal static class LoadMeasurement
 {
@@ -97,7 +99,7 @@ internal static class LoadMeasurement
                 cpu = process.TotalProcessorTime;
                 clock.Restart();
                 var builder = new InteractionMatrixBuilder();
-                await InteractionLoader.ReadAsync(connection, builder.Add, CancellationToken.None);
+                await InteractionLoader.ReadAsync(connection, InteractionLoader.Copy, builder.Add, CancellationToken.None);
                 process.Refresh();
                 var intoBuilder = (clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
                 cpu = process.TotalProcessorTime;
@@ -117,6 +119,24 @@ internal static class LoadMeasurement
                 process.Refresh();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{round,5} | {clock.Elapsed.TotalSeconds,6:0.00} | {(process.TotalProcessorTime - cpu).TotalSeconds,20:0.00} | {rows,10:N0} | {rows / clock.Elapsed.TotalSeconds,10:N0}   ({matrix.UserCount:N0} users)"));
+                if (args.Contains("--tracks"))
+                {
+                    process.Refresh();
+                    cpu = process.TotalProcessorTime;
+                    clock.Restart();
+                    var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, new WeightingOptions(), CancellationToken.None);
+                    clock.Stop();
+                    process.Refresh();
+                    var same = tracks.UserCount == matrix.UserCount
+                        && Enumerable.Range(0, matrix.UserCount).All(u => tracks.UserId(u) == matrix.UserId(u)
+                            && tracks.ItemsOf(u, ItemKind.Track).SequenceEqual(matrix.ItemsOf(u, ItemKind.Track))
+                            && tracks.WeightsOf(u, ItemKind.Track).SequenceEqual(matrix.WeightsOf(u, ItemKind.Track)))
+                        && tracks.ItemCount(ItemKind.Track) == matrix.ItemCount(ItemKind.Track)
+                        && Enumerable.Range(0, matrix.ItemCount(ItemKind.Track)).All(i => tracks.ItemId(ItemKind.Track, i) == matrix.ItemId(ItemKind.Track, i));
+                    var trackRows = Enumerable.Range(0, tracks.UserCount).Sum(u => (long)tracks.ItemsOf(u, ItemKind.Track).Length);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{"tracks",5} | {clock.Elapsed.TotalSeconds,6:0.00} | {(process.TotalProcessorTime - cpu).TotalSeconds,20:0.00} | {trackRows,10:N0} | {trackRows / clock.Elapsed.TotalSeconds,10:N0}   ({tracks.UserCount:N0} users; users and track slice equal to the whole load's: {same})"));
+                }
             }
         }
     }

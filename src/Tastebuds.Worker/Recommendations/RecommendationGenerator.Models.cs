@@ -12,8 +12,8 @@ namespace Tastebuds.Worker.Recommendations;
 public sealed partial class RecommendationGenerator
 {
     /// <summary>
-    /// A model method (item-knn, rp3beta, als, hybrid): in one read-only snapshot the active users' interactions (a liked
-    /// track counts as a love), the tracks' artists and the dismissed/disliked tracks; the model fitted on them
+    /// A model method (item-knn, rp3beta, als, hybrid): in one read-only snapshot the active users' track interactions (a
+    /// liked track counts as a love; the album and artist rows, which no model reads, are not loaded), the tracks' artists and the dismissed/disliked tracks; the model fitted on them
     /// (<see cref="ModelInput"/>, tracks); every user's top list, never a track the user has or rejected, at most
     /// MaxTracksPerArtist per artist, RecommendationsPerUser long, and its explanations, computed in one pass per user
     /// (<see cref="ModelRanking.ExplainedBlocks{T}"/>) block by block while the COPY writes the blocks before
@@ -35,7 +35,7 @@ public sealed partial class RecommendationGenerator
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
         {
-            (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
+            matrix = await InteractionLoader.LoadTrackMatrixAsync(connection, settings.ToWeighting(), ct);
             artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
             excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
             side = await SideSignalLoader.LoadAsync(connection, ct);

@@ -30,19 +30,64 @@ public static class InteractionLoader
         ) TO STDOUT (FORMAT BINARY)
         """;
 
+    /// <summary>
+    /// The tracks' rows of <see cref="Copy"/> (liked tracks included), and a marker row (kind −1) for every active user
+    /// with album or artist rows: the model stage reads tracks only, and the markers keep every user of the full load in
+    /// the matrix, numbered as there (by id), so a user with no track of their own is still served by friends or tags.
+    /// The album and artist rows (8 M of 18 M at 100,000 users) are not sent: the client's side of the COPY, a message a
+    /// row, is what bounds the load (docs/benchmarks.md "The model stage loads its tracks only").
+    /// </summary>
+    internal const string TrackCopy =
+        """
+        COPY (
+            SELECT i.user_id, 0::smallint, i.track_id, i.play_count, i.is_loved
+            FROM user_track_interactions i JOIN lastfm_users u ON u.id = i.user_id WHERE u.is_active
+            UNION ALL
+            SELECT f.user_id, 0::smallint, f.track_id, 0::bigint, true
+            FROM recommendation_feedback f JOIN lastfm_users u ON u.id = f.user_id WHERE u.is_active AND f.kind = 'liked'
+            UNION ALL
+            SELECT u.id, -1::smallint, 0::bigint, 0::bigint, false
+            FROM lastfm_users u
+            WHERE u.is_active AND (EXISTS (SELECT 1 FROM user_album_interactions i WHERE i.user_id = u.id)
+                                   OR EXISTS (SELECT 1 FROM user_artist_interactions i WHERE i.user_id = u.id))
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
     /// <summary>The same rows streamed straight into a matrix: no row objects are held (bounded memory at 100k users).</summary>
     public static async Task<(InteractionMatrix Matrix, long Rows)> LoadMatrixAsync(NpgsqlConnection connection, WeightingOptions weighting,
         CancellationToken ct)
     {
         var builder = new InteractionMatrixBuilder();
-        await ReadAsync(connection, builder.Add, ct);
+        await ReadAsync(connection, Copy, builder.Add, ct);
         return (builder.Build(weighting), builder.Rows);
+    }
+
+    /// <summary>
+    /// The matrix of <see cref="LoadMatrixAsync"/> with its track slice only (<see cref="TrackCopy"/>): the same users,
+    /// numbered the same, the same tracks; the album and artist slices are empty. For the model methods, which read tracks.
+    /// </summary>
+    public static async Task<InteractionMatrix> LoadTrackMatrixAsync(NpgsqlConnection connection, WeightingOptions weighting,
+        CancellationToken ct)
+    {
+        var builder = new InteractionMatrixBuilder();
+        await ReadAsync(connection, TrackCopy, (user, kind, item, plays, loved) =>
+        {
+            if ((int)kind < 0)
+            {
+                builder.AddUser(user);
+            }
+            else
+            {
+                builder.Add(user, kind, item, plays, loved);
+            }
+        }, ct);
+        return builder.Build(weighting);
     }
 
     public static async Task<List<Interaction>> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var rows = new List<Interaction>();
-        await ReadAsync(connection, (user, kind, item, plays, loved) => rows.Add(new Interaction(user, kind, item, plays, loved)), ct);
+        await ReadAsync(connection, Copy, (user, kind, item, plays, loved) => rows.Add(new Interaction(user, kind, item, plays, loved)), ct);
         return rows;
     }
 
@@ -51,9 +96,10 @@ public static class InteractionLoader
     /// read synchronously: an awaited call per value (five a row, ~20 M rows at 100,000 users) cost more than the
     /// blocking reads of a buffer that is almost always full (docs/benchmarks.md, "The load phase").
     /// </summary>
-    internal static async Task ReadAsync(NpgsqlConnection connection, Action<long, ItemKind, long, long, bool> add, CancellationToken ct)
+    internal static async Task ReadAsync(NpgsqlConnection connection, string copy, Action<long, ItemKind, long, long, bool> add,
+        CancellationToken ct)
     {
-        await using var reader = await connection.BeginBinaryExportAsync(Copy, ct);
+        await using var reader = await connection.BeginBinaryExportAsync(copy, ct);
         while (reader.StartRow() != -1)
         {
             ct.ThrowIfCancellationRequested();

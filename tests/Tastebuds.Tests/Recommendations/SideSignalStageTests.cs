@@ -187,6 +187,35 @@ public sealed class SideSignalStageTests
         }
     }
 
+    [Test]
+    public async Task The_model_stage_loads_the_tracks_of_the_same_users_as_the_whole_load_the_user_without_tracks_included()
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        var weighting = new AlgorithmOptions().ToWeighting();
+        var (whole, _) = await InteractionLoader.LoadMatrixAsync(connection, weighting, CancellationToken.None);
+        var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, weighting, CancellationToken.None);
+        await transaction.CommitAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Enumerable.Range(0, tracks.UserCount).Select(tracks.UserId),
+                Is.EqualTo(Enumerable.Range(0, whole.UserCount).Select(whole.UserId)), "the same users, numbered the same");
+            Assert.That(tracks.TryGetUser(_loner.Id, out var loner) && tracks.ItemsOf(loner, ItemKind.Track).IsEmpty,
+                "the user with albums and artists but no tracks is a user of the track load");
+            Assert.That(Enumerable.Range(0, tracks.ItemCount(ItemKind.Track)).Select(i => tracks.ItemId(ItemKind.Track, i)),
+                Is.EqualTo(Enumerable.Range(0, whole.ItemCount(ItemKind.Track)).Select(i => whole.ItemId(ItemKind.Track, i))), "the same tracks");
+            for (var u = 0; u < whole.UserCount; u++)
+            {
+                Assert.That(tracks.ItemsOf(u, ItemKind.Track).ToArray(), Is.EqualTo(whole.ItemsOf(u, ItemKind.Track).ToArray()), $"user {u}'s tracks");
+                Assert.That(tracks.WeightsOf(u, ItemKind.Track).ToArray(), Is.EqualTo(whole.WeightsOf(u, ItemKind.Track).ToArray()), $"user {u}'s weights");
+            }
+
+            Assert.That(whole.ItemCount(ItemKind.Artist), Is.Positive, "the whole load has artists");
+            Assert.That(tracks.ItemCount(ItemKind.Album) + tracks.ItemCount(ItemKind.Artist), Is.Zero, "the track load has no albums or artists");
+        }
+    }
+
     private async Task<(InteractionMatrix, SideSignalRows)> LoadAsync()
     {
         await using var connection = await _database.DataSource.OpenConnectionAsync();
