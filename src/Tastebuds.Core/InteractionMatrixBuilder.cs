@@ -74,10 +74,10 @@ public sealed class InteractionMatrixBuilder
     {
         private readonly Dictionary<long, int> _items = [];
         private readonly List<long> _itemIds = [];
-        private readonly List<int> _user = [];
-        private readonly List<int> _item = [];
-        private readonly List<long> _plays = [];
-        private readonly List<bool> _loved = [];
+        private readonly Column<int> _user = new();
+        private readonly Column<int> _item = new();
+        private readonly Column<long> _plays = new();
+        private readonly Column<bool> _loved = new();
 
         public void Add(int user, long itemId, long plays, bool loved)
         {
@@ -106,9 +106,9 @@ public sealed class InteractionMatrixBuilder
             // Counting sort by user, then each row sorted by item and its duplicates merged in place.
             var n = _user.Count;
             var start = new int[userCount + 1];
-            foreach (var u in _user)
+            for (var r = 0; r < n; r++)
             {
-                start[userRank[u] + 1]++;
+                start[userRank[_user[r]] + 1]++;
             }
 
             for (var u = 0; u < userCount; u++)
@@ -128,49 +128,113 @@ public sealed class InteractionMatrixBuilder
                 loved[at] = _loved[r];
             }
 
+            // The columns are not needed any more: release them before the rows are sorted.
+            _user.Clear();
+            _item.Clear();
+            _plays.Clear();
+            _loved.Clear();
+
             var offsets = new int[userCount + 1];
             var kept = 0;
-            var order = new List<int>();
+            var keys = new List<long>();
+            var rowPlays = new List<long>();
+            var rowLoved = new List<bool>();
             for (var u = 0; u < userCount; u++)
             {
-                order.Clear();
-                for (var e = start[u]; e < start[u + 1]; e++)
+                var (from, to) = (start[u], start[u + 1]);
+                if (!IsAscending(items.AsSpan(from, to - from)))
                 {
-                    order.Add(e);
+                    // (item, place in the row) as one key: an array sort without a comparison delegate, then the row
+                    // rewritten in that order (the duplicates of an item next to each other, merged below).
+                    keys.Clear();
+                    rowPlays.Clear();
+                    rowLoved.Clear();
+                    for (var e = from; e < to; e++)
+                    {
+                        keys.Add(((long)items[e] << 32) | (uint)(e - from));
+                        rowPlays.Add(plays[e]);
+                        rowLoved.Add(loved[e]);
+                    }
+
+                    System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys).Sort();
+                    for (var k = 0; k < keys.Count; k++)
+                    {
+                        var place = (int)(uint)keys[k];
+                        items[from + k] = (int)(keys[k] >> 32);
+                        plays[from + k] = rowPlays[place];
+                        loved[from + k] = rowLoved[place];
+                    }
                 }
 
-                order.Sort((a, b) => items[a].CompareTo(items[b]));
-                var rowItems = order.Select(e => items[e]).ToArray();
-                var rowPlays = order.Select(e => plays[e]).ToArray();
-                var rowLoved = order.Select(e => loved[e]).ToArray();
-                for (var i = 0; i < rowItems.Length; i++)
+                for (var e = from; e < to; e++)
                 {
-                    if (kept > offsets[u] && items[kept - 1] == rowItems[i])
+                    if (kept > offsets[u] && items[kept - 1] == items[e])
                     {
-                        plays[kept - 1] += rowPlays[i];
-                        loved[kept - 1] |= rowLoved[i];
+                        plays[kept - 1] += plays[e];
+                        loved[kept - 1] |= loved[e];
                         continue;
                     }
 
-                    items[kept] = rowItems[i];
-                    plays[kept] = rowPlays[i];
-                    loved[kept] = rowLoved[i];
+                    items[kept] = items[e];
+                    plays[kept] = plays[e];
+                    loved[kept] = loved[e];
                     kept++;
                 }
 
                 offsets[u + 1] = kept;
             }
 
-            // The columns are not needed any more: release them before the next kind is sorted.
-            _user.Clear();
-            _user.TrimExcess();
-            _item.Clear();
-            _item.TrimExcess();
-            _plays.Clear();
-            _plays.TrimExcess();
-            _loved.Clear();
-            _loved.TrimExcess();
-            return new KindSlice(userCount, itemIds, itemIndex, offsets, items[..kept], plays[..kept], loved[..kept], weighting);
+            // Without duplicates (the usual case) the arrays are the slice's as they are: no copy.
+            return kept == n
+                ? new KindSlice(userCount, itemIds, itemIndex, offsets, items, plays, loved, weighting)
+                : new KindSlice(userCount, itemIds, itemIndex, offsets, items[..kept], plays[..kept], loved[..kept], weighting);
+        }
+
+        private static bool IsAscending(ReadOnlySpan<int> row)
+        {
+            for (var e = 1; e < row.Length; e++)
+            {
+                if (row[e] <= row[e - 1])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A column that grows by fixed chunks instead of doubling: at 100,000 users a kind holds up to 10 M rows, and a
+    /// List's doubling copied each column and touched twice its memory (a page fault per fresh page; the load's largest
+    /// cost after the COPY's bytes, docs/benchmarks.md "The model stage loads its tracks only").
+    /// </summary>
+    private sealed class Column<T>
+    {
+        private const int Shift = 16;
+        private const int Mask = (1 << Shift) - 1;
+        private readonly List<T[]> _chunks = [];
+
+        public int Count { get; private set; }
+
+        public T this[int index] => _chunks[index >> Shift][index & Mask];
+
+        public void Add(T value)
+        {
+            var at = Count & Mask;
+            if (at == 0)
+            {
+                _chunks.Add(new T[1 << Shift]);
+            }
+
+            _chunks[^1][at] = value;
+            Count++;
+        }
+
+        public void Clear()
+        {
+            _chunks.Clear();
+            Count = 0;
         }
     }
 }

@@ -1,0 +1,45 @@
+using Tastebuds.Core;
+
+namespace Tastebuds.Tests.Core;
+
+/// <summary>
+/// The builder against a plain grouping of the same rows: rows in any order, duplicates of a (user, kind, item), and more
+/// rows than one of its column chunks (65,536), so rows on both sides of a chunk's edge are read back.
+/// </summary>
+public sealed class InteractionMatrixBuilderTests
+{
+    [Test]
+    public void Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love()
+    {
+        var random = new Random(5);
+        var rows = new List<Interaction>();
+        for (var n = 0; n < 150_000; n++)
+        {
+            var kind = n % 5 == 0 ? ItemKind.Album : ItemKind.Track;
+            rows.Add(new Interaction(1_000 + random.Next(400), kind, 50_000 + random.Next(3_000), random.Next(0, 40), random.Next(10) == 0));
+        }
+
+        // Some rows twice over (a liked track beside the user's own row of it is such a duplicate).
+        rows.AddRange(rows.Take(20_000).Select(r => r with { PlayCount = 0, Loved = true }));
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
+        var weighting = new WeightingOptions();
+
+        var matrix = InteractionMatrix.Build(rows, weighting);
+
+        var users = rows.Select(r => r.UserId).Distinct().Order().ToArray();
+        Assert.That(Enumerable.Range(0, matrix.UserCount).Select(matrix.UserId), Is.EqualTo(users), "every user, by id");
+        foreach (var kind in new[] { ItemKind.Track, ItemKind.Album })
+        {
+            for (var u = 0; u < users.Length; u++)
+            {
+                var expected = rows.Where(r => r.UserId == users[u] && r.Kind == kind)
+                    .GroupBy(r => r.ItemId)
+                    .Select(g => (Item: g.Key, Weight: weighting.Weight(g.Sum(r => r.PlayCount), g.Any(r => r.Loved))))
+                    .OrderBy(x => x.Item).ToArray();
+                var items = matrix.ItemsOf(u, kind).ToArray().Select(i => matrix.ItemId(kind, i)).ToArray();
+                Assert.That(items, Is.EqualTo(expected.Select(x => x.Item)), $"user {users[u]}'s {kind} items, once each, ascending");
+                Assert.That(matrix.WeightsOf(u, kind).ToArray(), Is.EqualTo(expected.Select(x => x.Weight)), $"user {users[u]}'s {kind} weights");
+            }
+        }
+    }
+}
