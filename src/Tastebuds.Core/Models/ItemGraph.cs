@@ -91,12 +91,8 @@ public sealed class ItemGraph
                     }
                 }
 
+                // KeepTop clears each sum it reads: one pass over the touched items, not a second to clear them.
                 counts[i] = KeepTop(i, ws, finish, neighbours.AsSpan(i * stride, stride), weights.AsSpan(i * stride, stride));
-                foreach (var j in touched)
-                {
-                    acc[j] = 0;
-                }
-
                 touched.Clear();
                 return ws;
             },
@@ -105,7 +101,10 @@ public sealed class ItemGraph
         return new ItemGraph(stride, counts, neighbours, weights);
     }
 
-    /// <summary>The best K of the touched items by a bounded heap (weight descending, ties to the lower j).</summary>
+    /// <summary>
+    /// The best K of the touched items by a bounded heap (weight descending, ties to the lower j); each touched item's sum
+    /// is set back to 0 as it is read, so the accumulator is clear for the next item.
+    /// </summary>
     private static int KeepTop<TFinish>(int i, Workspace ws, TFinish finish, Span<int> neighbours, Span<float> weights)
         where TFinish : struct, IEdgeFinish
     {
@@ -115,9 +114,12 @@ public sealed class ItemGraph
         // Once the heap is full, a weight under its worst cannot enter: one comparison for most of the (up to hundreds
         // of thousands of) items a popular item co-occurs with, instead of the heap's.
         var floor = 0.0;
-        foreach (var j in ws.Touched)
+        var acc = ws.Acc;
+        foreach (var j in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ws.Touched))
         {
-            var w = finish.Weight(i, j, ws.Acc[j]);
+            ref var sum = ref acc[j];
+            var w = finish.Weight(i, j, sum);
+            sum = 0;
             if (!(w > 0) || w < floor || k == 0)
             {
                 continue;
