@@ -4,23 +4,29 @@ using Tastebuds.Core;
 
 namespace Tastebuds.Worker.Recommendations;
 
-/// <summary>The artist of every track someone holds (for MaxTracksPerArtist) and the feedback that excludes tracks.</summary>
+/// <summary>The artist of every track of the matrix (for MaxTracksPerArtist) and the feedback that excludes tracks.</summary>
 internal static class CatalogLookup
 {
-    public static async Task<Dictionary<long, long>> ArtistOfTracksAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>
+    /// The artist of every track of <paramref name="matrix"/>: every track's row read, those the matrix does not hold
+    /// skipped here. Asking the server for the held tracks only (an EXISTS probe of the interactions per track) cost
+    /// 1.6 s at 100,000 users and 200,000 tracks, against a few tens of ms for the whole table's two columns.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> ArtistOfTracksAsync(NpgsqlConnection connection, InteractionMatrix matrix,
+        CancellationToken ct)
     {
-        var artists = new Dictionary<long, long>();
+        var artists = new Dictionary<long, long>(matrix.ItemCount(ItemKind.Track));
         await using var reader = await connection.BeginBinaryExportAsync(
-            """
-            COPY (SELECT t.id, t.artist_id FROM tracks t
-                  WHERE EXISTS (SELECT 1 FROM user_track_interactions i WHERE i.track_id = t.id)
-                     OR EXISTS (SELECT 1 FROM recommendation_feedback f WHERE f.track_id = t.id AND f.kind = 'liked'))
-            TO STDOUT (FORMAT BINARY)
-            """, ct);
-        while (await reader.StartRowAsync(ct) != -1)
+            "COPY (SELECT t.id, t.artist_id FROM tracks t) TO STDOUT (FORMAT BINARY)", ct);
+        while (reader.StartRow() != -1)
         {
-            var track = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            artists[track] = await reader.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            ct.ThrowIfCancellationRequested();
+            var track = reader.Read<long>(NpgsqlDbType.Bigint);
+            var artist = reader.Read<long>(NpgsqlDbType.Bigint);
+            if (matrix.TryGetItem(ItemKind.Track, track, out _))
+            {
+                artists[track] = artist;
+            }
         }
 
         return artists;

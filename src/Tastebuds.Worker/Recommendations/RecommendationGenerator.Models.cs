@@ -36,7 +36,7 @@ public sealed partial class RecommendationGenerator
         await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
         {
             matrix = await InteractionLoader.LoadTrackMatrixAsync(connection, settings.ToWeighting(), ct);
-            artists = await CatalogLookup.ArtistOfTracksAsync(connection, ct);
+            artists = await CatalogLookup.ArtistOfTracksAsync(connection, matrix, ct);
             excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
             side = await SideSignalLoader.LoadAsync(connection, ct);
             await transaction.CommitAsync(ct);
