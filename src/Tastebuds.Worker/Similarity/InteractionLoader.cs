@@ -34,8 +34,9 @@ public static class InteractionLoader
     /// The tracks' rows of <see cref="Copy"/> (liked tracks included), and a marker row (kind −1) for every active user
     /// with album or artist rows: the model stage reads tracks only, and the markers keep every user of the full load in
     /// the matrix, numbered as there (by id), so a user with no track of their own is still served by friends or tags.
-    /// The album and artist rows (8 M of 18 M at 100,000 users) are not sent: the client's side of the COPY, a message a
-    /// row, is what bounds the load (docs/benchmarks.md "The model stage loads its tracks only").
+    /// The album and artist rows (8 M of 18 M at 100,000 users) are not sent: the client's side of the COPY (its reads and
+    /// the matrix's memory) is what bounds the load, not the server's (docs/benchmarks.md "The model stage loads its
+    /// tracks only, and the matrix builder's columns").
     /// </summary>
     internal const string TrackCopy =
         """
