@@ -9,9 +9,11 @@ namespace Tastebuds.Benchmarks;
 
 /// <summary>
 /// `scale --rewrite-recommendations CONNECTION [--rounds R]`: on a kept `scale` cluster, collaborative_recommendations'
-/// current rows written again through <see cref="StagedTableSwap"/>, R rounds of two writers in turn: `importer` (Npgsql's
-/// importer, an awaited call per value: the writer before) and `raw` (<see cref="RecommendationRow.Write"/>, the rows
-/// formatted by hand: the writer now); each write's steps, wall and this process's CPU, and an md5 of the rows written.
+/// current rows written again through <see cref="StagedTableSwap"/> as the model stage writes them (in user order, rows
+/// formatted by hand by <see cref="RecommendationRow.Write"/>), R rounds of two writers in turn: over one connection, and
+/// in two parts (Database:WriteConnections = 2: the first part's keys built while the second is written); each write's
+/// steps, wall and this process's CPU, and an md5 of the rows written. (The importer's writer measured before, an awaited
+/// Npgsql call per value, is gone with the importer.)
 /// </summary>
 internal static class RecommendationRewrite
 {
@@ -34,39 +36,19 @@ internal static class RecommendationRewrite
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows.Count:N0} rows; writer | copy | keys | foreign keys | analyze | write s | client CPU s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows.Count:N0} rows; connections | copy | keys | foreign keys | analyze | write s | client CPU s"));
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var users = rows.Select(r => r.UserId).Distinct().Order().ToArray();
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var raw in new[] { false, true })
+            foreach (var connections in new[] { 1, 2 })
             {
                 var steps = new SwapSteps();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                if (raw)
-                {
-                    await StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, copy =>
-                    {
-                        foreach (var row in rows)
-                        {
-                            row.Write(copy, generatedAt);
-                        }
-
-                        return Task.FromResult((long)rows.Count);
-                    }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
-                }
-                else
-                {
-                    await StagedTableSwap.ReplaceAsync(connection, "collaborative_recommendations", RecommendationRow.Columns, async copy =>
-                    {
-                        foreach (var row in rows)
-                        {
-                            await WriteAsync(copy, row, generatedAt);
-                        }
-
-                        return rows.Count;
-                    }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
-                }
-
+                var splits = GenerationParts.Balanced(users.Length, _ => 1, connections).Skip(1).Select(r => users[r.Start.Value]).ToArray();
+                await RecommendationWriter.ReplaceAsync(dataSource, rows.ToAsyncEnumerable(), splits, generatedAt, TimeSpan.FromMinutes(30),
+                    steps, CancellationToken.None);
                 var wall = clock.Elapsed.TotalSeconds;
                 var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 // Both writers must store the same rows: an md5 of every row in key order, after the timing.
@@ -75,28 +57,10 @@ internal static class RecommendationRewrite
                     connection);
                 var md5 = await digest.ExecuteScalarAsync();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{round} {(raw ? "raw" : "importer"),-8} | {S(steps.Copy)} | {S(steps.Keys)} | {S(steps.ForeignKeys)} | {S(steps.Analyze)} | {wall:0.00} | {used:0.00} | md5 {md5}"));
+                    $"{round} {connections} connection(s) | {S(steps.Copy)} | {S(steps.Keys)} | {S(steps.ForeignKeys)} | {S(steps.Analyze)} | {wall:0.00} | {used:0.00} | md5 {md5}"));
             }
         }
     }
 
     private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-
-    /// <summary>The writer before: Npgsql's importer, an awaited call per value.</summary>
-    private static async Task WriteAsync(NpgsqlBinaryImporter copy, RecommendationRow r, DateTimeOffset generatedAt)
-    {
-        await copy.StartRowAsync();
-        await copy.WriteAsync(r.UserId, NpgsqlDbType.Bigint);
-        await copy.WriteAsync(r.TrackId, NpgsqlDbType.Bigint);
-        await copy.WriteAsync(r.Metric, NpgsqlDbType.Text);
-        await copy.WriteAsync((float)Math.Max(0.0, r.Score), NpgsqlDbType.Real);
-        await copy.WriteAsync((short)r.Rank, NpgsqlDbType.Smallint);
-        await copy.WriteAsync((short)Math.Clamp(r.Supporting, 1, short.MaxValue), NpgsqlDbType.Smallint);
-        await copy.WriteAsync((float)r.Popularity, NpgsqlDbType.Real);
-        await copy.WriteAsync(r.Reasons.Kinds, NpgsqlDbType.Array | NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.Reasons.Ids, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        await copy.WriteAsync(r.Reasons.Weights, NpgsqlDbType.Array | NpgsqlDbType.Real);
-        await copy.WriteAsync(r.Reasons.Contributions, NpgsqlDbType.Array | NpgsqlDbType.Real);
-        await copy.WriteAsync(generatedAt, NpgsqlDbType.TimestampTz);
-    }
 }

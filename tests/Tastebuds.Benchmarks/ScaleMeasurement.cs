@@ -36,7 +36,7 @@ internal static class ScaleMeasurement
             var roundsAt = Array.IndexOf(args, "--rounds");
             var variantsAt = Array.IndexOf(args, "--variants");
             await SwapRewrite.RunAsync(args[1], roundsAt >= 0 ? int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture) : 2,
-                (variantsAt >= 0 ? args[variantsAt + 1] : "rank order,key order,key+sync").Split(',', StringSplitOptions.TrimEntries));
+                (variantsAt >= 0 ? args[variantsAt + 1] : "key order,parts=2").Split(',', StringSplitOptions.TrimEntries));
             return;
         }
 

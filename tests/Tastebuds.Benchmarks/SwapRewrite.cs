@@ -9,11 +9,15 @@ namespace Tastebuds.Benchmarks;
 /// <summary>
 /// `scale --rewrite CONNECTION [--rounds R] [--variants a,b]`: on a kept `scale` cluster, user_similarities' current rows
 /// written again through <see cref="StagedTableSwap"/> (the similarity stage's write phase without its compute), R
-/// rounds of the variants in turn: `rank order` (user, metric, rank, an awaited write per value: the writer before this
-/// change), `key order` (the primary key's order, user, metric, similar_user_id), `key+sync` (and the importer's
-/// synchronous writes: the writer now), `key+sync+512MB` (and maintenance_work_mem 512MB for the key build); each
-/// write's steps (<see cref="SwapSteps"/>), wall and this process's CPU, and the bare binary COPY reference of the same
-/// rows in each round.
+/// rounds of the variants in turn, every row formatted by hand (<see cref="BinaryCopyRows"/>): `rank order` (user,
+/// metric, rank), `key order` (the primary key's order, user, metric, similar_user_id; one connection: the writer before
+/// the generation was written in parts), `parts=N` (key
+/// order in N parts of about as many rows, one thread and connection each: the writer now, N = Database:WriteConnections);
+/// each write's steps (<see cref="SwapSteps"/>), wall and this process's CPU, and the bare binary COPY reference of the
+/// same rows in each round. (The importer's variants measured before, an awaited or a synchronous Npgsql call per value,
+/// are gone with the importer: docs/benchmarks.md "The similarity write's rows formatted by hand"; so is `key+sync+512MB`,
+/// maintenance_work_mem 512MB for the key build, which gained nothing: "The similarity write phase and the read
+/// function's CPU".)
 /// </summary>
 internal static class SwapRewrite
 {
@@ -44,62 +48,42 @@ internal static class SwapRewrite
         var byKey = rows.OrderBy(r => r.User).ThenBy(r => r.Metric, StringComparer.Ordinal).ThenBy(r => r.Similar).ToArray();
         rows.Clear();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{byKey.Length:N0} rows; order | copy | keys | foreign keys | analyze | swap | drop | write s | rows/s | client CPU s"));
+        var metrics = byKey.Select(r => r.Metric).Distinct().ToDictionary(m => m, m => System.Text.Encoding.UTF8.GetBytes(m));
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var (name, order) in new[] { ("rank order", byRank), ("key order", byKey), ("key+sync", byKey), ("key+sync+512MB", byKey), ("key+sync+1MB buffer", byKey), ("key+raw", byKey) }.Where(v => variants.Contains(v.Item1)))
+            foreach (var name in variants)
             {
-                var sync = name.Contains("sync", StringComparison.Ordinal);
-                // `1MB buffer`: the same writes through a connection whose write buffer is 1 MB instead of Npgsql's 8 KB.
-                await using var own = name.EndsWith("1MB buffer", StringComparison.Ordinal)
-                    ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { WriteBufferSize = 1 << 20 }.ConnectionString)
-                    : null;
-                if (own is not null)
+                var order = name == "rank order" ? byRank : byKey;
+                var parts = name.StartsWith("parts=", StringComparison.Ordinal) ? int.Parse(name["parts=".Length..], CultureInfo.InvariantCulture) : 1;
+                // Parts of about as many rows, by user (the rows are in user order either way).
+                var users = order.Select(r => r.User).Distinct().ToArray();
+                var firstRow = new Dictionary<int, int>();
+                for (var n = order.Length - 1; n >= 0; n--)
                 {
-                    await own.OpenAsync();
+                    firstRow[order[n].User] = n;
                 }
 
-                var writer = own ?? connection;
-                await using (var set = new NpgsqlCommand($"SET maintenance_work_mem = '{(name.EndsWith("512MB", StringComparison.Ordinal) ? "512MB" : "64MB")}'", writer))
-                {
-                    await set.ExecuteNonQueryAsync();
-                }
-
+                var ranges = GenerationParts.Balanced(users.Length, u => (u + 1 < users.Length ? firstRow[users[u + 1]] : order.Length) - firstRow[users[u]], parts);
+                var splits = ranges.Skip(1).Select(r => (long)users[r.Start.Value]).ToArray();
                 var steps = new SwapSteps();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                if (name == "key+raw")
+                await StagedTableSwap.ReplaceAsync(dataSource, "user_similarities", Columns, splits, async generation =>
                 {
-                    // `key+raw`: the same rows formatted by hand (BinaryCopyRows), the similarity writer now.
-                    var metrics = order.Select(r => r.Metric).Distinct().ToDictionary(m => m, m => System.Text.Encoding.UTF8.GetBytes(m));
-                    await StagedTableSwap.ReplaceAsync(writer, "user_similarities", Columns, rows =>
+                    var written = await Task.WhenAll(ranges.Select((range, part) => Task.Run(() =>
                     {
-                        foreach (var r in order)
+                        var (from, to) = (firstRow[users[range.Start.Value]], range.End.Value < users.Length ? firstRow[users[range.End.Value]] : order.Length);
+                        for (var n = from; n < to; n++)
                         {
-                            Write(rows, r, metrics[r.Metric]);
+                            Write(generation[part], order[n], metrics[order[n].Metric]);
                         }
 
-                        return Task.FromResult((long)order.Length);
-                    }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
-                }
-                else
-                {
-                    await StagedTableSwap.ReplaceAsync(writer, "user_similarities", Columns, async copy =>
-                    {
-                        foreach (var r in order)
-                        {
-                            if (sync)
-                            {
-                                Write(copy, r);
-                            }
-                            else
-                            {
-                                await WriteAsync(copy, r);
-                            }
-                        }
-
-                        return order.Length;
-                    }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
-                }
+                        generation.Complete(part);
+                        return (long)(to - from);
+                    })));
+                    return written.Sum();
+                }, TimeSpan.FromMinutes(30), steps, CancellationToken.None);
 
                 var wall = clock.Elapsed.TotalSeconds;
                 var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
@@ -117,24 +101,6 @@ internal static class SwapRewrite
     {
         export.Skip();
         return null;
-    }
-
-    private static async Task WriteAsync(NpgsqlBinaryImporter copy, Row r)
-    {
-        await copy.StartRowAsync();
-        await copy.WriteAsync(r.User, NpgsqlDbType.Integer);
-        await copy.WriteAsync(r.Similar, NpgsqlDbType.Integer);
-        await copy.WriteAsync(r.Metric, NpgsqlDbType.Text);
-        await copy.WriteAsync(r.Score, NpgsqlDbType.Real);
-        await WriteScoreAsync(copy, r.Track);
-        await WriteScoreAsync(copy, r.Album);
-        await WriteScoreAsync(copy, r.Artist);
-        await copy.WriteAsync(r.SharedTracks, NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.SharedAlbums, NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.SharedArtists, NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.SharedItems, NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.Rank, NpgsqlDbType.Smallint);
-        await copy.WriteAsync(r.ComputedAt, NpgsqlDbType.TimestampTz);
     }
 
     private static void Write(BinaryCopyRows rows, Row r, byte[] metric)
@@ -155,45 +121,4 @@ internal static class SwapRewrite
         rows.TimestampTz(r.ComputedAt);
     }
 
-    private static void Write(NpgsqlBinaryImporter copy, Row r)
-    {
-        copy.StartRow();
-        copy.Write(r.User, NpgsqlDbType.Integer);
-        copy.Write(r.Similar, NpgsqlDbType.Integer);
-        copy.Write(r.Metric, NpgsqlDbType.Text);
-        copy.Write(r.Score, NpgsqlDbType.Real);
-        WriteScore(copy, r.Track);
-        WriteScore(copy, r.Album);
-        WriteScore(copy, r.Artist);
-        copy.Write(r.SharedTracks, NpgsqlDbType.Smallint);
-        copy.Write(r.SharedAlbums, NpgsqlDbType.Smallint);
-        copy.Write(r.SharedArtists, NpgsqlDbType.Smallint);
-        copy.Write(r.SharedItems, NpgsqlDbType.Smallint);
-        copy.Write(r.Rank, NpgsqlDbType.Smallint);
-        copy.Write(r.ComputedAt, NpgsqlDbType.TimestampTz);
-    }
-
-    private static void WriteScore(NpgsqlBinaryImporter copy, float? score)
-    {
-        if (score is { } value)
-        {
-            copy.Write(value, NpgsqlDbType.Real);
-        }
-        else
-        {
-            copy.WriteNull();
-        }
-    }
-
-    private static async Task WriteScoreAsync(NpgsqlBinaryImporter copy, float? score)
-    {
-        if (score is { } value)
-        {
-            await copy.WriteAsync(value, NpgsqlDbType.Real);
-        }
-        else
-        {
-            await copy.WriteNullAsync();
-        }
-    }
 }

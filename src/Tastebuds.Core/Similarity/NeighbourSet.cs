@@ -19,6 +19,9 @@ public sealed class NeighbourSet
     /// <remarks>Materialised on each call from the compact rows the set holds: read each list once where it matters.</remarks>
     public IReadOnlyList<Neighbour> Of(int user, SimilarityMetric metric) => Array.ConvertAll(_byMetric[(int)metric][user], r => r.ToNeighbour());
 
+    /// <summary>How many neighbours <paramref name="user"/> has for <paramref name="metric"/> (no list materialised).</summary>
+    public int CountOf(int user, SimilarityMetric metric) => _byMetric[(int)metric][user].Length;
+
     /// <summary>
     /// A set rebuilt from stored neighbours (e.g. the <c>user_similarities</c> table), with user indices of the
     /// matrix it will be used with. Each list is put in the order <see cref="NeighbourFinder"/> produces (score

@@ -22,6 +22,15 @@ public sealed class DatabaseOptions
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Connections a result table's new generation is written over at once (<c>user_similarities</c>,
+    /// <c>collaborative_recommendations</c>), each COPYing a range of user ids into a partition of its own: the server's
+    /// side of a COPY is one core, so 2 on a 2-core server halves the write (docs/benchmarks.md "The generation written
+    /// in parts"). 1 writes it over one.
+    /// </summary>
+    [Range(1, 16, ErrorMessage = Rule.Range)]
+    public int WriteConnections { get; set; } = 2;
+
+    /// <summary>
     /// How long a fetch run waits out a database outage (connection refused, server restarting, class 08 errors):
     /// it retries with backoff and spends no Last.fm request meanwhile; past this the run ends failed.
     /// </summary>

@@ -5,32 +5,40 @@ using Npgsql;
 namespace Tastebuds.Worker.Database;
 
 /// <summary>
-/// Replaces the whole content of a result table (a partitioned parent with one partition, the current generation:
-/// sql/0007) in ONE transaction:
+/// Replaces the whole content of a result table (a partitioned parent, range-partitioned on its first key column; its
+/// partitions are the current generation: sql/0007) with a new generation, written over several connections at once:
 /// <list type="number">
-/// <item>binary COPY with FREEZE into a new table shaped like the parent (columns, defaults, checks; no index, key or
-/// foreign key yet, so the load runs at bare-COPY speed; the rows are written frozen and all-visible, so the table
-/// never needs a vacuum, and autovacuum is off on it: see below);</item>
-/// <item>the parent's keys, indexes and foreign keys built on it once, from the catalog (so a column or index added to the
-/// parent later is followed), each foreign key validated by one join instead of a check per row; then ANALYZE;</item>
-/// <item><c>LOCK</c> the parent (and so its partition) ACCESS EXCLUSIVE with a short <c>lock_timeout</c>
-/// (<see cref="LockTimeout"/>): if a reader is still at work the attempt gives up, is rolled back to a savepoint, and is
-/// tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting swap for longer than
-/// one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it takes, so a stream
-/// of long readers cannot starve it;</item>
-/// <item>detach the old partition, attach the new one, <c>COMMIT</c>; then drop the detached old generation, its foreign
-/// keys first, one a transaction, so that readers never wait for its files to be unlinked (see DropDetachedAsync).</item>
+/// <item>each part of the new generation (a range of the partition key, <see cref="GenerationParts"/>) on its own
+/// connection and transaction: a new table shaped like the parent (columns, defaults, checks, and a check of its range,
+/// so the attach below need not scan it), binary COPY with FREEZE into it (no index, key or foreign key yet, so the load
+/// runs at bare-COPY speed; the rows are written frozen and all-visible, so the table never needs a vacuum, and
+/// autovacuum is off on it: see below), the parent's keys and indexes built on it from the catalog (so a column or
+/// index added to the parent later is followed), its foreign keys added NOT VALID, COMMIT; then each foreign key
+/// validated by one join (SHARE UPDATE EXCLUSIVE on the part only, so the parts validate side by side), then ANALYZE.
+/// The parts run at the same time: their COPYs, the server's side of which is one core each, and their validations;
+/// a caller whose rows come in key order completes each part as soon as it has passed it, so that part's keys are built
+/// while the next is still written;</item>
+/// <item>the swap, in ONE transaction: <c>LOCK</c> the parent (and so its partitions) ACCESS EXCLUSIVE with a short
+/// <c>lock_timeout</c> (<see cref="LockTimeout"/>): if a reader is still at work the attempt gives up, is rolled back
+/// to a savepoint, and is tried again after a pause, so readers that arrive meanwhile are never queued behind a waiting
+/// swap for longer than one attempt. After <see cref="LockAttempts"/> attempts the swap waits for the lock as long as it
+/// takes, so a stream of long readers cannot starve it. Then the old partitions detached, the new parts attached over
+/// the whole key range, COMMIT; then the detached old generation dropped, its foreign keys first, one a transaction, so
+/// that readers never wait for its files to be unlinked (see DropDetachedAsync).</item>
 /// </list>
 /// Readers see the whole old or the whole new content: the swap commits as one, and they wait on the lock only for
-/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match, so nothing is built or
-/// scanned under it). A failure or cancellation anywhere rolls everything back, including the new
-/// table. Nothing is deleted row by row, so the table does not bloat. Autovacuum is off on generations because a
-/// vacuum or analyze of the current generation holds a lock that the next swap's LOCK would queue behind (until
-/// PostgreSQL cancels it after deadlock_timeout, a second of stalled readers); the rows are frozen at load, and the
-/// few rows that per-user writes replace between runs leave dead tuples only until the next generation drops them.
-/// Per-user writes to the parent between runs (rows routed to the current partition) hold ROW EXCLUSIVE, so a swap
-/// waits for them and they wait for a swap: they never interleave. Two concurrent swaps of one table take turns (a
-/// transaction advisory lock on the table's name, taken first); the second detaches what the first attached.
+/// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match and each part's range is
+/// implied by its check, so nothing is built or scanned under it). The new parts are committed before the swap but are
+/// no partition of the table, so no reader of it sees them; a failure or cancellation anywhere rolls back or drops every
+/// part, and the old generation stays. A generation in flight is marked by a session advisory lock on its name, so a
+/// concurrent swap's clean-up of leftovers (parts of a crashed run) leaves it alone. Nothing is deleted row by row, so
+/// the table does not bloat. Autovacuum is off on generations because a vacuum or analyze of the current generation
+/// holds a lock that the next swap's LOCK would queue behind (until PostgreSQL cancels it after deadlock_timeout, a second
+/// of stalled readers); the rows are frozen at load, and the few rows that per-user writes replace between runs leave
+/// dead tuples only until the next generation drops them. Per-user writes to the parent between runs (rows routed to the
+/// current partitions) hold ROW EXCLUSIVE, so a swap waits for them and they wait for a swap: they never interleave. Two
+/// concurrent swaps of one table take turns for the swap itself (a transaction advisory lock on the table's name, taken
+/// first); the second detaches what the first attached.
 /// </summary>
 public static partial class StagedTableSwap
 {
@@ -40,132 +48,186 @@ public static partial class StagedTableSwap
     /// <summary>Attempts with <see cref="LockTimeout"/> before the swap waits for its lock without a limit.</summary>
     public const int LockAttempts = 50;
 
+    /// <summary>The whole generation as one part, on one connection.</summary>
     /// <returns>The rows the table holds after the swap.</returns>
     public static Task<long> ReplaceAsync(
-        NpgsqlConnection connection,
-        string table,
-        string columns,
-        Func<NpgsqlBinaryImporter, Task<long>> writeRows,
-        TimeSpan commandTimeout,
-        CancellationToken ct) =>
-        ReplaceAsync(connection, table, columns, writeRows, commandTimeout, new SwapSteps(), ct);
-
-    /// <param name="steps">Filled with the time each step took.</param>
-    /// <returns>The rows the table holds after the swap.</returns>
-    public static Task<long> ReplaceAsync(
-        NpgsqlConnection connection,
-        string table,
-        string columns,
-        Func<NpgsqlBinaryImporter, Task<long>> writeRows,
-        TimeSpan commandTimeout,
-        SwapSteps steps,
-        CancellationToken ct) =>
-        ReplaceAsync(connection, table, async next =>
-        {
-            await using var importer = await connection.BeginBinaryImportAsync(CopySql(next, columns), ct);
-            importer.Timeout = commandTimeout;
-            var written = await writeRows(importer);
-            await importer.CompleteAsync(ct);
-            return written;
-        }, commandTimeout, steps, ct);
-
-    /// <summary>
-    /// The same swap with the rows written by <paramref name="writeRows"/> straight in PostgreSQL's binary COPY format
-    /// (<see cref="BinaryCopyRows"/>): for the largest tables, where Npgsql's importer, a call per value, costs the
-    /// worker about as much CPU as the server's side of the COPY (docs/benchmarks.md, "The similarity write's rows
-    /// formatted by hand").
-    /// </summary>
-    /// <returns>The rows the table holds after the swap.</returns>
-    public static Task<long> ReplaceAsync(
-        NpgsqlConnection connection,
+        NpgsqlDataSource dataSource,
         string table,
         string columns,
         Func<BinaryCopyRows, Task<long>> writeRows,
         TimeSpan commandTimeout,
         SwapSteps steps,
         CancellationToken ct) =>
-        ReplaceAsync(connection, table, async next =>
-        {
-            await using var stream = await connection.BeginRawBinaryCopyAsync(CopySql(next, columns), ct);
-            stream.WriteTimeout = (int)commandTimeout.TotalMilliseconds;
-            try
-            {
-                var rows = new BinaryCopyRows(stream);
-                var written = await writeRows(rows);
-                rows.Complete();
-                return written;
-            }
-            catch
-            {
-                // Ending the COPY would send what was written so far as a complete input: cancel it instead.
-                await stream.CancelAsync();
-                throw;
-            }
-        }, commandTimeout, steps, ct);
+        ReplaceAsync(dataSource, table, columns, [], parts => writeRows(parts[0]), commandTimeout, steps, ct);
 
-    private static string CopySql(string next, string columns) => $"COPY {next} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)";
-
-    /// <param name="copyInto">Runs the COPY of every row into the new table it is given the name of; returns the rows.</param>
-    private static async Task<long> ReplaceAsync(
-        NpgsqlConnection connection,
+    /// <summary>
+    /// The swap of a generation written in <c>splits.Count + 1</c> parts at once, each on its own connection: part i holds
+    /// the partition keys from <c>splits[i − 1]</c> (from the lowest for the first) up to, not including, <c>splits[i]</c>
+    /// (to the highest for the last). <paramref name="writeRows"/> writes every row into its part's COPY
+    /// (<see cref="GenerationParts"/>), in PostgreSQL's binary COPY format straight (<see cref="BinaryCopyRows"/>: for
+    /// the largest tables Npgsql's importer, a call per value, cost the worker about as much CPU as the server's side of
+    /// the COPY; docs/benchmarks.md, "The similarity write's rows formatted by hand").
+    /// </summary>
+    /// <param name="splits">Ascending, each once: where each part after the first begins.</param>
+    /// <param name="steps">Filled with the time each step took.</param>
+    /// <returns>The rows the table holds after the swap.</returns>
+    public static async Task<long> ReplaceAsync(
+        NpgsqlDataSource dataSource,
         string table,
-        Func<string, Task<long>> copyInto,
+        string columns,
+        IReadOnlyList<long> splits,
+        Func<GenerationParts, Task<long>> writeRows,
         TimeSpan commandTimeout,
         SwapSteps steps,
         CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(splits);
+        ArgumentNullException.ThrowIfNull(writeRows);
         ArgumentNullException.ThrowIfNull(steps);
-        var suffix = "g" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        var next = $"{table}_{suffix}";
+        for (var i = 1; i < splits.Count; i++)
+        {
+            if (splits[i] <= splits[i - 1])
+            {
+                throw new ArgumentException($"The parts' splits must be ascending, each once: {splits[i - 1]} then {splits[i]}.", nameof(splits));
+            }
+        }
+
+        var generation = $"{table}_g{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_lock(hashtext('{InFlightKey(generation)}'))", commandTimeout, ct);
+        var parts = new List<GenerationPart>();
+        try
+        {
+            var key = await PartitionKeyAsync(connection, table, ct);
+            for (var i = 0; i <= splits.Count; i++)
+            {
+                var (from, to) = (i == 0 ? (long?)null : splits[i - 1], i == splits.Count ? (long?)null : splits[i]);
+                parts.Add(await GenerationPart.StartAsync(dataSource, table, columns, $"{generation}_{i}", $"{generation[(table.Length + 1)..]}_{i}",
+                    key, from, to, commandTimeout, steps, ct));
+            }
+
+            var written = await writeRows(new GenerationParts(parts, splits));
+            foreach (var part in parts)
+            {
+                part.Complete();
+            }
+
+            await Task.WhenAll(parts.Select(p => p.Built));
+            await SwapAsync(connection, table, parts, commandTimeout, ct);
+            steps.SwapDone();
+            return written;
+        }
+        catch
+        {
+            // Every part rolled back, or dropped if it was committed: nothing of this generation stays.
+            foreach (var part in parts)
+            {
+                await part.AbandonAsync();
+            }
+
+            throw;
+        }
+        finally
+        {
+            foreach (var part in parts)
+            {
+                await part.DisposeAsync();
+            }
+
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                // The swap is done (or abandoned); what follows only frees space, so it is not cancelled with the run and
+                // does not fail it.
+                try
+                {
+                    await ExecuteAsync(connection, $"SELECT pg_advisory_unlock(hashtext('{InFlightKey(generation)}'))", commandTimeout,
+                        CancellationToken.None);
+                    foreach (var old in await LeftoversAsync(connection, table, CancellationToken.None))
+                    {
+                        await DropUnlessInFlightAsync(connection, old, commandTimeout);
+                    }
+                }
+                catch (NpgsqlException)
+                {
+                    // Left for the next swap of this table (LeftoversAsync).
+                }
+            }
+
+            steps.DropDone();
+        }
+    }
+
+    /// <summary>One transaction: the parent locked, its partitions detached, the new parts attached over the key range.</summary>
+    private static async Task SwapAsync(NpgsqlConnection connection, string table, List<GenerationPart> parts, TimeSpan commandTimeout,
+        CancellationToken ct)
+    {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // Two swaps of one table take turns from the start: each reads the parent (LIKE) and later locks it whole.
+        // Two swaps of one table take turns: each locks the parent whole and detaches what it finds attached.
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('tastebuds.swap.{table}'))", commandTimeout, ct);
-        await ExecuteAsync(connection,
-            $"CREATE TABLE {next} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
-            commandTimeout, ct);
-
-        var written = await copyInto(next);
-        steps.CopyDone();
-        var like = await LikeParentAsync(connection, table, next, suffix, ct);
-        foreach (var (_, statement) in like.Where(s => s.Kind != ForeignKey))
-        {
-            await ExecuteAsync(connection, statement, commandTimeout, ct);
-        }
-
-        steps.KeysDone();
-        foreach (var (_, statement) in like.Where(s => s.Kind == ForeignKey))
-        {
-            await ExecuteAsync(connection, statement, commandTimeout, ct);
-        }
-
-        steps.ForeignKeysDone();
-        await ExecuteAsync(connection, $"ANALYZE {next}", commandTimeout, ct);
-        steps.AnalyzeDone();
         await LockAsync(connection, transaction, table, commandTimeout, ct);
-        var olds = await PartitionsAsync(connection, table, ct);
-        foreach (var old in olds)
+        foreach (var old in await PartitionsAsync(connection, table, ct))
         {
             await ExecuteAsync(connection, $"ALTER TABLE {table} DETACH PARTITION {old}", commandTimeout, ct);
         }
 
-        await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {next} FOR VALUES FROM (MINVALUE) TO (MAXVALUE)", commandTimeout, ct);
-        await transaction.CommitAsync(ct);
-        steps.SwapDone();
-        // The swap is done; what follows only frees space, so it is not cancelled with the run and does not fail it.
-        try
+        foreach (var part in parts)
         {
-            foreach (var old in olds.Union(await LeftoversAsync(connection, table, CancellationToken.None)))
+            await ExecuteAsync(connection, $"ALTER TABLE {table} ATTACH PARTITION {part.Name} {part.Bounds}", commandTimeout, ct);
+            if (part.RangeCheck is { } check)
             {
-                await DropDetachedAsync(connection, old, commandTimeout, CancellationToken.None);
+                // Implied by the partition's own constraint from now on.
+                await ExecuteAsync(connection, $"ALTER TABLE {part.Name} DROP CONSTRAINT {check}", commandTimeout, ct);
             }
         }
-        catch (NpgsqlException)
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The advisory lock (by name) that marks a generation as being written, so no clean-up drops its parts.</summary>
+    private static string InFlightKey(string generation) => $"tastebuds.generation.{generation}";
+
+    /// <summary>
+    /// Drops a leftover part (detached, or written by a run that stopped before its swap) unless its generation is still
+    /// being written by a live session (its advisory lock is held).
+    /// </summary>
+    private static async Task DropUnlessInFlightAsync(NpgsqlConnection connection, string part, TimeSpan commandTimeout)
+    {
+        // The generation's name without the part's number (and without a schema, as the writer named it).
+        var key = InFlightKey(PartSuffix().Replace(part[(part.LastIndexOf('.') + 1)..], ""));
+        await using (var probe = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection) { Parameters = { new() { Value = key } } })
         {
-            // Left for the next swap of this table (LeftoversAsync).
+            if (!(bool)(await probe.ExecuteScalarAsync(CancellationToken.None))!)
+            {
+                return;
+            }
         }
 
-        steps.DropDone();
-        return written;
+        try
+        {
+            await DropDetachedAsync(connection, part, commandTimeout, CancellationToken.None);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext($1))", connection) { Parameters = { new() { Value = key } } };
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The quoted name of the parent's partition key column (its first).</summary>
+    private static async Task<string> PartitionKeyAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT quote_ident(a.attname) FROM pg_partitioned_table p
+            JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+            WHERE p.partrelid = $1::regclass
+            """, connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        return await command.ExecuteScalarAsync(ct) as string
+            ?? throw new InvalidOperationException($"{table} is not a partitioned table: run the migrations (sql/0007).");
     }
 
     /// <summary>
@@ -268,9 +330,9 @@ public static partial class StagedTableSwap
     /// referenced tables' name order (lastfm_users, then tracks), the order in which a fetch writes them, so a swap and
     /// a fetch wait for each other instead of deadlocking.
     /// </summary>
-    private const int ForeignKey = 3;
+    internal const int ForeignKey = 3;
 
-    private static async Task<List<(int Kind, string Sql)>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
+    internal static async Task<List<(int Kind, string Sql)>> LikeParentAsync(NpgsqlConnection connection, string table, string next, string suffix, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -299,7 +361,7 @@ public static partial class StagedTableSwap
         return statements;
     }
 
-    private static Task<List<string>> ForeignKeysAsync(NpgsqlConnection connection, string table, CancellationToken ct) =>
+    internal static Task<List<string>> ForeignKeysAsync(NpgsqlConnection connection, string table, CancellationToken ct) =>
         NamesAsync(connection,
             "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'f' ORDER BY confrelid::regclass::text",
             table, ct);
@@ -324,7 +386,7 @@ public static partial class StagedTableSwap
         return names;
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, TimeSpan timeout, CancellationToken ct)
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, TimeSpan timeout, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) };
         await command.ExecuteNonQueryAsync(ct);
@@ -332,4 +394,8 @@ public static partial class StagedTableSwap
 
     [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX (\S+) ON ONLY \S+ ")]
     private static partial Regex IndexOnParent();
+
+    /// <summary>A part's number at the end of its name (none on the generations written before parts).</summary>
+    [GeneratedRegex(@"_[0-9]+$")]
+    private static partial Regex PartSuffix();
 }

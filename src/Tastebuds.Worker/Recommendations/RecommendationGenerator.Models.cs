@@ -56,23 +56,27 @@ public sealed partial class RecommendationGenerator
         long written;
         TimeSpan scoring;
         int usersServed;
+        var components = trained is HybridTrained hybrid ? hybrid.Components.Select(c => c.Name) : [];
+        IReadOnlyDictionary<string, short> codes;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            var components = trained is HybridTrained hybrid ? hybrid.Components.Select(c => c.Name) : [];
-            var codes = await MethodCodes.EnsureAsync(connection, components, ct);
-            if (trained is null)
-            {
-                written = await RecommendationWriter.ReplaceAsync(connection, [], generatedAt, database.Value.CommandTimeout, ct);
-                (scoring, usersServed) = (TimeSpan.Zero, 0);
-            }
-            else
-            {
-                // Ranked and explained block by block while the COPY writes the blocks before: a failed or cancelled
-                // write stops the producer, and the old generation stays.
-                await using var rows = ModelRows.Start(trained, rules, codes, parallelism, ct);
-                written = await RecommendationWriter.ReplaceAsync(connection, rows.ReadAllAsync(ct), generatedAt, database.Value.CommandTimeout, ct);
-                (scoring, usersServed) = (rows.Computing, rows.UsersServed);
-            }
+            codes = await MethodCodes.EnsureAsync(connection, components, ct);
+        }
+
+        var splits = RecommendationWriter.Splits(matrix, database.Value.WriteConnections);
+        if (trained is null)
+        {
+            written = await RecommendationWriter.ReplaceAsync(dataSource, AsyncEnumerable.Empty<RecommendationRow>(), splits, generatedAt,
+                database.Value.CommandTimeout, ct);
+            (scoring, usersServed) = (TimeSpan.Zero, 0);
+        }
+        else
+        {
+            // Ranked and explained block by block while the COPY writes the blocks before: a failed or cancelled
+            // write stops the producer, and the old generation stays.
+            await using var rows = ModelRows.Start(trained, rules, codes, parallelism, ct);
+            written = await RecommendationWriter.ReplaceAsync(dataSource, rows.ReadAllAsync(ct), splits, generatedAt, database.Value.CommandTimeout, ct);
+            (scoring, usersServed) = (rows.Computing, rows.UsersServed);
         }
 
         // The write overlaps the ranking: compute is the fit and the producer's busy time, write what is left of the stage.

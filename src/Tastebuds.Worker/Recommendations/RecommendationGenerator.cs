@@ -57,12 +57,8 @@ public sealed partial class RecommendationGenerator(
         var computed = step.Elapsed;
 
         var generatedAt = StoredTime.Of(time);
-        long written;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            written = await RecommendationWriter.ReplaceAsync(connection, input.Matrix, sets, options.PopularityWeight,
-                generatedAt, database.Value.CommandTimeout, ct);
-        }
+        var written = await RecommendationWriter.ReplaceAsync(dataSource, input.Matrix, sets, options.PopularityWeight,
+            generatedAt, database.Value.CommandTimeout, database.Value.WriteConnections, ct);
 
         var usersServed = Enumerable.Range(0, input.Matrix.UserCount).Count(u => sets.Any(s => s.For(u).Count > 0));
         var result = new RecommendationResult(runId, input.Matrix.UserCount, usersServed, metrics.Select(MetricNames.Of).ToArray(),

@@ -6,8 +6,9 @@ using Tastebuds.Worker.Database;
 namespace Tastebuds.Worker.Similarity;
 
 /// <summary>
-/// Writes every metric's neighbours into <c>user_similarities</c> through a staging table and one-transaction swap, in
-/// the table's compact types (sql/0012: integer user ids, smallint counts).
+/// Writes every metric's neighbours into <c>user_similarities</c> as a new generation (<see cref="StagedTableSwap"/>: its
+/// parts, ranges of user ids holding about as many rows each, written at once, then swapped in one transaction), in the
+/// table's compact types (sql/0012: integer user ids, smallint counts).
 /// </summary>
 internal static class NeighbourWriter
 {
@@ -15,42 +16,62 @@ internal static class NeighbourWriter
         "user_id, similar_user_id, metric, similarity_score, track_score, album_score, artist_score, "
         + "shared_tracks, shared_albums, shared_artists, shared_items, rank, computed_at";
 
-    public static Task<long> ReplaceAsync(NpgsqlConnection connection, InteractionMatrix matrix, NeighbourSet neighbours,
+    public static Task<long> ReplaceAsync(NpgsqlDataSource dataSource, InteractionMatrix matrix, NeighbourSet neighbours,
         DateTimeOffset computedAt, TimeSpan commandTimeout, CancellationToken ct) =>
-        ReplaceAsync(connection, matrix, neighbours, computedAt, commandTimeout, new SwapSteps(), ct);
+        ReplaceAsync(dataSource, matrix, neighbours, computedAt, commandTimeout, 1, new SwapSteps(), ct);
 
+    /// <param name="connections">Parts of the generation written at once, each a range of user ids on its own connection.</param>
     /// <param name="steps">Filled with the time each step of the swap took (the run's details).</param>
-    public static Task<long> ReplaceAsync(NpgsqlConnection connection, InteractionMatrix matrix, NeighbourSet neighbours,
-        DateTimeOffset computedAt, TimeSpan commandTimeout, SwapSteps steps, CancellationToken ct) =>
-        StagedTableSwap.ReplaceAsync(connection, "user_similarities", Columns, copy =>
+    public static Task<long> ReplaceAsync(NpgsqlDataSource dataSource, InteractionMatrix matrix, NeighbourSet neighbours,
+        DateTimeOffset computedAt, TimeSpan commandTimeout, int connections, SwapSteps steps, CancellationToken ct)
+    {
+        var users = UsersById(matrix);
+        var ranges = GenerationParts.Balanced(users.Length, n => MetricsByName.Sum(m => neighbours.CountOf(users[n], m)), connections);
+        var splits = ranges.Skip(1).Select(r => matrix.UserId(users[r.Start.Value])).ToArray();
+        return StagedTableSwap.ReplaceAsync(dataSource, "user_similarities", Columns, splits, async parts =>
         {
-            long rows = 0;
-            var order = new List<int>();
-            foreach (var u in UsersById(matrix))
+            // One thread formats each part's rows (the COPYs' server sides run side by side as well).
+            var written = await Task.WhenAll(ranges.Select((range, part) => Task.Run(() =>
             {
-                ct.ThrowIfCancellationRequested();
-                foreach (var metric in MetricsByName)
-                {
-                    var list = neighbours.Of(u, metric);
-                    // The list by neighbour id: the rows arrive in the primary key's order (user_id, metric,
-                    // similar_user_id), so the key's build finds them sorted (docs/operations.md); the rank is the place.
-                    order.Clear();
-                    for (var r = 0; r < list.Count; r++)
-                    {
-                        order.Add(r);
-                    }
+                var rows = WriteUsers(parts[part], matrix, neighbours, users.AsSpan(range), computedAt, ct);
+                parts.Complete(part);
+                return rows;
+            }, ct)));
+            return written.Sum();
+        }, commandTimeout, steps, ct);
+    }
 
-                    order.Sort((a, b) => matrix.UserId(list[a].User).CompareTo(matrix.UserId(list[b].User)));
-                    foreach (var r in order)
-                    {
-                        Write(copy, matrix, u, metric, list[r], r + 1, computedAt);
-                        rows++;
-                    }
+    /// <summary>The users' rows (each user's metrics by name, each metric's list by neighbour id: the key's order).</summary>
+    private static long WriteUsers(BinaryCopyRows copy, InteractionMatrix matrix, NeighbourSet neighbours, ReadOnlySpan<int> users,
+        DateTimeOffset computedAt, CancellationToken ct)
+    {
+        long rows = 0;
+        var order = new List<int>();
+        foreach (var u in users)
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var metric in MetricsByName)
+            {
+                var list = neighbours.Of(u, metric);
+                // The list by neighbour id: the rows arrive in the primary key's order (user_id, metric,
+                // similar_user_id), so the key's build finds them sorted (docs/operations.md); the rank is the place.
+                order.Clear();
+                for (var r = 0; r < list.Count; r++)
+                {
+                    order.Add(r);
+                }
+
+                order.Sort((a, b) => matrix.UserId(list[a].User).CompareTo(matrix.UserId(list[b].User)));
+                foreach (var r in order)
+                {
+                    Write(copy, matrix, u, metric, list[r], r + 1, computedAt);
+                    rows++;
                 }
             }
+        }
 
-            return Task.FromResult(rows);
-        }, commandTimeout, steps, ct);
+        return rows;
+    }
 
     /// <summary>The metrics in the order of their stored names (the key's second column; the same in every collation).</summary>
     private static readonly SimilarityMetric[] MetricsByName =

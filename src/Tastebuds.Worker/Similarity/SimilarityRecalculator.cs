@@ -44,10 +44,8 @@ public sealed class SimilarityRecalculator(
         var computedAt = StoredTime.Of(time);
         long written;
         var writeSteps = new SwapSteps();
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            written = await NeighbourWriter.ReplaceAsync(connection, matrix, neighbours, computedAt, database.Value.CommandTimeout, writeSteps, ct);
-        }
+        written = await NeighbourWriter.ReplaceAsync(dataSource, matrix, neighbours, computedAt, database.Value.CommandTimeout,
+            database.Value.WriteConnections, writeSteps, ct);
 
         var stats = neighbours.Stats;
         var result = new SimilarityResult(step.RunId, matrix.UserCount, interactions, stats.PairsEvaluated, stats.CosineNeighbours,

@@ -139,14 +139,14 @@ public sealed class BinaryCopyRowsTests
         const string columns = "user_id, similar_user_id, metric, similarity_score, rank, computed_at";
         var first = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await using var connection = await _db.DataSource.OpenConnectionAsync();
-        await StagedTableSwap.ReplaceAsync(connection, "user_similarities", columns, rows =>
+        await StagedTableSwap.ReplaceAsync(_db.DataSource, "user_similarities", columns, rows =>
         {
             Row(rows, 1, 2, 1, first);
             Row(rows, 2, 1, 1, first);
             return Task.FromResult(2L);
         }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
 
-        var failing = StagedTableSwap.ReplaceAsync(connection, "user_similarities", columns, rows =>
+        var failing = StagedTableSwap.ReplaceAsync(_db.DataSource, "user_similarities", columns, rows =>
         {
             for (var i = 0; i < 50_000; i++)
             {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Tastebuds.Tests.Support;
 using Tastebuds.Worker.Database;
 
@@ -9,7 +8,8 @@ namespace Tastebuds.Tests.Similarity;
 
 /// <summary>
 /// The generation swap (<see cref="StagedTableSwap"/>) with readers at work: whole generations only, and a swap that
-/// waits for a long reader does not hold the readers arriving meanwhile in the lock queue behind it.
+/// waits for a long reader does not hold the readers arriving meanwhile in the lock queue behind it. Each generation here
+/// is written in two parts (user ids 1–20 and 21–40), as the stages write theirs (Database:WriteConnections = 2).
 /// </summary>
 public sealed class SwapUnderReadersTests
 {
@@ -71,7 +71,7 @@ public sealed class SwapUnderReadersTests
             Assert.That(waited, Is.False, "the swap waited for the long reader");
             Assert.That(seen.SelectMany(s => s).Distinct(), Is.EqualTo(new[] { (At(1), Users * 3L) }), "the readers saw the old generation whole");
             Assert.That(after, Is.EqualTo(new[] { (At(2), Users * 5L) }), "then the new one, whole");
-            Assert.That(await GenerationTablesAsync(), Is.EqualTo(1));
+            Assert.That(await GenerationsAsync(), Is.EqualTo(new[] { Parts }), "one generation, in its parts");
         }
     }
 
@@ -107,7 +107,7 @@ public sealed class SwapUnderReadersTests
             Assert.That(observations.Where(o => o.Length != 1), Is.Empty, "a read saw two generations at once, or none");
             Assert.That(observations.Where(o => o.Length == 1 && rows[o[0].At] != o[0].Rows).Select(o => o[0]), Is.Empty, "a read saw part of a generation");
             Assert.That(observations.Select(o => o[0].At).Distinct().Count(), Is.GreaterThan(2), "the readers saw generations come and go");
-            Assert.That(await GenerationTablesAsync(), Is.EqualTo(1), "old generations are dropped");
+            Assert.That(await GenerationsAsync(), Is.EqualTo(new[] { Parts }), "old generations are dropped");
         }
     }
 
@@ -127,42 +127,148 @@ public sealed class SwapUnderReadersTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await _db.ScalarAsync<bool>("SELECT to_regclass('user_similarities_gdeadbeef') IS NULL"), Is.True);
-            Assert.That(await GenerationTablesAsync(), Is.EqualTo(1));
+            Assert.That(await GenerationsAsync(), Is.EqualTo(new[] { Parts }));
             Assert.That(await _db.ScalarAsync<long>("SELECT count(*) FROM user_similarities"), Is.EqualTo(Users * 3L));
             Assert.That(await _db.ScalarAsync<long>(
                 "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'lastfm_users'::regclass AND conrelid::regclass::text LIKE 'user\\_similarities\\_g%'"),
-                Is.EqualTo(2), "the current generation's two foreign keys, nothing of the old ones");
+                Is.EqualTo(2 * Parts), "the current generation's two foreign keys a part, nothing of the old ones");
         }
+    }
+
+    [Test]
+    public async Task A_swap_leaves_the_parts_of_a_generation_still_being_written_and_the_last_swap_wins()
+    {
+        await SwapAsync(generation: 1, neighbours: 2);
+        var firstPartBuilt = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var slow = SwapAsync(generation: 2, neighbours: 4, async parts =>
+        {
+            // The first part completed (committed, not attached), the second still open.
+            parts.Complete(0);
+            firstPartBuilt.SetResult();
+            await release.Task;
+        });
+        await firstPartBuilt.Task;
+        while (await _db.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid WHERE c.relname LIKE 'user\\_similarities\\_g%\\_0' AND k.contype = 'f' AND NOT c.relispartition") == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await SwapAsync(generation: 3, neighbours: 3);
+        var whileWriting = await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'user\\_similarities\\_g%' AND relkind = 'r' AND NOT relispartition");
+        release.SetResult();
+        await slow;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(whileWriting, Is.EqualTo(Parts), "the other run's parts, committed or still in their COPY, were left to it");
+            Assert.That(await QueryAsync<(DateTime, long)>("SELECT computed_at, count(*) FROM user_similarities GROUP BY computed_at"),
+                Is.EqualTo(new[] { (At(2), Users * 4L) }), "the run that swapped last is the current generation, whole");
+            Assert.That(await GenerationsAsync(), Is.EqualTo(new[] { Parts }));
+        }
+    }
+
+    [Test]
+    public async Task A_run_that_fails_after_a_part_was_committed_leaves_nothing_of_its_generation()
+    {
+        await SwapAsync(generation: 1, neighbours: 2);
+        var failing = SwapAsync(generation: 2, neighbours: 4, async parts =>
+        {
+            parts.Complete(0);
+            while (await _db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_class WHERE relname LIKE 'user\\_similarities\\_g%\\_0' AND NOT relispartition AND reltuples >= 0") == 0)
+            {
+                await Task.Delay(10);
+            }
+
+            throw new InvalidOperationException("the compute behind the second part failed");
+        });
+
+        Assert.That(async () => await failing, Throws.InvalidOperationException);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await QueryAsync<(DateTime, long)>("SELECT computed_at, count(*) FROM user_similarities GROUP BY computed_at"),
+                Is.EqualTo(new[] { (At(1), Users * 2L) }), "the old generation, whole");
+            Assert.That(await GenerationsAsync(), Is.EqualTo(new[] { Parts }), "the failed run's committed part was dropped");
+        }
+    }
+
+    [Test]
+    public async Task A_row_written_into_the_wrong_part_fails_the_run_and_keeps_the_old_generation()
+    {
+        await SwapAsync(generation: 1, neighbours: 2);
+        var wrong = StagedTableSwap.ReplaceAsync(_db.DataSource, "user_similarities", Columns, [Split], parts =>
+        {
+            Row(parts[0], Users, 1, 1, 5);
+            return Task.FromResult(1L);
+        }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
+
+        Assert.That(async () => await wrong, Throws.InstanceOf<PostgresException>().With.Property(nameof(PostgresException.SqlState)).EqualTo("23514"),
+            "the part's range check");
+        Assert.That(await QueryAsync<(DateTime, long)>("SELECT computed_at, count(*) FROM user_similarities GROUP BY computed_at"),
+            Is.EqualTo(new[] { (At(1), Users * 2L) }));
     }
 
     private static DateTime At(int generation) => Start.AddHours(generation).UtcDateTime;
 
-    private async Task<long> GenerationTablesAsync() =>
-        await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'user\\_similarities\\_g%' AND relkind = 'r'");
+    /// <summary>The generation tables (attached or not), as the number of parts of each generation.</summary>
+    private Task<long[]> GenerationsAsync() =>
+        QueryAsync<long>(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'user\\_similarities\\_g%' AND relkind = 'r' GROUP BY regexp_replace(relname, '_[0-9]+$', '')");
 
-    /// <summary>A generation: each user's next <paramref name="neighbours"/> users (wrapping round), stamped with its own time.</summary>
-    private async Task SwapAsync(int generation, int neighbours)
+    private const int Parts = 2;
+
+    private async Task<T[]> QueryAsync<T>(string sql)
     {
         await using var connection = await _db.DataSource.OpenConnectionAsync();
-        await StagedTableSwap.ReplaceAsync(connection, "user_similarities", Columns, async copy =>
+        return [.. await connection.QueryAsync<T>(sql)];
+    }
+
+    /// <summary>Where the second part begins: user ids 1–20, then 21–40.</summary>
+    private const long Split = (Users / 2) + 1;
+
+    /// <summary>
+    /// A generation in two parts, each written by a task of its own: each user's next <paramref name="neighbours"/> users
+    /// (wrapping round), stamped with its own time; <paramref name="between"/> runs once the first part's rows are written.
+    /// </summary>
+    private Task<long> SwapAsync(int generation, int neighbours, Func<GenerationParts, Task>? between = null) =>
+        StagedTableSwap.ReplaceAsync(_db.DataSource, "user_similarities", Columns, [Split], async parts =>
         {
-            long written = 0;
-            for (var u = 1; u <= Users; u++)
+            var first = Task.Run(() => WriteUsers(parts[0], 1, (int)Split - 1, generation, neighbours));
+            var written = await first;
+            if (between is not null)
             {
-                for (var r = 1; r <= neighbours; r++)
-                {
-                    await copy.StartRowAsync();
-                    await copy.WriteAsync(u, NpgsqlDbType.Integer);
-                    await copy.WriteAsync(((u - 1 + r) % Users) + 1, NpgsqlDbType.Integer);
-                    await copy.WriteAsync("cosine", NpgsqlDbType.Text);
-                    await copy.WriteAsync(1f / r, NpgsqlDbType.Real);
-                    await copy.WriteAsync((short)r, NpgsqlDbType.Smallint);
-                    await copy.WriteAsync(Start.AddHours(generation), NpgsqlDbType.TimestampTz);
-                    written++;
-                }
+                await between(parts);
             }
 
+            written += await Task.Run(() => WriteUsers(parts[1], (int)Split, Users, generation, neighbours));
             return written;
-        }, TimeSpan.FromMinutes(1), CancellationToken.None);
+        }, TimeSpan.FromMinutes(1), new SwapSteps(), CancellationToken.None);
+
+    private static long WriteUsers(BinaryCopyRows copy, int from, int to, int generation, int neighbours)
+    {
+        long written = 0;
+        for (var u = from; u <= to; u++)
+        {
+            for (var r = 1; r <= neighbours; r++)
+            {
+                Row(copy, u, ((u - 1 + r) % Users) + 1, r, generation);
+                written++;
+            }
+        }
+
+        return written;
+    }
+
+    private static void Row(BinaryCopyRows copy, int user, int similar, int rank, int generation)
+    {
+        copy.StartRow(6);
+        copy.Int4(user);
+        copy.Int4(similar);
+        copy.Text("cosine"u8);
+        copy.Float4(1f / rank);
+        copy.Int2((short)rank);
+        copy.TimestampTz(Start.AddHours(generation));
     }
 }
