@@ -4,19 +4,24 @@ namespace Tastebuds.Tests.Core;
 
 /// <summary>
 /// The builder against a plain grouping of the same rows: rows in any order, duplicates of a (user, kind, item), and more
-/// rows than one of its column chunks (65,536), so rows on both sides of a chunk's edge are read back.
+/// rows than one of its column chunks (65,536), so rows on both sides of a chunk's edge are read back; ids small enough for
+/// the builder's array look-up, too large for it (beyond 16 M), and both mixed.
 /// </summary>
 public sealed class InteractionMatrixBuilderTests
 {
-    [Test]
-    public void Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love()
+    [TestCase(0L, TestName = "Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love")]
+    [TestCase(1L << 40, TestName = "The_same_with_ids_beyond_the_array_look_up")]
+    [TestCase(-1L, TestName = "The_same_with_small_and_large_ids_mixed")]
+    public void Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love(long offset)
     {
         var random = new Random(5);
         var rows = new List<Interaction>();
+        // offset −1: every other user and item id moved beyond the array look-up.
+        long Id(long id) => offset >= 0 ? offset + id : id % 2 == 0 ? id : (1L << 40) + id;
         for (var n = 0; n < 150_000; n++)
         {
             var kind = n % 5 == 0 ? ItemKind.Album : ItemKind.Track;
-            rows.Add(new Interaction(1_000 + random.Next(400), kind, 50_000 + random.Next(3_000), random.Next(0, 40), random.Next(10) == 0));
+            rows.Add(new Interaction(Id(1_000 + random.Next(400)), kind, Id(50_000 + random.Next(3_000)), random.Next(0, 40), random.Next(10) == 0));
         }
 
         // Some rows twice over (a liked track beside the user's own row of it is such a duplicate).
