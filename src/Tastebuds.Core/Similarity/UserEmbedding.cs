@@ -128,7 +128,7 @@ public sealed class UserEmbedding
         var width = Math.Min(dimensions + oversampling, Math.Min(n, rows.Columns));
         var d = Math.Min(dimensions, width);
         var z = new float[rows.Columns * width];
-        Gaussian(z, seed);
+        Gaussian(z, seed, parallel);
         var y = new float[n * width];
         rows.Times(z, y, width, parallel);
         Orthonormalise(y, n, width, parallel);
@@ -169,23 +169,50 @@ public sealed class UserEmbedding
         return new UserEmbedding(embedded, n, d, clock.Elapsed);
     }
 
-    /// <summary>Seeded standard normals (Box–Muller), generated in order: the same Ω on every run.</summary>
-    private static void Gaussian(float[] into, int seed)
+    /// <summary>
+    /// Seeded standard normals (Box–Muller), the same Ω on every run: the uniforms drawn in order, a chunk at a time (the
+    /// generator is sequential and cheap), and each pair's logarithm, square root, cosine and sine, most of the cost
+    /// (1.3 s of one core for the 39 M values at 100,000 users), computed in parallel: each value is what the sequential
+    /// loop gives, bit for bit.
+    /// </summary>
+    private static void Gaussian(float[] into, int seed, ParallelOptions parallel)
     {
+        const int Chunk = 1 << 20;
+        const int Slice = 1 << 14;
         var random = new Random(seed);
-        for (var i = 0; i < into.Length; i += 2)
+        var uniforms = new double[Chunk];
+        for (var start = 0; start < into.Length; start += Chunk)
         {
-            var r = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
-            var angle = 2.0 * Math.PI * random.NextDouble();
-            into[i] = (float)(r * Math.Cos(angle));
-            if (i + 1 < into.Length)
+            // Two uniforms a pair of values (the radius's, then the angle's), also for a last value without a partner.
+            var count = Math.Min(Chunk, into.Length - start);
+            var draws = (count + 1) / 2 * 2;
+            for (var i = 0; i < draws; i++)
             {
-                into[i + 1] = (float)(r * Math.Sin(angle));
+                uniforms[i] = random.NextDouble();
             }
+
+            var first = start;
+            Parallel.For(0, (draws + Slice - 1) / Slice, parallel, s =>
+            {
+                for (var i = s * Slice; i < Math.Min(draws, (s + 1) * Slice); i += 2)
+                {
+                    var r = Math.Sqrt(-2.0 * Math.Log(1.0 - uniforms[i]));
+                    var angle = 2.0 * Math.PI * uniforms[i + 1];
+                    into[first + i] = (float)(r * Math.Cos(angle));
+                    if (i + 1 < count)
+                    {
+                        into[first + i + 1] = (float)(r * Math.Sin(angle));
+                    }
+                }
+            });
         }
     }
 
-    /// <summary>AᵀA of the row-major rows × width A: per chunk of rows a partial sum, the partials added in chunk order.</summary>
+    /// <summary>
+    /// AᵀA of the row-major rows × width A: per chunk of rows a partial sum of the upper triangle (each element gets the
+    /// same products in the same order as the whole square would, so the same bits), the partials added in chunk order,
+    /// then mirrored: half the multiply-adds.
+    /// </summary>
     private static double[] Gram(float[] a, int rowCount, int width, ParallelOptions parallel)
     {
         var chunks = (rowCount + GramChunk - 1) / GramChunk;
@@ -205,7 +232,7 @@ public sealed class UserEmbedding
                 {
                     if (row[i] != 0)
                     {
-                        VectorMath.Axpy(row[i], row, g.AsSpan(i * width, width));
+                        VectorMath.Axpy(row[i], row.AsSpan(i), g.AsSpan((i * width) + i, width - i));
                     }
                 }
             }
@@ -215,9 +242,20 @@ public sealed class UserEmbedding
         var gram = new double[width * width];
         foreach (var g in partials)
         {
-            for (var i = 0; i < gram.Length; i++)
+            for (var i = 0; i < width; i++)
             {
-                gram[i] += g[i];
+                for (var j = i; j < width; j++)
+                {
+                    gram[(i * width) + j] += g[(i * width) + j];
+                }
+            }
+        }
+
+        for (var i = 0; i < width; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                gram[(i * width) + j] = gram[(j * width) + i];
             }
         }
 
