@@ -30,7 +30,7 @@ namespace Tastebuds.Worker.Database;
 /// the detach/attach (milliseconds: the indexes, constraints and foreign keys already match and each part's range is
 /// implied by its check, so nothing is built or scanned under it). The new parts are committed before the swap but are
 /// no partition of the table, so no reader of it sees them; a failure or cancellation anywhere rolls back or drops every
-/// part, and the old generation stays. A generation in flight is marked by a session advisory lock on its name, so a
+/// part, and the old generation stays. A generation in flight is marked by a session advisory lock (<see cref="AdvisoryLock"/>) keyed by its name, so a
 /// concurrent swap's clean-up of leftovers (parts of a crashed run) leaves it alone. Nothing is deleted row by row, so
 /// the table does not bloat. Autovacuum is off on generations because a vacuum or analyze of the current generation
 /// holds a lock that the next swap's LOCK would queue behind (until PostgreSQL cancels it after deadlock_timeout, a second
@@ -95,7 +95,8 @@ public static partial class StagedTableSwap
 
         var generation = $"{table}_g{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_lock(hashtext('{InFlightKey(generation)}'))", commandTimeout, ct);
+        // Marks the generation in flight until its swap is done or abandoned (a fresh random name: never held).
+        var inFlight = await AdvisoryLock.TryAcquireAsync(dataSource, InFlightKey(generation), ct);
         var parts = new List<GenerationPart>();
         try
         {
@@ -120,7 +121,7 @@ public static partial class StagedTableSwap
         }
         catch
         {
-            // Every part rolled back, or dropped if it was committed: nothing of this generation stays.
+            // Every part stopped and rolled back; those already committed are dropped by the clean-up below.
             foreach (var part in parts)
             {
                 await part.AbandonAsync();
@@ -135,17 +136,20 @@ public static partial class StagedTableSwap
                 await part.DisposeAsync();
             }
 
+            if (inFlight is not null)
+            {
+                await inFlight.DisposeAsync();
+            }
+
             if (connection.State == System.Data.ConnectionState.Open)
             {
                 // The swap is done (or abandoned); what follows only frees space, so it is not cancelled with the run and
                 // does not fail it.
                 try
                 {
-                    await ExecuteAsync(connection, $"SELECT pg_advisory_unlock(hashtext('{InFlightKey(generation)}'))", commandTimeout,
-                        CancellationToken.None);
                     foreach (var old in await LeftoversAsync(connection, table, CancellationToken.None))
                     {
-                        await DropUnlessInFlightAsync(connection, old, commandTimeout);
+                        await DropUnlessInFlightAsync(dataSource, connection, old, commandTimeout);
                     }
                 }
                 catch (NpgsqlException)
@@ -184,33 +188,28 @@ public static partial class StagedTableSwap
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>The advisory lock (by name) that marks a generation as being written, so no clean-up drops its parts.</summary>
-    private static string InFlightKey(string generation) => $"tastebuds.generation.{generation}";
+    /// <summary>
+    /// The session advisory lock that marks a generation as being written, so that no clean-up drops its parts: the
+    /// generation's 32 random bits (the hex after <c>_g</c> in its tables' names) under a prefix of its own.
+    /// </summary>
+    private static long InFlightKey(string name)
+    {
+        var at = name.LastIndexOf("_g", StringComparison.Ordinal);
+        var bits = at >= 0 && name.Length >= at + 10 && uint.TryParse(name.AsSpan(at + 2, 8), System.Globalization.NumberStyles.HexNumber,
+            System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0u;
+        return 0x7462_6765_0000_0000 | bits;
+    }
 
     /// <summary>
     /// Drops a leftover part (detached, or written by a run that stopped before its swap) unless its generation is still
-    /// being written by a live session (its advisory lock is held).
+    /// being written by a live session (its in-flight lock is held).
     /// </summary>
-    private static async Task DropUnlessInFlightAsync(NpgsqlConnection connection, string part, TimeSpan commandTimeout)
+    private static async Task DropUnlessInFlightAsync(NpgsqlDataSource dataSource, NpgsqlConnection connection, string part, TimeSpan commandTimeout)
     {
-        // The generation's name without the part's number (and without a schema, as the writer named it).
-        var key = InFlightKey(PartSuffix().Replace(part[(part.LastIndexOf('.') + 1)..], ""));
-        await using (var probe = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection) { Parameters = { new() { Value = key } } })
-        {
-            if (!(bool)(await probe.ExecuteScalarAsync(CancellationToken.None))!)
-            {
-                return;
-            }
-        }
-
-        try
+        await using var free = await AdvisoryLock.TryAcquireAsync(dataSource, InFlightKey(part), CancellationToken.None);
+        if (free is not null)
         {
             await DropDetachedAsync(connection, part, commandTimeout, CancellationToken.None);
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext($1))", connection) { Parameters = { new() { Value = key } } };
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
     }
 
@@ -394,8 +393,4 @@ public static partial class StagedTableSwap
 
     [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX (\S+) ON ONLY \S+ ")]
     private static partial Regex IndexOnParent();
-
-    /// <summary>A part's number at the end of its name (none on the generations written before parts).</summary>
-    [GeneratedRegex(@"_[0-9]+$")]
-    private static partial Regex PartSuffix();
 }
