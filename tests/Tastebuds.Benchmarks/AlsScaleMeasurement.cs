@@ -6,14 +6,19 @@ using Tastebuds.Core.Models;
 namespace Tastebuds.Benchmarks;
 
 /// <summary>
-/// <c>als-scale [users] [tracks] [factors] [iterations] [runs]</c>: iALS training time and memory on
-/// <see cref="ScaleWorld"/> (default 100,000 users × 200,000 tracks, 64 factors, 10 iterations), docs/benchmarks.md.
+/// <c>als-scale [users] [tracks] [factors] [iterations] [runs] [--cg S] [--fit-only]</c>: iALS training time and memory on
+/// <see cref="ScaleWorld"/> (default 100,000 users × 200,000 tracks, 64 factors, 10 iterations, 3 CG steps), docs/benchmarks.md;
+/// <c>--fit-only</c> leaves out the scoring.
 /// </summary>
 internal static class AlsScaleMeasurement
 {
     public static void Run(string[] args)
     {
-        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        var fitOnly = args.Contains("--fit-only");
+        var cgAt = Array.IndexOf(args, "--cg");
+        var cg = cgAt >= 0 ? int.Parse(args[cgAt + 1], CultureInfo.InvariantCulture) : new AlsModel().CgSteps;
+        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (cgAt < 0 || i != cgAt + 1)).ToArray();
+        int Arg(int i, int fallback) => positional.Length > i ? int.Parse(positional[i], CultureInfo.InvariantCulture) : fallback;
         var (users, tracks, factors, iterations, runs) = (Arg(0, 100_000), Arg(1, 200_000), Arg(2, 64), Arg(3, 10), Arg(4, 3));
         var clock = Stopwatch.StartNew();
         var input = new ModelInput(Build(users, tracks), ItemKind.Track);
@@ -28,11 +33,16 @@ internal static class AlsScaleMeasurement
         {
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var als = new AlsModel { Factors = factors, Iterations = iterations }.Train(input, CancellationToken.None);
+            var als = new AlsModel { Factors = factors, Iterations = iterations, CgSteps = cg }.Train(input, CancellationToken.None);
             times.Add(als.TrainingElapsed.TotalSeconds);
-            Console.WriteLine($"run {run + 1}: {als.TrainingElapsed.TotalSeconds:F1} s for {iterations} iterations at {factors} factors " +
+            Console.WriteLine($"run {run + 1}: {als.TrainingElapsed.TotalSeconds:F1} s for {iterations} iterations × {cg} CG steps at {factors} factors " +
                 $"({als.TrainingElapsed.TotalSeconds / iterations:F2} s/iteration); CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s; allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB; " +
                 $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+            if (fitOnly)
+            {
+                continue;
+            }
+
             var scoring = Stopwatch.StartNew();
             var scoringCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var scores = new double[input.ItemCount];
@@ -45,6 +55,13 @@ internal static class AlsScaleMeasurement
                 $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - scoringCpu).TotalSeconds:F2} s");
         }
 
+        times.Sort();
+        if (fitOnly)
+        {
+            Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
+            return;
+        }
+
         var model = new AlsModel { Factors = factors, Iterations = 1 }.Train(input, CancellationToken.None);
         var all = Stopwatch.StartNew();
         var allCpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -52,7 +69,6 @@ internal static class AlsScaleMeasurement
         Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
             $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
 
-        times.Sort();
         Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
     }
 

@@ -45,6 +45,55 @@ public sealed class TopCandidatesTests
         Assert.That(kept, Is.EqualTo(expected));
     }
 
+    [TestCase(300, 20_000, true)]
+    [TestCase(300, 20_000, false)]
+    [TestCase(128, 1_000, true)]
+    public void Offers_in_score_order_keep_the_users_a_bounded_heap_keeps(int capacity, int offers, bool ascending)
+    {
+        // Ascending, every offer beats the floor, so the buffer is pruned as often as it can be; descending, it never is.
+        var heap = new BoundedHeap();
+        var top = new TopCandidates();
+        top.Reset(capacity);
+        for (var i = 0; i < offers; i++)
+        {
+            var user = (i * 7919) % offers;
+            var score = (ascending ? i : offers - i) / (float)offers;
+            heap.Offer(user, score, user, capacity);
+            if (score >= top.Floor)
+            {
+                top.Add(score, user);
+            }
+        }
+
+        var expected = heap.Unordered.ToArray().Select(e => e.User).Order().ToArray();
+        var kept = top.Finish().ToArray().Select(TopCandidates.UserOf).Order().ToArray();
+        Assert.That(kept, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_buffer_whose_sampled_keys_are_its_best_still_keeps_the_best_users()
+    {
+        // The pruning's pivot comes from 64 keys at even strides of the full buffer (2 × 300): here exactly those are the
+        // best, so a pivot among them would keep fewer than 300; the set must fall back to an exact cut.
+        const int capacity = 300;
+        var sampled = Enumerable.Range(0, 64).Select(i => i * 2 * capacity / 64).ToHashSet();
+        var heap = new BoundedHeap();
+        var top = new TopCandidates();
+        top.Reset(capacity);
+        for (var user = 0; user < (2 * capacity) + 50; user++)
+        {
+            var score = sampled.Contains(user) ? 0.9f + (user / 1e4f) : 0.1f + (user / 1e4f);
+            heap.Offer(user, score, user, capacity);
+            if (score >= top.Floor)
+            {
+                top.Add(score, user);
+            }
+        }
+
+        var expected = heap.Unordered.ToArray().Select(e => e.User).Order().ToArray();
+        Assert.That(top.Finish().ToArray().Select(TopCandidates.UserOf).Order().ToArray(), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Negative_and_positive_zero_tie_and_the_lower_user_wins_as_in_the_heap()
     {
