@@ -19,6 +19,9 @@ public sealed class NeighbourSet
     /// <remarks>Materialised on each call from the compact rows the set holds: read each list once where it matters.</remarks>
     public IReadOnlyList<Neighbour> Of(int user, SimilarityMetric metric) => Array.ConvertAll(_byMetric[(int)metric][user], r => r.ToNeighbour());
 
+    /// <summary>The compact rows of <see cref="Of"/>, in the same order, without an object per neighbour.</summary>
+    public ReadOnlySpan<NeighbourRow> RowsOf(int user, SimilarityMetric metric) => _byMetric[(int)metric][user];
+
     /// <summary>How many neighbours <paramref name="user"/> has for <paramref name="metric"/> (no list materialised).</summary>
     public int CountOf(int user, SimilarityMetric metric) => _byMetric[(int)metric][user].Length;
 

@@ -46,24 +46,30 @@ internal static class NeighbourWriter
         DateTimeOffset computedAt, CancellationToken ct)
     {
         long rows = 0;
-        var order = new List<int>();
+        var order = new long[16];
         foreach (var u in users)
         {
             ct.ThrowIfCancellationRequested();
             foreach (var metric in MetricsByName)
             {
-                var list = neighbours.Of(u, metric);
-                // The list by neighbour id: the rows arrive in the primary key's order (user_id, metric,
-                // similar_user_id), so the key's build finds them sorted (docs/operations.md); the rank is the place.
-                order.Clear();
-                for (var r = 0; r < list.Count; r++)
+                var list = neighbours.RowsOf(u, metric);
+                // The list by neighbour: the rows arrive in the primary key's order (user_id, metric, similar_user_id), so
+                // the key's build finds them sorted (docs/operations.md); the rank is the place. User indices follow the
+                // ids' order (InteractionMatrix), so each row's key is its neighbour's index, then its place.
+                if (order.Length < list.Length)
                 {
-                    order.Add(r);
+                    order = new long[list.Length];
                 }
 
-                order.Sort((a, b) => matrix.UserId(list[a].User).CompareTo(matrix.UserId(list[b].User)));
-                foreach (var r in order)
+                for (var r = 0; r < list.Length; r++)
                 {
+                    order[r] = ((long)list[r].User << 32) | (uint)r;
+                }
+
+                order.AsSpan(0, list.Length).Sort();
+                foreach (var key in order.AsSpan(0, list.Length))
+                {
+                    var r = (int)(uint)key;
                     Write(copy, matrix, u, metric, list[r], r + 1, computedAt);
                     rows++;
                 }
@@ -94,16 +100,16 @@ internal static class NeighbourWriter
     // of CPU against 0.9-1.2 s, the COPY step -13 to -20 %; docs/benchmarks.md, "The similarity write's rows formatted by
     // hand"). A write blocks only when the buffer goes out, which a batch stage can afford.
     private static void Write(BinaryCopyRows copy, InteractionMatrix matrix, int user, SimilarityMetric metric,
-        Neighbour n, int rank, DateTimeOffset computedAt)
+        in NeighbourRow n, int rank, DateTimeOffset computedAt)
     {
         copy.StartRow(13);
         copy.Int4(checked((int)matrix.UserId(user)));
         copy.Int4(checked((int)matrix.UserId(n.User)));
         copy.Text(MetricBytes[(int)metric]);
         copy.Float4(Clamp(n.Score));
-        copy.Float4(Clamp(n.TrackScore));
-        copy.Float4(Clamp(n.AlbumScore));
-        copy.Float4(Clamp(n.ArtistScore));
+        copy.Float4(ClampOrNull(n.TrackScore));
+        copy.Float4(ClampOrNull(n.AlbumScore));
+        copy.Float4(ClampOrNull(n.ArtistScore));
         copy.Int2(Count(n.SharedTracks));
         copy.Int2(Count(n.SharedAlbums));
         copy.Int2(Count(n.SharedArtists));
@@ -122,5 +128,6 @@ internal static class NeighbourWriter
     // Cosine of identical vectors can come out a few ulps above 1; the schema checks [-1, 1]. Stored as real (sql/0007).
     private static float Clamp(double score) => (float)Math.Clamp(score, -1.0, 1.0);
 
-    private static float? Clamp(double? score) => score is { } value ? Clamp(value) : null;
+    // A per-kind score that did not count is NaN in the compact row and NULL in the table.
+    private static float? ClampOrNull(double score) => double.IsNaN(score) ? null : Clamp(score);
 }
