@@ -128,7 +128,7 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
         var confidence = _settings.Confidence(slice.Weights);
         var x = (float[])UserFactors.Clone();
         var gram = _gram.Value;
-        Parallel.For(0, changedUsers.Count, new ParallelOptions { CancellationToken = cancellationToken },
+        Parallel.For(0, changedUsers.Count, Parallelism.Options(cancellationToken),
             () => new SolveScratch(k),
             (n, _, s) =>
             {

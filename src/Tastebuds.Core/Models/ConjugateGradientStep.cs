@@ -14,7 +14,7 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
     {
         var gram = Gram(y, columns, cancellationToken);
         var pool = new ConcurrentBag<float[]>();
-        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var options = Parallelism.Options(maxDegreeOfParallelism, cancellationToken);
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 256), options, range =>
         {
             var buffer = pool.TryTake(out var b) ? b : new float[3 * k];
@@ -95,7 +95,7 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
     {
         var total = new float[k * k];
         var gate = new object();
-        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var options = Parallelism.Options(maxDegreeOfParallelism, cancellationToken);
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 4096), options, range =>
         {
             var local = new float[k * k];

@@ -70,7 +70,7 @@ internal static class HybridTuner
     internal static double Ndcg(ValidationTable table, double[] weights, int cutOff)
     {
         var perUser = new double[table.Rows.Length];
-        Parallel.For(0, perUser.Length, n => perUser[n] = Ndcg(table.Rows[n], weights, cutOff));
+        Parallel.For(0, perUser.Length, Parallelism.Options(CancellationToken.None), n => perUser[n] = Ndcg(table.Rows[n], weights, cutOff));
         return perUser.Length > 0 ? perUser.Sum() / perUser.Length : 0;
     }
 

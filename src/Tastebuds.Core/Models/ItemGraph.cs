@@ -60,7 +60,7 @@ public sealed class ItemGraph
         var a32 = Array.ConvertAll(holderFactor, v => (float)v);
         var b32 = Array.ConvertAll(userFactor, v => (float)v);
         var pool = new ConcurrentBag<Workspace>();
-        Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken },
+        Parallel.For(0, m, Parallelism.Options(cancellationToken),
             () => pool.TryTake(out var w) ? w : new Workspace(m, stride),
             (i, _, ws) =>
             {

@@ -18,7 +18,7 @@ public static partial class ModelRanking
         ArgumentNullException.ThrowIfNull(map);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockUsers, 1);
         return Blocks(model, count, blockUsers, map, groupOfItem, maxPerGroup, excluded, explain,
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism });
+            Parallelism.Options(maxDegreeOfParallelism, cancellationToken));
     }
 
     private static IEnumerable<T[]> Blocks<T>(ITrainedModel model, int count, int blockUsers, Func<int, RankedList, T> map,

@@ -30,13 +30,13 @@ public static partial class ModelRanking
         {
             // The hybrid ranks its candidates only: no buffer of one score per item.
             Parallel.For(0, result.Length,
-                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism },
+                Parallelism.Options(maxDegreeOfParallelism, cancellationToken),
                 u => result[u] = ranker.Top(u, count, groupOfItem, maxPerGroup, excluded?.GetValueOrDefault(u)));
             return result;
         }
 
         TopRange(model, 0, result, count, new ConcurrentBag<double[][]>(), groupOfItem, maxPerGroup, excluded,
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism });
+            Parallelism.Options(maxDegreeOfParallelism, cancellationToken));
         return result;
     }
 
@@ -111,7 +111,7 @@ public static partial class ModelRanking
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sink);
-        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var options = Parallelism.Options(maxDegreeOfParallelism, cancellationToken);
         if (model is ICandidateRanker ranker)
         {
             Parallel.For(0, model.Input.UserCount, options, u =>

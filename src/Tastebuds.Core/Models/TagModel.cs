@@ -79,7 +79,7 @@ public sealed record TagModel : IRecommenderModel
 
             _postings = lists.Select(l => l.ToArray()).ToArray();
             _userProfiles = new KeyValuePair<int, double>[input.UserCount][];
-            Parallel.For(0, input.UserCount, u => _userProfiles[u] = BuildProfile(u));
+            Parallel.For(0, input.UserCount, Parallelism.Options(CancellationToken.None), u => _userProfiles[u] = BuildProfile(u));
         }
 
         public string Name => _model.Name;

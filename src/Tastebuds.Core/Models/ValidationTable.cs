@@ -24,7 +24,7 @@ internal sealed class ValidationTable
     {
         var rows = new Row[users.Length];
         var m = blend.ComponentCount;
-        Parallel.For(0, users.Length, new ParallelOptions { CancellationToken = cancellationToken },
+        Parallel.For(0, users.Length, Parallelism.Options(cancellationToken),
             blend.CreateWorkspace,
             (n, _, ws) =>
             {

@@ -49,11 +49,7 @@ public static class Recommender
         var result = new Recommendation[matrix.UserCount][];
         var popularity = HeldPopularity(slice, matrix.UserCount);
         var pool = new ConcurrentBag<CandidateWorkspace>();
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        };
+        var parallel = Parallelism.Options(options.MaxDegreeOfParallelism, cancellationToken);
         Parallel.For(
             0,
             matrix.UserCount,

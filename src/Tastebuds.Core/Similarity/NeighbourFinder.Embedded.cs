@@ -23,11 +23,7 @@ public static partial class NeighbourFinder
         var result = EmptyLists(n, targets);
 
         var slices = InteractionMatrix.Kinds.Select(matrix.Slice).ToArray();
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
-        };
+        var parallel = Parallelism.Options(options.MaxDegreeOfParallelism, cancellationToken);
 
         // One embedding at a time, each given to its cells as soon as it is built: the cells keep the only copy the scan
         // reads, so at most one embedding (n·d floats) is alive beside them.

@@ -54,11 +54,7 @@ public static partial class NeighbourFinder
         var pool = new ConcurrentBag<PairWorkspace>();
         // One worker per core at most when unbounded: the pool would otherwise add threads (each with an O(n)
         // workspace) to a CPU-bound loop, and they only evict each other's caches.
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
-        };
+        var parallel = Parallelism.Options(options.MaxDegreeOfParallelism, cancellationToken);
         Parallel.For(
             0,
             targets?.Count ?? n,

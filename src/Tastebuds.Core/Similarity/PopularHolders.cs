@@ -41,7 +41,7 @@ internal sealed class PopularHolders
         var holders = new int[count * cap];
         var weights = new double[count * cap];
         // Items are independent (each writes its own Cap slots): sorted in parallel, a buffer per worker.
-        Parallel.For(0, items, () => Array.Empty<(double Impact, int Position)>(), (item, _, keys) =>
+        Parallel.For(0, items, Parallelism.Options(CancellationToken.None), () => Array.Empty<(double Impact, int Position)>(), (item, _, keys) =>
         {
             var p = popularOf[item];
             if (p < 0)

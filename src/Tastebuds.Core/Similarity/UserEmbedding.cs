@@ -118,11 +118,7 @@ public sealed class UserEmbedding
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
-        };
+        var parallel = Parallelism.Options(options.MaxDegreeOfParallelism, cancellationToken);
         var rows = new UnitRows(InteractionMatrix.Kinds.Select(matrix.Slice).ToArray(), options, binary);
         var n = rows.Users;
         var width = Math.Min(dimensions + oversampling, Math.Min(n, rows.Columns));
