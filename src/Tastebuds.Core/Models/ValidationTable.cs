@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tastebuds.Core.Evaluation;
 
 namespace Tastebuds.Core.Models;
@@ -24,8 +25,11 @@ internal sealed class ValidationTable
     {
         var rows = new Row[users.Length];
         var m = blend.ComponentCount;
+        // A workspace (≈ 9 MB at 200,000 items) per worker, handed on: Parallel.For ends and restarts its workers every
+        // few hundred milliseconds, each restart asking for one.
+        var pool = new ConcurrentBag<Workspace>();
         Parallel.For(0, users.Length, Parallelism.Options(cancellationToken),
-            blend.CreateWorkspace,
+            () => pool.TryTake(out var ws) ? ws : blend.CreateWorkspace(),
             (n, _, ws) =>
             {
                 var u = users[n];
@@ -49,7 +53,7 @@ internal sealed class ValidationTable
                 rows[n] = new Row(items, scores, items.Select(targets.Contains).ToArray(), targets.Count);
                 return ws;
             },
-            _ => { });
+            pool.Add);
         return new ValidationTable(m, rows);
     }
 
