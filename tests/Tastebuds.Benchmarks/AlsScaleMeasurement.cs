@@ -56,9 +56,9 @@ internal static class AlsScaleMeasurement
         }
 
         times.Sort();
+        Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
         if (fitOnly)
         {
-            Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
             return;
         }
 
@@ -69,7 +69,6 @@ internal static class AlsScaleMeasurement
         Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
             $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
 
-        Console.WriteLine($"median training time {times[times.Count / 2]:F1} s over {runs} runs");
     }
 
     // In its own method so that the generated rows are garbage once the matrix exists.
