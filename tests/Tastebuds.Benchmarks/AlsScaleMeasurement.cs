@@ -37,7 +37,7 @@ internal static class AlsScaleMeasurement
             times.Add(als.TrainingElapsed.TotalSeconds);
             Console.WriteLine($"run {run + 1}: {als.TrainingElapsed.TotalSeconds:F1} s for {iterations} iterations × {cg} CG steps at {factors} factors " +
                 $"({als.TrainingElapsed.TotalSeconds / iterations:F2} s/iteration); CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s; allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB; " +
-                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; factors md5 {Fingerprint(als)}");
             if (fitOnly)
             {
                 continue;
@@ -69,6 +69,23 @@ internal static class AlsScaleMeasurement
         Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
             $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
 
+    }
+
+    /// <summary>The md5 of every user's and item's factors, bit for bit: a change to the solver's arithmetic shows here.</summary>
+    private static string Fingerprint(AlsTrained als)
+    {
+        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
+        for (var u = 0; u < als.Input.UserCount; u++)
+        {
+            md5.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.UserVector(u)));
+        }
+
+        for (var i = 0; i < als.Input.ItemCount; i++)
+        {
+            md5.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.ItemVector(i)));
+        }
+
+        return Convert.ToHexStringLower(md5.GetHashAndReset())[..12];
     }
 
     // In its own method so that the generated rows are garbage once the matrix exists.

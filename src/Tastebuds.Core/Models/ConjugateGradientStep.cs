@@ -90,16 +90,18 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
         }
     }
 
-    /// <summary>YᵀY + λI, row-major k×k, summed over row blocks in parallel.</summary>
+    /// <summary>
+    /// YᵀY + λI, row-major k×k: blocks of rows summed in parallel, then the blocks' sums added in block order, so the
+    /// result does not depend on which thread finished first (it did when each thread added its sum under a lock).
+    /// </summary>
     private float[] Gram(float[] y, int rows, CancellationToken cancellationToken)
     {
-        var total = new float[k * k];
-        var gate = new object();
-        var options = Parallelism.Options(maxDegreeOfParallelism, cancellationToken);
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 4096), options, range =>
+        const int rowsPerBlock = 4096;
+        var blocks = new float[(rows + rowsPerBlock - 1) / rowsPerBlock][];
+        Parallel.For(0, blocks.Length, Parallelism.Options(maxDegreeOfParallelism, cancellationToken), b =>
         {
             var local = new float[k * k];
-            for (var i = range.Item1; i < range.Item2; i++)
+            for (var i = b * rowsPerBlock; i < Math.Min(rows, (b + 1) * rowsPerBlock); i++)
             {
                 var yi = y.AsSpan(i * k, k);
                 for (var a = 0; a < k; a++)
@@ -111,14 +113,17 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
                 }
             }
 
-            lock (gate)
-            {
-                for (var n = 0; n < total.Length; n++)
-                {
-                    total[n] += local[n];
-                }
-            }
+            blocks[b] = local;
         });
+
+        var total = new float[k * k];
+        foreach (var local in blocks)
+        {
+            for (var n = 0; n < total.Length; n++)
+            {
+                total[n] += local[n];
+            }
+        }
 
         for (var d = 0; d < k; d++)
         {

@@ -152,4 +152,34 @@ public class AlsModelTests
             Assert.That(model.ItemVector(6).ToArray(), Has.Some.Not.EqualTo(0f), "an item someone holds");
         }
     }
+
+    [Test]
+    public void Als_fits_the_same_factors_bit_for_bit_every_time_whatever_the_threads_finish_order()
+    {
+        // 30,000 items: the Gram matrix YᵀY is summed in several blocks of rows, on more workers than this machine has
+        // cores, so the blocks finish in a different order from fit to fit (their sums were once added in that order).
+        var random = new Random(5);
+        var rows = new List<Interaction>();
+        for (var u = 0; u < 3_000; u++)
+        {
+            foreach (var i in Enumerable.Range(0, 20).Select(_ => random.Next(30_000)).Distinct())
+            {
+                rows.Add(new Interaction(u, ItemKind.Track, i, 1 + random.Next(50), false));
+            }
+        }
+
+        var input = new ModelInput(InteractionMatrix.Build(rows), ItemKind.Track);
+        float[] Factors()
+        {
+            var model = new AlsModel { Factors = 16, Iterations = 2, MaxDegreeOfParallelism = 8 }.Train(input, CancellationToken.None);
+            return [.. Enumerable.Range(0, input.UserCount).SelectMany(u => model.UserVector(u).ToArray()),
+                .. Enumerable.Range(0, input.ItemCount).SelectMany(i => model.ItemVector(i).ToArray())];
+        }
+
+        var first = Factors();
+        for (var fit = 0; fit < 4; fit++)
+        {
+            Assert.That(Factors(), Is.EqualTo(first).AsCollection, $"fit {fit + 2}");
+        }
+    }
 }
