@@ -93,11 +93,72 @@ internal static class VectorMath
         }
     }
 
-    /// <summary>y = A·x for a row-major k×k matrix A.</summary>
+    /// <summary>
+    /// <c>target += Σ_n coefficients[n]·row(indices[n])</c>, the rows being <c>rows[i·k .. i·k + k)</c> with k the target's
+    /// length: the target is held in registers four vectors at a time while every row is added, where an
+    /// <see cref="Axpy(float, ReadOnlySpan{float}, Span{float})"/> per row loads and stores it each time. Each element gets
+    /// the same additions in the same order as those axpys, row after row, so the result is the same bit for bit.
+    /// </summary>
+    public static void AddScaledRows(float[] rows, ReadOnlySpan<int> indices, ReadOnlySpan<float> coefficients, Span<float> target)
+    {
+        var k = target.Length;
+        var vt = MemoryMarshal.Cast<float, Vector<float>>(target);
+        var width = Vector<float>.Count;
+        var v = 0;
+        for (; v + 4 <= vt.Length; v += 4)
+        {
+            var (t0, t1, t2, t3) = (vt[v], vt[v + 1], vt[v + 2], vt[v + 3]);
+            for (var n = 0; n < indices.Length; n++)
+            {
+                var c = new Vector<float>(coefficients[n]);
+                var row = MemoryMarshal.Cast<float, Vector<float>>(rows.AsSpan((indices[n] * k) + (v * width), 4 * width));
+                t0 += c * row[0];
+                t1 += c * row[1];
+                t2 += c * row[2];
+                t3 += c * row[3];
+            }
+
+            (vt[v], vt[v + 1], vt[v + 2], vt[v + 3]) = (t0, t1, t2, t3);
+        }
+
+        for (; v < vt.Length; v++)
+        {
+            var t = vt[v];
+            for (var n = 0; n < indices.Length; n++)
+            {
+                t += new Vector<float>(coefficients[n]) * MemoryMarshal.Cast<float, Vector<float>>(rows.AsSpan((indices[n] * k) + (v * width), width))[0];
+            }
+
+            vt[v] = t;
+        }
+
+        for (var d = vt.Length * width; d < k; d++)
+        {
+            var t = target[d];
+            for (var n = 0; n < indices.Length; n++)
+            {
+                t += coefficients[n] * rows[(indices[n] * k) + d];
+            }
+
+            target[d] = t;
+        }
+    }
+
+    /// <summary>
+    /// y = A·x for a row-major k×k matrix A: four rows at a time through <see cref="Dot4"/> (x loaded once for the four,
+    /// four independent chains), each element the same as <see cref="Dot"/> of its row.
+    /// </summary>
     public static void MatVec(ReadOnlySpan<float> a, ReadOnlySpan<float> x, Span<float> y)
     {
         var k = x.Length;
-        for (var r = 0; r < k; r++)
+        var r = 0;
+        for (; r + 4 <= k; r += 4)
+        {
+            (y[r], y[r + 1], y[r + 2], y[r + 3]) = Dot4(x, a.Slice(r * k, k), a.Slice((r + 1) * k, k), a.Slice((r + 2) * k, k),
+                a.Slice((r + 3) * k, k));
+        }
+
+        for (; r < k; r++)
         {
             y[r] = Dot(a.Slice(r * k, k), x);
         }
