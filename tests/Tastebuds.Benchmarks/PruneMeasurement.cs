@@ -94,7 +94,7 @@ internal static class PruneMeasurement
                 options = options with
                 {
                     EmbeddingMinUsers = 1, EmbeddingDimensions = embedding[0], EmbeddingCandidates = embedding[1], EmbeddingBinaryCandidates = embedding[2],
-                    EmbeddingCells = embedding.Length > 3 ? embedding[3] : 0, EmbeddingProbes = embedding.Length > 4 ? embedding[4] : 32,
+                    EmbeddingCells = embedding.Length > 3 ? embedding[3] : 0, EmbeddingProbes = embedding.Length > 4 ? embedding[4] : new SimilarityOptions().EmbeddingProbes,
                 };
             }
             else
