@@ -74,7 +74,6 @@ internal static class AlsScaleMeasurement
         var lists = ModelRanking.TopAll(model, 50, CancellationToken.None);
         Console.WriteLine($"top-50 for all {lists.Length:N0} users (TopAll, batches of {ModelRanking.BatchSize}, all cores): {all.Elapsed.TotalSeconds:F1} s wall, " +
             $"CPU {(Process.GetCurrentProcess().TotalProcessorTime - allCpu).TotalSeconds:F1} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
-
     }
 
     /// <summary>
@@ -91,17 +90,18 @@ internal static class AlsScaleMeasurement
             var graph = ModelCatalogue.HybridRp3Beta.Fit(input, CancellationToken.None);
             times.Add(clock.Elapsed.TotalSeconds);
             var fitCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
             var scores = new double[input.ItemCount];
-            for (var u = 0; u < 1_000; u++)
+            var md5 = Md5(hash =>
             {
-                Array.Clear(scores);
-                graph.Score(u, scores);
-                md5.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scores.AsSpan()));
-            }
-
+                for (var u = 0; u < 1_000; u++)
+                {
+                    Array.Clear(scores);
+                    graph.Score(u, scores);
+                    hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scores.AsSpan()));
+                }
+            });
             Console.WriteLine($"run {run + 1}: RP3beta graph (K = {ModelCatalogue.HybridRp3Beta.Neighbours}) in {times[^1]:F1} s; CPU {fitCpu.TotalSeconds:F1} s; " +
-                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; scores md5 {Convert.ToHexStringLower(md5.GetHashAndReset())[..12]}");
+                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; scores md5 {md5}");
         }
 
         times.Sort();
@@ -109,19 +109,24 @@ internal static class AlsScaleMeasurement
     }
 
     /// <summary>The md5 of every user's and item's factors, bit for bit: a change to the solver's arithmetic shows here.</summary>
-    private static string Fingerprint(AlsTrained als)
+    private static string Fingerprint(AlsTrained als) => Md5(hash =>
     {
-        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
         for (var u = 0; u < als.Input.UserCount; u++)
         {
-            md5.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.UserVector(u)));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.UserVector(u)));
         }
 
         for (var i = 0; i < als.Input.ItemCount; i++)
         {
-            md5.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.ItemVector(i)));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.ItemVector(i)));
         }
+    });
 
+    /// <summary>The first 12 hex digits of the md5 of what <paramref name="append"/> feeds it.</summary>
+    private static string Md5(Action<System.Security.Cryptography.IncrementalHash> append)
+    {
+        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
+        append(md5);
         return Convert.ToHexStringLower(md5.GetHashAndReset())[..12];
     }
 

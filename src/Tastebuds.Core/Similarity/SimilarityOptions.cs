@@ -101,7 +101,8 @@ public sealed record SimilarityOptions
     /// <summary>
     /// Cells a target scans (see <see cref="EmbeddingCells"/>). 16 of 512 (3.1 % of the users at 100,000): the recall of
     /// the exact top-50 is 97.2 / 96.9 % (cosine / Jaccard) at 100,000 users, 98.0 / 99.1 % at 50,000 and 97.9 / 99.4 % at
-    /// 20,000, against 97.4 / 97.1, 98.6 / 99.4 and 99.0 / 99.8 % for 32, for half the scan (docs/benchmarks.md).
+    /// 20,000, against 97.4 / 97.1, 98.6 / 99.4 and 99.0 / 99.8 % for 32; the stage's scan took a quarter to a third less
+    /// thread time (a block's targets share most of their cells; docs/benchmarks.md).
     /// </summary>
     [Range(1, int.MaxValue)]
     public int EmbeddingProbes { get; init; } = 16;
