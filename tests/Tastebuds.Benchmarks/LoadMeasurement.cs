@@ -114,7 +114,7 @@ internal static class LoadMeasurement
 
             await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead))
             {
-                var (matrix, rows) = await InteractionLoader.LoadMatrixAsync(connection, new WeightingOptions(), CancellationToken.None);
+                var (matrix, rows) = await InteractionLoader.LoadMatrixAsync(connection, new WeightingOptions(), -1, CancellationToken.None);
                 clock.Stop();
                 process.Refresh();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

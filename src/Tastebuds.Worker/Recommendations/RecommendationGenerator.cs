@@ -97,10 +97,11 @@ public sealed partial class RecommendationGenerator(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
+        var options = settings.ToRecommendationOptions();
+        var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), options.MaxDegreeOfParallelism, ct);
         var (neighbours, computedAt, skipped) = await StoredNeighbourReader.ReadAsync(connection, matrix, metrics, ct);
         var artists = await CatalogLookup.ArtistOfTracksAsync(connection, matrix, ct);
-        var excluded = await CatalogLookup.RejectedAsync(connection, matrix, settings.ToRecommendationOptions().Kind, ct);
+        var excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
         await transaction.CommitAsync(ct);
         return new Input(matrix, neighbours, computedAt, skipped, artists, excluded);
     }

@@ -55,12 +55,13 @@ public static class InteractionLoader
         """;
 
     /// <summary>The same rows streamed straight into a matrix: no row objects are held (bounded memory at 100k users).</summary>
+    /// <param name="maxDegreeOfParallelism">Threads for the matrix's build (its kinds side by side); not positive: one per core.</param>
     public static async Task<(InteractionMatrix Matrix, long Rows)> LoadMatrixAsync(NpgsqlConnection connection, WeightingOptions weighting,
-        CancellationToken ct)
+        int maxDegreeOfParallelism, CancellationToken ct)
     {
         var builder = new InteractionMatrixBuilder();
         await ReadAsync(connection, Copy, builder.Add, ct);
-        return (builder.Build(weighting), builder.Rows);
+        return (builder.Build(weighting, maxDegreeOfParallelism), builder.Rows);
     }
 
     /// <summary>

@@ -30,15 +30,16 @@ public sealed class SimilarityRecalculator(
     private async Task<SimilarityResult> RecalculateAsync(JobStep step, CancellationToken ct)
     {
         var settings = algorithm.Value;
+        var options = settings.ToSimilarityOptions();
         InteractionMatrix matrix;
         long interactions;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            (matrix, interactions) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), ct);
+            (matrix, interactions) = await InteractionLoader.LoadMatrixAsync(connection, settings.ToWeighting(), options.MaxDegreeOfParallelism, ct);
         }
 
         var loaded = step.Elapsed;
-        var neighbours = NeighbourFinder.Compute(matrix, settings.ToSimilarityOptions(), ct);
+        var neighbours = NeighbourFinder.Compute(matrix, options, ct);
         var computed = step.Elapsed;
 
         var computedAt = StoredTime.Of(time);

@@ -47,4 +47,43 @@ public sealed class InteractionMatrixBuilderTests
             }
         }
     }
+
+    [Test]
+    public void Kinds_built_side_by_side_give_the_same_matrix_as_one_kind_at_a_time()
+    {
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 120_000)
+            .Select(n => new Interaction(1 + random.Next(900), (ItemKind)(n % 3), 10_000 + random.Next(n % 3 == 0 ? 5_000 : 800),
+                random.Next(0, 60), random.Next(8) == 0))
+            .ToArray();
+        InteractionMatrix Build(int threads)
+        {
+            var builder = new InteractionMatrixBuilder();
+            foreach (var r in rows)
+            {
+                builder.Add(r.UserId, r.Kind, r.ItemId, r.PlayCount, r.Loved);
+            }
+
+            return builder.Build(new WeightingOptions(), threads);
+        }
+
+        var alone = Build(1);
+        var together = Build(3);
+
+        Assert.That(Enumerable.Range(0, together.UserCount).Select(together.UserId), Is.EqualTo(Enumerable.Range(0, alone.UserCount).Select(alone.UserId)));
+        foreach (var kind in InteractionMatrix.Kinds)
+        {
+            var (a, t) = (alone.Slice(kind), together.Slice(kind));
+            Assert.That(a.Items, Is.Not.Empty, $"{kind} rows");
+            Assert.That(t.ItemIds, Is.EqualTo(a.ItemIds), $"{kind} item ids");
+            Assert.That(t.UserOffsets, Is.EqualTo(a.UserOffsets), $"{kind} rows' offsets");
+            Assert.That(t.Items, Is.EqualTo(a.Items), $"{kind} items");
+            Assert.That(t.PlayCounts, Is.EqualTo(a.PlayCounts), $"{kind} plays");
+            Assert.That(t.Loved, Is.EqualTo(a.Loved), $"{kind} loves");
+            Assert.That(t.Weights, Is.EqualTo(a.Weights), $"{kind} weights, bit for bit");
+            Assert.That(t.Norms, Is.EqualTo(a.Norms), $"{kind} norms, bit for bit");
+            Assert.That(t.Holders, Is.EqualTo(a.Holders), $"{kind} holders");
+            Assert.That(t.HolderWeights, Is.EqualTo(a.HolderWeights), $"{kind} holders' weights");
+        }
+    }
 }

@@ -193,7 +193,7 @@ public sealed class SideSignalStageTests
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         var weighting = new AlgorithmOptions().ToWeighting();
-        var (whole, _) = await InteractionLoader.LoadMatrixAsync(connection, weighting, CancellationToken.None);
+        var (whole, _) = await InteractionLoader.LoadMatrixAsync(connection, weighting, -1, CancellationToken.None);
         var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, weighting, CancellationToken.None);
         await transaction.CommitAsync();
 
@@ -220,7 +220,7 @@ public sealed class SideSignalStageTests
     {
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
-        var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, new AlgorithmOptions().ToWeighting(), CancellationToken.None);
+        var (matrix, _) = await InteractionLoader.LoadMatrixAsync(connection, new AlgorithmOptions().ToWeighting(), -1, CancellationToken.None);
         var side = await SideSignalLoader.LoadAsync(connection, CancellationToken.None);
         await transaction.CommitAsync();
         return (matrix, side);
