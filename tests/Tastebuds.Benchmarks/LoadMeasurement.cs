@@ -124,7 +124,7 @@ internal static class LoadMeasurement
                     process.Refresh();
                     cpu = process.TotalProcessorTime;
                     clock.Restart();
-                    var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, new WeightingOptions(), CancellationToken.None);
+                    var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, new WeightingOptions(), -1, CancellationToken.None);
                     clock.Stop();
                     process.Refresh();
                     var same = tracks.UserCount == matrix.UserCount

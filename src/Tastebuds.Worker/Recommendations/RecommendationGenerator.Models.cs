@@ -35,7 +35,7 @@ public sealed partial class RecommendationGenerator
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct))
         {
-            matrix = await InteractionLoader.LoadTrackMatrixAsync(connection, settings.ToWeighting(), ct);
+            matrix = await InteractionLoader.LoadTrackMatrixAsync(connection, settings.ToWeighting(), options.MaxDegreeOfParallelism, ct);
             artists = await CatalogLookup.ArtistOfTracksAsync(connection, matrix, ct);
             excluded = await CatalogLookup.RejectedAsync(connection, matrix, options.Kind, ct);
             side = await SideSignalLoader.LoadAsync(connection, ct);

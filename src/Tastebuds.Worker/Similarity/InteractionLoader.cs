@@ -68,8 +68,9 @@ public static class InteractionLoader
     /// The matrix of <see cref="LoadMatrixAsync"/> with its track slice only (<see cref="TrackCopy"/>): the same users,
     /// numbered the same, the same tracks; the album and artist slices are empty. For the model methods, which read tracks.
     /// </summary>
+    /// <param name="maxDegreeOfParallelism">Threads for the matrix's build, as for <see cref="LoadMatrixAsync"/>.</param>
     public static async Task<InteractionMatrix> LoadTrackMatrixAsync(NpgsqlConnection connection, WeightingOptions weighting,
-        CancellationToken ct)
+        int maxDegreeOfParallelism, CancellationToken ct)
     {
         var builder = new InteractionMatrixBuilder();
         await ReadAsync(connection, TrackCopy, (user, kind, item, plays, loved) =>
@@ -83,7 +84,7 @@ public static class InteractionLoader
                 builder.Add(user, kind, item, plays, loved);
             }
         }, ct);
-        return builder.Build(weighting);
+        return builder.Build(weighting, maxDegreeOfParallelism);
     }
 
     public static async Task<List<Interaction>> LoadAsync(NpgsqlConnection connection, CancellationToken ct)

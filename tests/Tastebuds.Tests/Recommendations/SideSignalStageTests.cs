@@ -194,7 +194,7 @@ public sealed class SideSignalStageTests
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         var weighting = new AlgorithmOptions().ToWeighting();
         var (whole, _) = await InteractionLoader.LoadMatrixAsync(connection, weighting, -1, CancellationToken.None);
-        var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, weighting, CancellationToken.None);
+        var tracks = await InteractionLoader.LoadTrackMatrixAsync(connection, weighting, -1, CancellationToken.None);
         await transaction.CommitAsync();
 
         using (Assert.EnterMultipleScope())
