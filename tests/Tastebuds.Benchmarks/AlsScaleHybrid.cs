@@ -33,7 +33,7 @@ internal static class AlsScaleHybrid
         GC.Collect();
         Console.WriteLine($"World: {users:N0} users, {input.ItemCount:N0} tracks held, {(long)users * AlsScaleWorld.TracksPerUser:N0} interactions; " +
             $"built in {clock.Elapsed.TotalSeconds:F1} s; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1e6:F0} MB; " +
-            $"peak working set so far {PeakMb():F0} MB; {Environment.ProcessorCount} cores");
+            $"peak working set so far {PeakMb():F0} MB; {HostDescription.Cores()}");
 
         var groups = Enumerable.Range(0, input.ItemCount)
             .Select(i => input.Matrix.ItemId(ItemKind.Track, i) / TracksPerArtist).ToArray();

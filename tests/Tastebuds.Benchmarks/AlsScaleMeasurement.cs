@@ -26,7 +26,7 @@ internal static class AlsScaleMeasurement
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"World: {users:N0} users, {input.ItemCount:N0} tracks held, {users * AlsScaleWorld.TracksPerUser:N0} interactions; " +
             $"built in {clock.Elapsed.TotalSeconds:F1} s; managed heap after build {baseline / 1e6:F0} MB; " +
-            $"peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; {Environment.ProcessorCount} cores");
+            $"peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; {HostDescription.Cores()}");
 
         if (args.Contains("--rp3"))
         {

@@ -43,7 +43,7 @@ internal static class LoadMeasurement
             await using var writer = new NpgsqlConnection(connectionString);
             await writer.OpenAsync();
             var generated = await ScaleWorld.WriteAsync(writer, users, seed: 42);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"world: {users:N0} users generated and written in {generated.TotalSeconds:0.0} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"world: {users:N0} users generated and written in {generated.TotalSeconds:0.0} s; {HostDescription.Cores()}"));
         }
 
         // --read-buffer B: the connection's read buffer (Npgsql's default 8 KB).

@@ -59,7 +59,7 @@ internal static class ScaleMeasurement
             var interactions = await ScalarAsync<long>(connection,
                 "SELECT (SELECT count(*) FROM user_track_interactions) + (SELECT count(*) FROM user_album_interactions) + (SELECT count(*) FROM user_artist_interactions)");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"world: {users:N0} users, {interactions:N0} interaction rows, generated and written in {generated.TotalSeconds:0.0} s; {Environment.ProcessorCount} cores"));
+                $"world: {users:N0} users, {interactions:N0} interaction rows, generated and written in {generated.TotalSeconds:0.0} s; {HostDescription.Cores()}"));
             var newcomersAt = Array.IndexOf(args, "--newcomers");
             if (newcomersAt >= 0)
             {
