@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Tastebuds.Core;
 using Tastebuds.Core.Similarity;
 
@@ -135,6 +137,18 @@ internal static class PruneMeasurement
         return values;
     }
 
+    /// <summary>The md5 of every user's vector, in user order: two builds of the same embedding compare bit for bit.</summary>
+    private static string Md5(UserEmbedding embedding)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        for (var u = 0; u < embedding.Users; u++)
+        {
+            md5.AppendData(MemoryMarshal.AsBytes(embedding.Of(u)));
+        }
+
+        return Convert.ToHexStringLower(md5.GetHashAndReset())[..12];
+    }
+
     /// <summary>Per d and row shape (weighted, binary): the build's wall and CPU time, then per C the recall of the exact top-50 in the top-C.</summary>
     private static void EmbeddingRecall(InteractionMatrix matrix, NeighbourSet exact, int[] targets, int[] dimensions, int[] candidates, int power)
     {
@@ -175,7 +189,7 @@ internal static class PruneMeasurement
 
                 var totals = metrics.Select(m => targets.Sum(u => (long)exact.Of(u, m).Count)).ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"d = {d}, {(binary ? "binary" : "weighted")} rows, q = {power}: built in {embedding.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalSeconds:0.0} s CPU; top-{candidates.Max()} of {targets.Length} targets by brute force {scored.TotalSeconds:0.0} s wall; load {LoadAverage()}"));
+                    $"d = {d}, {(binary ? "binary" : "weighted")} rows, q = {power}: built in {embedding.Elapsed.TotalSeconds:0.000} s wall, {cpu.TotalSeconds:0.0} s CPU, md5 {Md5(embedding)}; top-{candidates.Max()} of {targets.Length} targets by brute force {scored.TotalSeconds:0.0} s wall; load {LoadAverage()}"));
                 for (var c = 0; c < candidates.Length; c++)
                 {
                     var shares = string.Join(", ", metrics.Select(m =>
