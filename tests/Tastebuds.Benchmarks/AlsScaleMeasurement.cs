@@ -43,7 +43,7 @@ internal static class AlsScaleMeasurement
             times.Add(als.TrainingElapsed.TotalSeconds);
             Console.WriteLine($"run {run + 1}: {als.TrainingElapsed.TotalSeconds:F1} s for {iterations} iterations × {cg} CG steps at {factors} factors " +
                 $"({als.TrainingElapsed.TotalSeconds / iterations:F2} s/iteration); CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s; allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB; " +
-                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; factors md5 {Fingerprint(als)}");
+                $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; factors md5 {FactorsMd5(als)}");
             if (fitOnly)
             {
                 continue;
@@ -91,7 +91,7 @@ internal static class AlsScaleMeasurement
             times.Add(clock.Elapsed.TotalSeconds);
             var fitCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var scores = new double[input.ItemCount];
-            var md5 = Md5(hash =>
+            var md5 = Fingerprint.Md5(hash =>
             {
                 for (var u = 0; u < 1_000; u++)
                 {
@@ -109,7 +109,7 @@ internal static class AlsScaleMeasurement
     }
 
     /// <summary>The md5 of every user's and item's factors, bit for bit: a change to the solver's arithmetic shows here.</summary>
-    private static string Fingerprint(AlsTrained als) => Md5(hash =>
+    private static string FactorsMd5(AlsTrained als) => Fingerprint.Md5(hash =>
     {
         for (var u = 0; u < als.Input.UserCount; u++)
         {
@@ -121,14 +121,6 @@ internal static class AlsScaleMeasurement
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(als.ItemVector(i)));
         }
     });
-
-    /// <summary>The first 12 hex digits of the md5 of what <paramref name="append"/> feeds it.</summary>
-    private static string Md5(Action<System.Security.Cryptography.IncrementalHash> append)
-    {
-        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
-        append(md5);
-        return Convert.ToHexStringLower(md5.GetHashAndReset())[..12];
-    }
 
     // In its own method so that the generated rows are garbage once the matrix exists.
     private static InteractionMatrix Build(int users, int tracks) => InteractionMatrix.Build(AlsScaleWorld.Create(users, tracks, seed: 42));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Tastebuds.Core;
 using Tastebuds.Core.Similarity;
 
@@ -138,16 +137,13 @@ internal static class PruneMeasurement
     }
 
     /// <summary>The md5 of every user's vector, in user order: two builds of the same embedding compare bit for bit.</summary>
-    private static string Md5(UserEmbedding embedding)
+    private static string Md5(UserEmbedding embedding) => Fingerprint.Md5(hash =>
     {
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         for (var u = 0; u < embedding.Users; u++)
         {
-            md5.AppendData(MemoryMarshal.AsBytes(embedding.Of(u)));
+            hash.AppendData(MemoryMarshal.AsBytes(embedding.Of(u)));
         }
-
-        return Convert.ToHexStringLower(md5.GetHashAndReset())[..12];
-    }
+    });
 
     /// <summary>Per d and row shape (weighted, binary): the build's wall and CPU time, then per C the recall of the exact top-50 in the top-C.</summary>
     private static void EmbeddingRecall(InteractionMatrix matrix, NeighbourSet exact, int[] targets, int[] dimensions, int[] candidates, int power)

@@ -4,8 +4,8 @@ using Tastebuds.Core.Similarity;
 namespace Tastebuds.Tests.Similarity;
 
 /// <summary>
-/// The products of the embedding's build (<see cref="UnitRows"/>) on users holding more entries, and items held by more
-/// users, than one block of the rows added in registers: every entry counts, in any width.
+/// The products of the embedding's build (<see cref="UnitRows"/>) against the dense unit rows Ũ, on users holding 120
+/// entries and items held by dozens of users, in widths with vector tails: every entry counts, whatever the width.
 /// </summary>
 public sealed class UnitRowsTests
 {
