@@ -53,7 +53,7 @@ public sealed class InteractionMatrixBuilder
         // similarity stage's Build takes the tracks' time rather than all three kinds' (docs/benchmarks.md, "The load's
         // client, the thread pool's spinning and the kinds built side by side").
         Parallel.For(0, _kinds.Length, Parallelism.Options(maxDegreeOfParallelism, CancellationToken.None),
-            k => slices[k] = _kinds[k].ToSlice(userIds.Length, userRank, weighting));
+            k => slices[k] = _kinds[k].ToSlice(userIds.Length, userRank, weighting, maxDegreeOfParallelism));
 
         return InteractionMatrix.FromSlices(userIds, userIndex, slices, weighting);
     }
@@ -89,7 +89,7 @@ public sealed class InteractionMatrixBuilder
             _loved.Add(loved);
         }
 
-        public KindSlice ToSlice(int userCount, int[] userRank, WeightingOptions weighting)
+        public KindSlice ToSlice(int userCount, int[] userRank, WeightingOptions weighting, int maxDegreeOfParallelism)
         {
             var (itemIds, itemRank) = Ranked(_items.Ids);
             var itemIndex = new Dictionary<long, int>(itemIds.Length);
@@ -129,38 +129,27 @@ public sealed class InteractionMatrixBuilder
             _plays.Clear();
             _loved.Clear();
 
+            // Each row sorted by item on its own (the rows are disjoint ranges: the same rows whatever the threads), then
+            // the duplicates merged in place, row after row.
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Math.Max(userCount, 1), RowsPerTask),
+                Parallelism.Options(maxDegreeOfParallelism, CancellationToken.None),
+                () => new RowSorter(),
+                (range, _, sorter) =>
+                {
+                    for (var u = range.Item1; u < Math.Min(range.Item2, userCount); u++)
+                    {
+                        sorter.Sort(start[u], start[u + 1], items, plays, loved);
+                    }
+
+                    return sorter;
+                },
+                _ => { });
+
             var offsets = new int[userCount + 1];
             var kept = 0;
-            var keys = new List<long>();
-            var rowPlays = new List<long>();
-            var rowLoved = new List<bool>();
             for (var u = 0; u < userCount; u++)
             {
                 var (from, to) = (start[u], start[u + 1]);
-                if (!IsAscending(items.AsSpan(from, to - from)))
-                {
-                    // (item, place in the row) as one key: an array sort without a comparison delegate, then the row
-                    // rewritten in that order (the duplicates of an item next to each other, merged below).
-                    keys.Clear();
-                    rowPlays.Clear();
-                    rowLoved.Clear();
-                    for (var e = from; e < to; e++)
-                    {
-                        keys.Add(((long)items[e] << 32) | (uint)(e - from));
-                        rowPlays.Add(plays[e]);
-                        rowLoved.Add(loved[e]);
-                    }
-
-                    System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys).Sort();
-                    for (var k = 0; k < keys.Count; k++)
-                    {
-                        var place = (int)(uint)keys[k];
-                        items[from + k] = (int)(keys[k] >> 32);
-                        plays[from + k] = rowPlays[place];
-                        loved[from + k] = rowLoved[place];
-                    }
-                }
-
                 for (var e = from; e < to; e++)
                 {
                     if (kept > offsets[u] && items[kept - 1] == items[e])
@@ -183,6 +172,53 @@ public sealed class InteractionMatrixBuilder
             return kept == n
                 ? new KindSlice(userCount, itemIds, itemIndex, offsets, items, plays, loved, weighting)
                 : new KindSlice(userCount, itemIds, itemIndex, offsets, items[..kept], plays[..kept], loved[..kept], weighting);
+        }
+
+        /// <summary>Users a task of the row sort takes at a time (rows of ~100 entries: enough to outweigh a task's cost).</summary>
+        private const int RowsPerTask = 2048;
+
+        /// <summary>One thread's buffers for sorting rows by item.</summary>
+        private sealed class RowSorter
+        {
+            private long[] _keys = new long[256];
+            private long[] _plays = new long[256];
+            private bool[] _loved = new bool[256];
+
+            /// <summary>
+            /// The row [from, to) sorted by item, an item's duplicates kept in their order: (item, place in the row) as one
+            /// key, an array sort without a comparison delegate, then the row rewritten in that order.
+            /// </summary>
+            public void Sort(int from, int to, int[] items, long[] plays, bool[] loved)
+            {
+                var length = to - from;
+                if (IsAscending(items.AsSpan(from, length)))
+                {
+                    return;
+                }
+
+                if (_keys.Length < length)
+                {
+                    _keys = new long[length];
+                    _plays = new long[length];
+                    _loved = new bool[length];
+                }
+
+                for (var e = 0; e < length; e++)
+                {
+                    _keys[e] = ((long)items[from + e] << 32) | (uint)e;
+                    _plays[e] = plays[from + e];
+                    _loved[e] = loved[from + e];
+                }
+
+                _keys.AsSpan(0, length).Sort();
+                for (var k = 0; k < length; k++)
+                {
+                    var place = (int)(uint)_keys[k];
+                    items[from + k] = (int)(_keys[k] >> 32);
+                    plays[from + k] = _plays[place];
+                    loved[from + k] = _loved[place];
+                }
+            }
         }
 
         private static bool IsAscending(ReadOnlySpan<int> row)

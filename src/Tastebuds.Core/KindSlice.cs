@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Tastebuds.Core;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Tastebuds.Core;
 /// </summary>
 internal sealed class KindSlice
 {
+    /// <summary>Users a task of the weights' pass takes at a time.</summary>
+    private const int RowsPerTask = 2048;
+
     public KindSlice(int userCount, long[] itemIds, Dictionary<long, int> itemIndex,
         int[] userOffsets, int[] items, long[] playCounts, bool[] loved, WeightingOptions weighting)
     {
@@ -16,20 +21,24 @@ internal sealed class KindSlice
         PlayCounts = playCounts;
         Loved = loved;
 
-        Weights = new double[items.Length];
-        Norms = new double[userCount];
-        for (var u = 0; u < userCount; u++)
+        // Each row's weights and norm are its own: rows side by side (the same values whatever the threads).
+        var weights = Weights = new double[items.Length];
+        var norms = Norms = new double[userCount];
+        Parallel.ForEach(Partitioner.Create(0, Math.Max(userCount, 1), RowsPerTask), Parallelism.Options(CancellationToken.None), range =>
         {
-            var sumSquares = 0.0;
-            for (var e = userOffsets[u]; e < userOffsets[u + 1]; e++)
+            for (var u = range.Item1; u < Math.Min(range.Item2, userCount); u++)
             {
-                var w = weighting.Weight(playCounts[e], loved[e]);
-                Weights[e] = w;
-                sumSquares += w * w;
-            }
+                var sumSquares = 0.0;
+                for (var e = userOffsets[u]; e < userOffsets[u + 1]; e++)
+                {
+                    var w = weighting.Weight(playCounts[e], loved[e]);
+                    weights[e] = w;
+                    sumSquares += w * w;
+                }
 
-            Norms[u] = Math.Sqrt(sumSquares);
-        }
+                norms[u] = Math.Sqrt(sumSquares);
+            }
+        });
 
         // Inverted index by counting sort: holders of each item come out in ascending user order.
         ItemOffsets = new int[itemIds.Length + 1];

@@ -399,18 +399,51 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
         return blocks;
     }
 
+    /// <summary>
+    /// YᵀY + λI in double: the lower triangle summed over blocks of items in parallel, one SIMD row update per item
+    /// (<see cref="AddOuterLower"/>), the blocks' sums added in block order (the same matrix whatever the threads), then
+    /// mirrored. Single-threaded and scalar it held one core alone for ≈ 1.5 s of the hybrid's fit at 200,000 items.
+    /// </summary>
     private double[] Gram()
     {
+        const int ItemsPerBlock = 4096;
         var k = Factors;
-        var a = new double[k * k];
-        for (var d = 0; d < k; d++)
+        var items = Input.ItemCount;
+        var blocks = new double[(items + ItemsPerBlock - 1) / ItemsPerBlock][];
+        Parallel.For(0, blocks.Length, Parallelism.Options(_settings.MaxDegreeOfParallelism, CancellationToken.None), b =>
         {
-            a[(d * k) + d] = _settings.Regularization;
+            var local = new double[k * k];
+            var v = new double[k];
+            for (var i = b * ItemsPerBlock; i < Math.Min(items, (b + 1) * ItemsPerBlock); i++)
+            {
+                var yi = ItemVector(i);
+                for (var d = 0; d < k; d++)
+                {
+                    v[d] = yi[d];
+                }
+
+                AddOuterLower(local, v, 1.0);
+            }
+
+            blocks[b] = local;
+        });
+
+        var a = new double[k * k];
+        foreach (var local in blocks)
+        {
+            for (var n = 0; n < a.Length; n++)
+            {
+                a[n] += local[n];
+            }
         }
 
-        for (var i = 0; i < Input.ItemCount; i++)
+        for (var r = 0; r < k; r++)
         {
-            AddOuter(a, ItemVector(i), 1.0);
+            a[(r * k) + r] += _settings.Regularization;
+            for (var c = 0; c < r; c++)
+            {
+                a[(c * k) + r] = a[(r * k) + c];
+            }
         }
 
         return a;
@@ -437,19 +470,6 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
             for (var c = vv.Length * lanes; c < length; c++)
             {
                 row[c] += vr * v[c];
-            }
-        }
-    }
-
-    private static void AddOuter(double[] a, ReadOnlySpan<float> v, double scale)
-    {
-        var k = v.Length;
-        for (var r = 0; r < k; r++)
-        {
-            var vr = scale * v[r];
-            for (var c = 0; c < k; c++)
-            {
-                a[(r * k) + c] += vr * v[c];
             }
         }
     }

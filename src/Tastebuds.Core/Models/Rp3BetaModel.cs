@@ -27,45 +27,50 @@ public sealed record Rp3BetaModel : IRecommenderModel
         ArgumentNullException.ThrowIfNull(input);
         var slice = input.Matrix.Slice(input.Kind);
         var users = slice.UserOffsets.Length - 1;
-        var userRating = UseWeights ? slice.Weights : Enumerable.Repeat(1.0, slice.Items.Length).ToArray();
-        var holderRating = UseWeights ? slice.HolderWeights : Enumerable.Repeat(1.0, slice.Holders.Length).ToArray();
+        var items = slice.ItemIds.Length;
+        var parallel = Parallelism.Options(cancellationToken);
 
+        // Each row's steps are its own (disjoint ranges, the same values whatever the threads).
         var userStep = new double[slice.Items.Length];
-        for (var u = 0; u < users; u++)
-        {
-            var sum = 0.0;
-            for (var e = slice.UserOffsets[u]; e < slice.UserOffsets[u + 1]; e++)
-            {
-                sum += userRating[e];
-            }
-
-            for (var e = slice.UserOffsets[u]; e < slice.UserOffsets[u + 1]; e++)
-            {
-                userStep[e] = sum > 0 ? Math.Pow(userRating[e] / sum, Alpha) : 0;
-            }
-        }
+        Parallel.For(0, users, parallel, u =>
+            Steps(slice.UserOffsets[u], slice.UserOffsets[u + 1], UseWeights ? slice.Weights : null, Alpha, userStep));
 
         var itemStep = new double[slice.Holders.Length];
-        var degreeScale = new double[slice.ItemIds.Length];
-        for (var i = 0; i < degreeScale.Length; i++)
+        var degreeScale = new double[items];
+        Parallel.For(0, items, parallel, i =>
         {
-            var sum = 0.0;
-            for (var h = slice.ItemOffsets[i]; h < slice.ItemOffsets[i + 1]; h++)
-            {
-                sum += holderRating[h];
-            }
-
-            for (var h = slice.ItemOffsets[i]; h < slice.ItemOffsets[i + 1]; h++)
-            {
-                itemStep[h] = sum > 0 ? Math.Pow(holderRating[h] / sum, Alpha) : 0;
-            }
-
-            var degree = slice.ItemOffsets[i + 1] - slice.ItemOffsets[i];
-            degreeScale[i] = degree > 0 ? 1.0 / Math.Pow(degree, Beta) : 0;
-        }
+            var (start, end) = (slice.ItemOffsets[i], slice.ItemOffsets[i + 1]);
+            Steps(start, end, UseWeights ? slice.HolderWeights : null, Alpha, itemStep);
+            degreeScale[i] = end > start ? 1.0 / Math.Pow(end - start, Beta) : 0;
+        });
 
         var graph = ItemGraph.Build(slice, itemStep, userStep, new DegreeScaled(degreeScale), Neighbours, cancellationToken);
         return new ItemGraphModel(Name, input, graph, UseWeights, ExplainItems);
+    }
+
+    /// <summary>
+    /// One row's transition probabilities raised to α, <c>(r_e / Σ r)^α</c> for the entries [start, end); r is 1 for every
+    /// entry when <paramref name="ratings"/> is null, and then one power serves the whole row.
+    /// </summary>
+    private static void Steps(int start, int end, double[]? ratings, double alpha, double[] into)
+    {
+        if (ratings is null)
+        {
+            var count = end - start;
+            into.AsSpan(start, count).Fill(count > 0 ? Math.Pow(1.0 / count, alpha) : 0);
+            return;
+        }
+
+        var sum = 0.0;
+        for (var e = start; e < end; e++)
+        {
+            sum += ratings[e];
+        }
+
+        for (var e = start; e < end; e++)
+        {
+            into[e] = sum > 0 ? Math.Pow(ratings[e] / sum, alpha) : 0;
+        }
     }
 
     /// <summary>The walk's probability divided by the target's popularity: <c>walk / deg(j)^β</c>.</summary>

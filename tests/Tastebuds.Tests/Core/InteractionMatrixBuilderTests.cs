@@ -5,14 +5,16 @@ namespace Tastebuds.Tests.Core;
 /// <summary>
 /// The builder against a plain grouping of the same rows: rows in any order, duplicates of a (user, kind, item), and more
 /// rows than one of its column chunks (65,536), so rows on both sides of a chunk's edge are read back; ids small enough for
-/// the builder's array look-up, too large for it (beyond 16 M), and both mixed.
+/// the builder's array look-up, too large for it (beyond 16 M), and both mixed; and more users than one task of the
+/// parallel row sort and weights pass takes (2,048), so that rows of several tasks are compared.
 /// </summary>
 public sealed class InteractionMatrixBuilderTests
 {
-    [TestCase(0L, TestName = "Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love")]
-    [TestCase(1L << 40, TestName = "The_same_with_ids_beyond_the_array_look_up")]
-    [TestCase(-1L, TestName = "The_same_with_small_and_large_ids_mixed")]
-    public void Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love(long offset)
+    [TestCase(0L, 400, TestName = "Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love")]
+    [TestCase(1L << 40, 400, TestName = "The_same_with_ids_beyond_the_array_look_up")]
+    [TestCase(-1L, 400, TestName = "The_same_with_small_and_large_ids_mixed")]
+    [TestCase(0L, 9_000, TestName = "The_same_over_more_users_than_a_task_of_the_row_sort_and_of_the_weights_takes")]
+    public void Rows_in_any_order_with_duplicates_build_each_users_items_ascending_with_summed_plays_and_any_love(long offset, int userCount)
     {
         var random = new Random(5);
         var rows = new List<Interaction>();
@@ -21,7 +23,7 @@ public sealed class InteractionMatrixBuilderTests
         for (var n = 0; n < 150_000; n++)
         {
             var kind = n % 5 == 0 ? ItemKind.Album : ItemKind.Track;
-            rows.Add(new Interaction(Id(1_000 + random.Next(400)), kind, Id(50_000 + random.Next(3_000)), random.Next(0, 40), random.Next(10) == 0));
+            rows.Add(new Interaction(Id(1_000 + random.Next(userCount)), kind, Id(50_000 + random.Next(3_000)), random.Next(0, 40), random.Next(10) == 0));
         }
 
         // Some rows twice over (a liked track beside the user's own row of it is such a duplicate).
@@ -32,12 +34,13 @@ public sealed class InteractionMatrixBuilderTests
         var matrix = InteractionMatrix.Build(rows, weighting);
 
         var users = rows.Select(r => r.UserId).Distinct().Order().ToArray();
+        var byUserAndKind = rows.ToLookup(r => (r.UserId, r.Kind));
         Assert.That(Enumerable.Range(0, matrix.UserCount).Select(matrix.UserId), Is.EqualTo(users), "every user, by id");
         foreach (var kind in new[] { ItemKind.Track, ItemKind.Album })
         {
             for (var u = 0; u < users.Length; u++)
             {
-                var expected = rows.Where(r => r.UserId == users[u] && r.Kind == kind)
+                var expected = byUserAndKind[(users[u], kind)]
                     .GroupBy(r => r.ItemId)
                     .Select(g => (Item: g.Key, Weight: weighting.Weight(g.Sum(r => r.PlayCount), g.Any(r => r.Loved))))
                     .OrderBy(x => x.Item).ToArray();
