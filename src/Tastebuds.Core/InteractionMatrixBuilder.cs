@@ -131,19 +131,14 @@ public sealed class InteractionMatrixBuilder
 
             // Each row sorted by item on its own (the rows are disjoint ranges: the same rows whatever the threads), then
             // the duplicates merged in place, row after row.
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Math.Max(userCount, 1), RowsPerTask),
-                Parallelism.Options(maxDegreeOfParallelism, CancellationToken.None),
-                () => new RowSorter(),
-                (range, _, sorter) =>
+            Parallelism.ForRanges(userCount, Parallelism.Options(maxDegreeOfParallelism, CancellationToken.None), (first, end) =>
+            {
+                var sorter = new RowSorter();
+                for (var u = first; u < end; u++)
                 {
-                    for (var u = range.Item1; u < Math.Min(range.Item2, userCount); u++)
-                    {
-                        sorter.Sort(start[u], start[u + 1], items, plays, loved);
-                    }
-
-                    return sorter;
-                },
-                _ => { });
+                    sorter.Sort(start[u], start[u + 1], items, plays, loved);
+                }
+            });
 
             var offsets = new int[userCount + 1];
             var kept = 0;
@@ -174,10 +169,7 @@ public sealed class InteractionMatrixBuilder
                 : new KindSlice(userCount, itemIds, itemIndex, offsets, items[..kept], plays[..kept], loved[..kept], weighting);
         }
 
-        /// <summary>Users a task of the row sort takes at a time (rows of ~100 entries: enough to outweigh a task's cost).</summary>
-        private const int RowsPerTask = 2048;
-
-        /// <summary>One thread's buffers for sorting rows by item.</summary>
+        /// <summary>A task's buffers for sorting rows by item.</summary>
         private sealed class RowSorter
         {
             private long[] _keys = new long[256];

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Tastebuds.Core;
 
 /// <summary>
@@ -8,9 +6,6 @@ namespace Tastebuds.Core;
 /// </summary>
 internal sealed class KindSlice
 {
-    /// <summary>Users a task of the weights' pass takes at a time.</summary>
-    private const int RowsPerTask = 2048;
-
     public KindSlice(int userCount, long[] itemIds, Dictionary<long, int> itemIndex,
         int[] userOffsets, int[] items, long[] playCounts, bool[] loved, WeightingOptions weighting)
     {
@@ -24,9 +19,9 @@ internal sealed class KindSlice
         // Each row's weights and norm are its own: rows side by side (the same values whatever the threads).
         var weights = Weights = new double[items.Length];
         var norms = Norms = new double[userCount];
-        Parallel.ForEach(Partitioner.Create(0, Math.Max(userCount, 1), RowsPerTask), Parallelism.Options(CancellationToken.None), range =>
+        Parallelism.ForRanges(userCount, Parallelism.Options(CancellationToken.None), (first, end) =>
         {
-            for (var u = range.Item1; u < Math.Min(range.Item2, userCount); u++)
+            for (var u = first; u < end; u++)
             {
                 var sumSquares = 0.0;
                 for (var e = userOffsets[u]; e < userOffsets[u + 1]; e++)

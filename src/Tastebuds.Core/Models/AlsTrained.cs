@@ -402,7 +402,8 @@ public sealed class AlsTrained : ITrainedModel, IBatchScorer, ICandidateScorer, 
     /// <summary>
     /// YᵀY + λI in double: the lower triangle summed over blocks of items in parallel, one SIMD row update per item
     /// (<see cref="AddOuterLower"/>), the blocks' sums added in block order (the same matrix whatever the threads), then
-    /// mirrored. Single-threaded and scalar it held one core alone for ≈ 1.5 s of the hybrid's fit at 200,000 items.
+    /// mirrored. Single-threaded and scalar it held one core alone for 1–2 s of the hybrid's fit at 200,000 items
+    /// (docs/benchmarks.md "The hybrid's serial stretches in parallel").
     /// </summary>
     private double[] Gram()
     {
