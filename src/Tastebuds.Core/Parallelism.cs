@@ -21,8 +21,8 @@ public static class Parallelism
     public static ParallelOptions Options(CancellationToken cancellationToken) => Options(-1, cancellationToken);
 
     /// <summary>
-    /// Rows (users) a task of a per-row pass takes at a time: rows of ~100 entries, enough to outweigh a task's cost, and
-    /// 50 tasks at 100,000 users.
+    /// Rows (users, or items) a task of a per-row pass takes at a time: enough rows to outweigh a task's cost, and 50 tasks
+    /// at 100,000 users.
     /// </summary>
     public const int RowsPerTask = 2048;
 

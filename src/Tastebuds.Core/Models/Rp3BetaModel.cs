@@ -31,17 +31,27 @@ public sealed record Rp3BetaModel : IRecommenderModel
         var parallel = Parallelism.Options(cancellationToken);
 
         // Each row's steps are its own (disjoint ranges, the same values whatever the threads).
+        var userRatings = UseWeights ? slice.Weights : null;
+        var holderRatings = UseWeights ? slice.HolderWeights : null;
         var userStep = new double[slice.Items.Length];
-        Parallel.For(0, users, parallel, u =>
-            Steps(slice.UserOffsets[u], slice.UserOffsets[u + 1], UseWeights ? slice.Weights : null, Alpha, userStep));
+        Parallelism.ForRanges(users, parallel, (first, end) =>
+        {
+            for (var u = first; u < end; u++)
+            {
+                Steps(slice.UserOffsets[u], slice.UserOffsets[u + 1], userRatings, Alpha, userStep);
+            }
+        });
 
         var itemStep = new double[slice.Holders.Length];
         var degreeScale = new double[items];
-        Parallel.For(0, items, parallel, i =>
+        Parallelism.ForRanges(items, parallel, (first, end) =>
         {
-            var (start, end) = (slice.ItemOffsets[i], slice.ItemOffsets[i + 1]);
-            Steps(start, end, UseWeights ? slice.HolderWeights : null, Alpha, itemStep);
-            degreeScale[i] = end > start ? 1.0 / Math.Pow(end - start, Beta) : 0;
+            for (var i = first; i < end; i++)
+            {
+                var (start, stop) = (slice.ItemOffsets[i], slice.ItemOffsets[i + 1]);
+                Steps(start, stop, holderRatings, Alpha, itemStep);
+                degreeScale[i] = stop > start ? 1.0 / Math.Pow(stop - start, Beta) : 0;
+            }
         });
 
         var graph = ItemGraph.Build(slice, itemStep, userStep, new DegreeScaled(degreeScale), Neighbours, cancellationToken);
