@@ -23,6 +23,11 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
             var buffer = pool.TryTake(out var b) ? b : new float[(3 * k) + Block];
             for (var u = range.Item1; u < range.Item2; u++)
             {
+                if (u + 1 < rows)
+                {
+                    PrefetchRows(y, indices, offsets[u + 1], Math.Min(offsets[u + 2], offsets[u + 1] + Block));
+                }
+
                 SolveRow(x.AsSpan(u * k, k), y, gram, offsets[u], offsets[u + 1], indices, confidence, buffer);
             }
 
@@ -99,6 +104,13 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
         for (var block = start; block < end; block += Block)
         {
             var count = Math.Min(Block, end - block);
+            if (residual)
+            {
+                // The row's first pass reads its entries' rows from memory (the later passes find them in the cache):
+                // the next block's are asked for while this one is worked on.
+                PrefetchRows(y, indices, block + Block, Math.Min(end, block + (2 * Block)));
+            }
+
             var n = 0;
             for (; n + 4 <= count; n += 4)
             {
@@ -118,6 +130,15 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
             }
 
             VectorMath.AddScaledRows(y, indices.AsSpan(block, count), coefficients[..count], target);
+        }
+    }
+
+    /// <summary>Asks the CPU for the rows of y that the entries [from, to) name.</summary>
+    private void PrefetchRows(float[] y, int[] indices, int from, int to)
+    {
+        for (var e = from; e < to; e++)
+        {
+            Prefetch.Range(y, indices[e] * k, (indices[e] + 1) * k);
         }
     }
 

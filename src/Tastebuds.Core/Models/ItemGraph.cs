@@ -33,6 +33,14 @@ public sealed class ItemGraph
 
     public ReadOnlySpan<float> WeightsOf(int item) => Weights.AsSpan(item * _stride, Counts[item]);
 
+    /// <summary>Asks the CPU for item's row (its neighbours and weights) ahead of a walk that will read it.</summary>
+    internal void PrefetchRow(int item)
+    {
+        var start = item * _stride;
+        Prefetch.Range(Neighbours, start, start + Counts[item]);
+        Prefetch.Range(Weights, start, start + Counts[item]);
+    }
+
     /// <summary>W(i,j), or 0 when j is not among i's kept neighbours.</summary>
     public double Weight(int item, int neighbour)
     {
@@ -64,41 +72,57 @@ public sealed class ItemGraph
             () => pool.TryTake(out var w) ? w : new Workspace(m, stride),
             (i, _, ws) =>
             {
-                var acc = ws.Acc;
-                var touched = ws.Touched;
-                for (var h = slice.ItemOffsets[i]; h < slice.ItemOffsets[i + 1]; h++)
-                {
-                    var u = slice.Holders[h];
-                    var a = a32[h];
-                    var (start, end) = (slice.UserOffsets[u], slice.UserOffsets[u + 1]);
-                    var items = slice.Items.AsSpan(start, end - start);
-                    var b = b32.AsSpan(start, end - start);
-                    for (var e = 0; e < items.Length; e++)
-                    {
-                        var j = items[e];
-                        if (j == i)
-                        {
-                            continue;
-                        }
-
-                        ref var sum = ref acc[j];
-                        if (sum == 0)
-                        {
-                            touched.Add(j);
-                        }
-
-                        sum += a * b[e];
-                    }
-                }
+                Accumulate(i, slice, a32, b32, ws.Acc, ws.Touched);
 
                 // KeepTop clears each sum it reads: one pass over the touched items, not a second to clear them.
                 counts[i] = KeepTop(i, ws, finish, neighbours.AsSpan(i * stride, stride), weights.AsSpan(i * stride, stride));
-                touched.Clear();
+                ws.Touched.Clear();
                 return ws;
             },
             pool.Add);
 
         return new ItemGraph(stride, counts, neighbours, weights);
+    }
+
+    /// <summary>
+    /// Row i's co-occurrence sums into <paramref name="acc"/>, each item touched for the first time appended to
+    /// <paramref name="touched"/>. Each holder's row (its items and b factors, 800 bytes at 100 tracks) is a random place
+    /// in arrays of 80 MB: the row two holders ahead is asked for while this one is summed.
+    /// </summary>
+    private static void Accumulate(int i, KindSlice slice, float[] a32, float[] b32, float[] acc, List<int> touched)
+    {
+        var last = slice.ItemOffsets[i + 1];
+        for (var h = slice.ItemOffsets[i]; h < last; h++)
+        {
+            if (h + 2 < last)
+            {
+                var ahead = slice.Holders[h + 2];
+                Prefetch.Range(slice.Items, slice.UserOffsets[ahead], slice.UserOffsets[ahead + 1]);
+                Prefetch.Range(b32, slice.UserOffsets[ahead], slice.UserOffsets[ahead + 1]);
+            }
+
+            var u = slice.Holders[h];
+            var a = a32[h];
+            var (start, end) = (slice.UserOffsets[u], slice.UserOffsets[u + 1]);
+            var items = slice.Items.AsSpan(start, end - start);
+            var b = b32.AsSpan(start, end - start);
+            for (var e = 0; e < items.Length; e++)
+            {
+                var j = items[e];
+                if (j == i)
+                {
+                    continue;
+                }
+
+                ref var sum = ref acc[j];
+                if (sum == 0)
+                {
+                    touched.Add(j);
+                }
+
+                sum += a * b[e];
+            }
+        }
     }
 
     /// <summary>

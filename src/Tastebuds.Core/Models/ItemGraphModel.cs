@@ -58,6 +58,11 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
         var items = input.ItemsOf(user);
         for (var e = 0; e < items.Length; e++)
         {
+            if (e + 2 < items.Length)
+            {
+                graph.PrefetchRow(items[e + 2]);
+            }
+
             var r = rating(user, e);
             var i = items[e];
             var neighbours = graph.NeighboursOf(i);
@@ -96,6 +101,11 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
             var items = input.ItemsOf(user);
             for (var e = 0; e < items.Length; e++)
             {
+                if (e + 2 < items.Length)
+                {
+                    graph.PrefetchRow(items[e + 2]);
+                }
+
                 var neighbours = graph.NeighboursOf(items[e]);
                 var weights = graph.WeightsOf(items[e]);
                 for (var k = 0; k < neighbours.Length; k++)

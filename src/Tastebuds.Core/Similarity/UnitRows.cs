@@ -47,6 +47,9 @@ internal sealed class UnitRows
         }
     }
 
+    /// <summary>Entries ahead whose rows are asked for while this one's is added: each is a random row of 576 bytes.</summary>
+    private const int Ahead = 4;
+
     public int Users { get; }
 
     public int Columns { get; }
@@ -69,8 +72,15 @@ internal sealed class UnitRows
                         continue;
                     }
 
-                    for (var e = s.UserOffsets[u]; e < s.UserOffsets[u + 1]; e++)
+                    var end = s.UserOffsets[u + 1];
+                    for (var e = s.UserOffsets[u]; e < end; e++)
                     {
+                        if (e + Ahead < end)
+                        {
+                            var ahead = (_columnOffsets[k] + s.Items[e + Ahead]) * width;
+                            Prefetch.Range(z, ahead, ahead + width);
+                        }
+
                         var value = (float)((_binary ? 1.0 : s.Weights[e]) * scale);
                         VectorMath.Axpy(value, z.AsSpan((_columnOffsets[k] + s.Items[e]) * width, width), row);
                     }
@@ -97,8 +107,15 @@ internal sealed class UnitRows
                 var row = z.AsSpan(column * width, width);
                 row.Clear();
                 var scale = _scale[k];
-                for (var h = s.ItemOffsets[item]; h < s.ItemOffsets[item + 1]; h++)
+                var end = s.ItemOffsets[item + 1];
+                for (var h = s.ItemOffsets[item]; h < end; h++)
                 {
+                    if (h + Ahead < end)
+                    {
+                        var ahead = s.Holders[h + Ahead] * width;
+                        Prefetch.Range(y, ahead, ahead + width);
+                    }
+
                     var v = s.Holders[h];
                     var value = (float)((_binary ? 1.0 : s.HolderWeights[h]) * scale[v]);
                     if (value != 0)

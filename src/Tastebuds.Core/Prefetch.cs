@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Tastebuds.Core.Similarity;
+namespace Tastebuds.Core;
 
 /// <summary>
 /// Asks the CPU to bring a range of an array into its caches ahead of use (x86 PREFETCHT0; nothing elsewhere). A hint
 /// only: it reads nothing, never faults and changes no result, so a stale address (the GC moved the array) is harmless.
-/// The rescoring walks the rows of a thousand candidates scattered over the popular entries: each row's first lines are
-/// cache misses, which the hint overlaps with the work on the candidates before it.
+/// Where a loop reads rows scattered over an array larger than the caches (the rescoring's candidate rows, the embedding's
+/// products, the item graph's co-occurrence rows, iALS's first pass over a row's item factors, the graph's rows in the
+/// scoring), each row's first lines are cache misses: asked for a few rows ahead, they overlap with the work on the rows
+/// before them.
 /// </summary>
 internal static class Prefetch
 {
