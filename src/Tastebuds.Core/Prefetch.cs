@@ -32,6 +32,10 @@ internal static class Prefetch
         }
     }
 
+    /// <summary>Row <paramref name="row"/> of a row-major array of rows <paramref name="width"/> wide.</summary>
+    public static void Row<T>(T[] array, int row, int width)
+        where T : unmanaged => Range(array, row * width, (row + 1) * width);
+
     /// <summary>The line holding <c>array[index]</c> (nothing when the index is outside the array).</summary>
     public static unsafe void At<T>(T[] array, int index)
         where T : unmanaged

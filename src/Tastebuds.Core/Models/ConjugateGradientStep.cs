@@ -138,7 +138,7 @@ internal sealed class ConjugateGradientStep(int k, float regularization, int ste
     {
         for (var e = from; e < to; e++)
         {
-            Prefetch.Range(y, indices[e] * k, (indices[e] + 1) * k);
+            Prefetch.Row(y, indices[e], k);
         }
     }
 

@@ -33,12 +33,19 @@ public sealed class ItemGraph
 
     public ReadOnlySpan<float> WeightsOf(int item) => Weights.AsSpan(item * _stride, Counts[item]);
 
-    /// <summary>Asks the CPU for item's row (its neighbours and weights) ahead of a walk that will read it.</summary>
-    internal void PrefetchRow(int item)
+    /// <summary>
+    /// For a walk over the rows of <paramref name="items"/> now at <paramref name="at"/>: asks the CPU for the row (its
+    /// neighbours and weights) of the item two places ahead, if any, a random place in a graph of 160 MB at 200,000 items.
+    /// </summary>
+    internal void PrefetchAhead(ReadOnlySpan<int> items, int at)
     {
-        var start = item * _stride;
-        Prefetch.Range(Neighbours, start, start + Counts[item]);
-        Prefetch.Range(Weights, start, start + Counts[item]);
+        if (at + 2 < items.Length)
+        {
+            var start = items[at + 2] * _stride;
+            var count = Counts[items[at + 2]];
+            Prefetch.Range(Neighbours, start, start + count);
+            Prefetch.Range(Weights, start, start + count);
+        }
     }
 
     /// <summary>W(i,j), or 0 when j is not among i's kept neighbours.</summary>

@@ -58,11 +58,7 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
         var items = input.ItemsOf(user);
         for (var e = 0; e < items.Length; e++)
         {
-            if (e + 2 < items.Length)
-            {
-                graph.PrefetchRow(items[e + 2]);
-            }
-
+            graph.PrefetchAhead(items, e);
             var r = rating(user, e);
             var i = items[e];
             var neighbours = graph.NeighboursOf(i);
@@ -101,11 +97,7 @@ internal sealed class ItemGraphModel(string name, ModelInput input, ItemGraph gr
             var items = input.ItemsOf(user);
             for (var e = 0; e < items.Length; e++)
             {
-                if (e + 2 < items.Length)
-                {
-                    graph.PrefetchRow(items[e + 2]);
-                }
-
+                graph.PrefetchAhead(items, e);
                 var neighbours = graph.NeighboursOf(items[e]);
                 var weights = graph.WeightsOf(items[e]);
                 for (var k = 0; k < neighbours.Length; k++)

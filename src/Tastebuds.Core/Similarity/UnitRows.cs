@@ -77,8 +77,7 @@ internal sealed class UnitRows
                     {
                         if (e + Ahead < end)
                         {
-                            var ahead = (_columnOffsets[k] + s.Items[e + Ahead]) * width;
-                            Prefetch.Range(z, ahead, ahead + width);
+                            Prefetch.Row(z, _columnOffsets[k] + s.Items[e + Ahead], width);
                         }
 
                         var value = (float)((_binary ? 1.0 : s.Weights[e]) * scale);
@@ -112,8 +111,7 @@ internal sealed class UnitRows
                 {
                     if (h + Ahead < end)
                     {
-                        var ahead = s.Holders[h + Ahead] * width;
-                        Prefetch.Range(y, ahead, ahead + width);
+                        Prefetch.Row(y, s.Holders[h + Ahead], width);
                     }
 
                     var v = s.Holders[h];
