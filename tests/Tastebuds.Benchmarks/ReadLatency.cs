@@ -13,8 +13,17 @@ namespace Tastebuds.Benchmarks;
 /// </summary>
 internal static class ReadLatency
 {
-    public sealed record Result(List<double> Latencies, IReadOnlyDictionary<string, int> Errors)
+    /// <summary>A call that succeeded: when it started (UTC) and how long it took.</summary>
+    public readonly record struct Call(DateTime Started, double Milliseconds);
+
+    public sealed record Result(List<Call> Calls, IReadOnlyDictionary<string, int> Errors)
     {
+        public List<double> Latencies { get; } = [.. Calls.Select(c => c.Milliseconds)];
+
+        /// <summary>The latencies of the calls that were under way at some moment from <paramref name="from"/> to <paramref name="to"/>.</summary>
+        public List<double> Overlapping(DateTime from, DateTime to) =>
+            [.. Calls.Where(c => c.Started < to && c.Started.AddMilliseconds(c.Milliseconds) > from).Select(c => c.Milliseconds)];
+
         /// <summary>CPU time of the clients' backends over the measurement (/proc/PID/schedstat), in seconds; 0 if unknown.</summary>
         public double BackendCpuSeconds { get; init; }
 
@@ -28,27 +37,35 @@ internal static class ReadLatency
             : string.Join(", ", Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Value:N0} × {e.Key}"));
     }
 
-    /// <summary>How the clients run: <see cref="Async"/> = one task per client on the thread pool, awaited calls (the
-    /// default, as before branch read-fast); <see cref="Threads"/> = one dedicated thread per client, synchronous calls.
-    /// Side by side on a loaded machine the threads used more harness CPU a call (0.27–0.37 ms against 0.15–0.24) and
-    /// gave a longer tail, so the default stayed (docs/benchmarks.md).</summary>
+    /// <summary>How the clients run: <see cref="Async"/> = one task per client on the thread pool, awaited calls, each
+    /// client on a connection of its own (the default, as before branch read-fast); <see cref="Threads"/> = the same with
+    /// one dedicated thread per client and synchronous calls; <see cref="Pooled"/> = async clients sharing one pool of
+    /// fewer connections, as an application's request handlers do. Side by side on a loaded machine the threads used more
+    /// harness CPU a call (0.27–0.37 ms against 0.15–0.24) and gave a longer tail, so the default stayed; the pool of 3
+    /// connections on 2 cores halved the idle p99 (docs/benchmarks.md).</summary>
     public enum Harness
     {
         Threads,
         Async,
+        Pooled,
     }
 
     public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop,
-        string function = "get_collaborative_recommendations", Harness harness = Harness.Async)
+        string function = "get_collaborative_recommendations", Harness harness = Harness.Async, int pool = 2)
     {
-        var latencies = new List<double>[clients];
+        if (harness == Harness.Pooled)
+        {
+            return await MeasurePooledAsync(connectionString, users, clients, pool, function, stop);
+        }
+
+        var latencies = new List<Call>[clients];
         var errors = new Dictionary<string, int>[clients];
         var cpu = new (double Cpu, double Waiting)[clients];
         // The usernames made once, so that a call allocates no string of its own.
         var names = Enumerable.Range(1, users).Select(u => $"user{u}").ToArray();
         Task Run(int c)
         {
-            var own = latencies[c] = new List<double>(1 << 16);
+            var own = latencies[c] = new List<Call>(1 << 16);
             var failed = errors[c] = [];
             var random = new Random(c);
             if (harness == Harness.Async)
@@ -104,9 +121,85 @@ internal static class ReadLatency
         };
     }
 
+    /// <summary>
+    /// The clients as an application's request handlers: each call takes a connection from one shared pool of
+    /// <paramref name="pool"/> connections (Npgsql's, waiters served in turn), runs the prepared call and gives the
+    /// connection back; a call's latency includes its wait for a connection.
+    /// </summary>
+    private static async Task<Result> MeasurePooledAsync(string connectionString, int users, int clients, int pool, string function,
+        CancellationToken stop)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = pool, MinPoolSize = pool, MaxAutoPrepare = 4, AutoPrepareMinUsages = 1, Timeout = 60, NoResetOnClose = true,
+        };
+        await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+        var sql = $"SELECT * FROM {function}($1, 10)";
+        // The pool's connections opened at once, and their backends' schedules read before and after.
+        var held = new List<NpgsqlConnection>();
+        for (var i = 0; i < pool; i++)
+        {
+            held.Add(await source.OpenConnectionAsync(CancellationToken.None));
+        }
+
+        var backends = held.Select(h => h.ProcessID).ToArray();
+        foreach (var connection in held)
+        {
+            await connection.DisposeAsync();
+        }
+
+        var before = backends.Select(Schedule).Aggregate((0.0, 0.0), Add);
+        var names = Enumerable.Range(1, users).Select(u => $"user{u}").ToArray();
+        var latencies = new List<Call>[clients];
+        var errors = new Dictionary<string, int>[clients];
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var own = latencies[c] = new List<Call>(1 << 16);
+            var failed = errors[c] = [];
+            var random = new Random(c);
+            while (!stop.IsCancellationRequested)
+            {
+                var name = names[random.Next(names.Length)];
+                var started = TimeProvider.System.GetUtcNow().UtcDateTime;
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
+                    await using var command = new NpgsqlCommand(sql, connection)
+                    {
+                        Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = name } },
+                    };
+                    await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
+                    {
+                        while (await reader.ReadAsync(CancellationToken.None))
+                        {
+                        }
+                    }
+
+                    own.Add(new Call(started, clock.Elapsed.TotalMilliseconds));
+                }
+                catch (NpgsqlException e)
+                {
+                    Count(failed, e);
+                }
+            }
+        })).ToArray());
+        var ended = backends.Select(Schedule).Aggregate((0.0, 0.0), Add);
+        var all = new Dictionary<string, int>();
+        foreach (var (key, value) in errors.SelectMany(e => e))
+        {
+            all[key] = all.GetValueOrDefault(key) + value;
+        }
+
+        return new Result(latencies.SelectMany(l => l).ToList(), all)
+        {
+            BackendCpuSeconds = ended.Item1 - before.Item1, BackendRunQueueSeconds = ended.Item2 - before.Item2,
+        };
+    }
+
     /// <summary>Calls until stopped on one connection, synchronously on the calling thread; the CPU its backend used.</summary>
     private static (double Cpu, double Waiting) ReadUntilStopped(string connectionString, string function, string[] names, Random random,
-        List<double> own, Dictionary<string, int> failed, CancellationToken stop)
+        List<Call> own, Dictionary<string, int> failed, CancellationToken stop)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
@@ -116,10 +209,11 @@ internal static class ReadLatency
             Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
         };
         command.Prepare();
-        var started = Schedule(backend);
+        var before = Schedule(backend);
         while (!stop.IsCancellationRequested)
         {
             command.Parameters[0].Value = names[random.Next(names.Length)];
+            var started = TimeProvider.System.GetUtcNow().UtcDateTime;
             var clock = Stopwatch.GetTimestamp();
             try
             {
@@ -130,7 +224,7 @@ internal static class ReadLatency
                     }
                 }
 
-                own.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+                own.Add(new Call(started, Stopwatch.GetElapsedTime(clock).TotalMilliseconds));
             }
             catch (PostgresException e)
             {
@@ -139,12 +233,12 @@ internal static class ReadLatency
         }
 
         var ended = Schedule(backend);
-        return (ended.Cpu - started.Cpu, ended.Waiting - started.Waiting);
+        return (ended.Cpu - before.Cpu, ended.Waiting - before.Waiting);
     }
 
     /// <summary>Calls until stopped on one connection; the CPU its backend used meanwhile, in seconds (0 off this machine).</summary>
     private static async Task<(double Cpu, double Waiting)> ReadUntilStoppedAsync(string connectionString, string function, string[] names, Random random,
-        List<double> own, Dictionary<string, int> failed, CancellationToken stop)
+        List<Call> own, Dictionary<string, int> failed, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(CancellationToken.None);
@@ -154,10 +248,11 @@ internal static class ReadLatency
             Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
         };
         await command.PrepareAsync(CancellationToken.None);
-        var started = Schedule(backend);
+        var before = Schedule(backend);
         while (!stop.IsCancellationRequested)
         {
             command.Parameters[0].Value = names[random.Next(names.Length)];
+            var started = TimeProvider.System.GetUtcNow().UtcDateTime;
             var clock = Stopwatch.StartNew();
             try
             {
@@ -168,7 +263,7 @@ internal static class ReadLatency
                     }
                 }
 
-                own.Add(clock.Elapsed.TotalMilliseconds);
+                own.Add(new Call(started, clock.Elapsed.TotalMilliseconds));
             }
             catch (PostgresException e)
             {
@@ -178,7 +273,7 @@ internal static class ReadLatency
         }
 
         var ended = Schedule(backend);
-        return (ended.Cpu - started.Cpu, ended.Waiting - started.Waiting);
+        return (ended.Cpu - before.Cpu, ended.Waiting - before.Waiting);
     }
 
     private static (double Cpu, double Waiting) Add((double Cpu, double Waiting) a, (double Cpu, double Waiting) b) =>
@@ -202,10 +297,10 @@ internal static class ReadLatency
     }
 
     /// <summary>
-    /// `read --keep DIR [--users N] [--clients C] [--seconds S] [--rounds R] [--functions F1,F2] [--harness threads,async]
-    /// [--swap]`: the read function on the kept `scale` cluster in DIR, each function (and harness) in turn for S seconds per
-    /// round (side by side), then with
-    /// --swap once more during a recommendations run and its swap. Per measurement: calls, p50 / p99 / max, backend CPU a
+    /// `read --keep DIR [--users N] [--clients C] [--seconds S] [--rounds R] [--functions F1,F2] [--harness threads,async,pooled]
+    /// [--pool P] [--swap]`: the read function on the kept `scale` cluster in DIR, each function (and harness) in turn for
+    /// S seconds per round (side by side), then with --swap once more during a recommendations run and its swap. --pool:
+    /// the pooled harness's connections (the cores + 1 by default). Per measurement: calls, p50 / p99 / max, backend CPU a
     /// call (the clients' backends), the harness's own CPU a call and GC (collections, pause), and the load average.
     /// </summary>
     public static async Task RunAsync(string[] args)
@@ -219,6 +314,7 @@ internal static class ReadLatency
         var functions = (Option("--functions") ?? "get_collaborative_recommendations").Split(',', StringSplitOptions.TrimEntries);
         var harnesses = (Option("--harness") ?? "async").Split(',', StringSplitOptions.TrimEntries)
             .Select(h => Enum.Parse<Harness>(h, ignoreCase: true)).ToArray();
+        var pool = Option("--pool") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : Environment.ProcessorCount + 1;
         await using var server = await EmbeddedPostgres.StartAsync(
             new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
         var connectionString = ScaleMeasurement.ScaleDatabase(server.ConnectionString);
@@ -229,8 +325,8 @@ internal static class ReadLatency
                 foreach (var harness in harnesses)
                 {
                     using var idle = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-                    Report($"round {round}, {function}, {harness} harness, idle",
-                        await MeasureWithHarnessAsync(connectionString, users, clients, function, harness, idle.Token));
+                    Report($"round {round}, {function}, {harness} harness{(harness == Harness.Pooled ? $" ({pool} connections)" : "")}, idle",
+                        await MeasureWithHarnessAsync(connectionString, users, clients, function, harness, pool, idle.Token));
                 }
             }
         }
@@ -238,24 +334,29 @@ internal static class ReadLatency
         if (args.Contains("--swap"))
         {
             using var during = new CancellationTokenSource();
-            var reading = MeasureWithHarnessAsync(connectionString, users, clients, functions[0], harnesses[0], during.Token);
+            var reading = MeasureWithHarnessAsync(connectionString, users, clients, functions[0], harnesses[0], pool, during.Token);
             await StageProcess.RunAsync("recommendations", connectionString);
             await during.CancelAsync();
-            Report($"{functions[0]}, during a recommendations run and its swap", await reading);
+            var measured = await reading;
+            Report($"{functions[0]}, during a recommendations run and its swap", measured);
+            var (from, to) = await LastWriteAndSwapAsync(connectionString);
+            var window = measured.Result.Overlapping(from, to);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  of which under way during its write and swap ({(to - from).TotalSeconds:0.0} s): {window.Count:N0} calls, p50 {Percentile(window, 0.5):0.00} ms, p99 {Percentile(window, 0.99):0.00} ms, max {(window.Count == 0 ? double.NaN : window.Max()):0.0} ms"));
         }
     }
 
     private sealed record Measured(Result Result, int Clients, TimeSpan Wall, TimeSpan ClientCpu, int Collections, TimeSpan GcPause, string Load);
 
     private static async Task<Measured> MeasureWithHarnessAsync(string connectionString, int users, int clients, string function, Harness harness,
-        CancellationToken stop)
+        int pool, CancellationToken stop)
     {
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var collections = GC.CollectionCount(0);
         var pause = GC.GetTotalPauseDuration();
         var wall = Stopwatch.StartNew();
-        var result = await MeasureAsync(connectionString, users, clients, stop, function, harness);
+        var result = await MeasureAsync(connectionString, users, clients, stop, function, harness, pool);
         self.Refresh();
         return new Measured(result, clients, wall.Elapsed, self.TotalProcessorTime - cpu, GC.CollectionCount(0) - collections,
             GC.GetTotalPauseDuration() - pause, File.ReadAllText("/proc/loadavg").Split(' ')[0]);
@@ -267,6 +368,27 @@ internal static class ReadLatency
         var calls = Math.Max(1, latencies.Count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what}, {m.Clients} clients: {latencies.Count:N0} calls in {m.Wall.TotalSeconds:0.0} s ({latencies.Count / m.Wall.TotalSeconds:N0}/s), p50 {Percentile(latencies, 0.5):0.00} ms, p90 {Percentile(latencies, 0.9):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; backend CPU {m.Result.BackendCpuSeconds * 1000 / calls:0.000} ms a call and {m.Result.BackendRunQueueSeconds * 1000 / calls:0.000} ms runnable waiting for a core, harness CPU {m.ClientCpu.TotalMilliseconds / calls:0.000} ms a call, {m.Collections} gen0 GCs, GC pause {m.GcPause.TotalMilliseconds:0} ms; load {m.Load}; {m.Result.DescribeErrors()}"));
+    }
+
+    /// <summary>
+    /// The last recommendations run's write and swap: from the end of its scoring to its end (its
+    /// <c>data_fetch_logs</c> row: <c>finished_at</c> − <c>details->>'write_ms'</c> to <c>finished_at</c>); the keys, foreign
+    /// keys and statistics of the new generation, its attach and the old one's drop. The server's clock is this machine's.
+    /// </summary>
+    public static async Task<(DateTime From, DateTime To)> LastWriteAndSwapAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT finished_at - make_interval(secs => (details->>'write_ms')::double precision / 1000), finished_at
+            FROM data_fetch_logs WHERE job_type = 'generate_recommendations' AND status = 'succeeded'
+            ORDER BY started_at DESC LIMIT 1
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? (reader.GetFieldValue<DateTime>(0), reader.GetFieldValue<DateTime>(1))
+            : throw new InvalidOperationException("no succeeded recommendations run in data_fetch_logs");
     }
 
     private static void Count(Dictionary<string, int> failed, NpgsqlException e)

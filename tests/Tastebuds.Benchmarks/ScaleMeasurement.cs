@@ -14,7 +14,8 @@ namespace Tastebuds.Benchmarks;
 /// verbs as separate processes. Per run: the stages' own load / compute / write split (their
 /// <c>data_fetch_logs</c> details), rows, each process's peak RSS and the result tables' sizes (indexes included).
 /// Once: a bare binary COPY of the same rows into an unindexed table as the write reference, and the read function's
-/// latency at 8 clients, idle and while a recommendations run (and its swap) is in progress.
+/// latency at 8 clients, idle and while a recommendations run (and its swap) is in progress, first on a connection each,
+/// then sharing a pool of the server's cores + 1 connections.
 /// `scale N --newcomers K [--keep DIR]`: one similarity run on that world, then K newcomers served by the incremental
 /// step; with --keep the cluster stays in DIR, running, for `newusers --keep DIR --new K`.
 /// </summary>
@@ -197,24 +198,36 @@ internal static class ScaleMeasurement
 
     private static async Task LatencyAsync(string connectionString, int users)
     {
-        using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        // Twice: 8 clients on 8 connections of their own (as since the first figures), then the same 8 clients as an
+        // application's request handlers sharing a pool of the server's cores + 1 connections (docs/operations.md,
+        // "Reading recommendations").
+        foreach (var (harness, label) in new[] { (ReadLatency.Harness.Async, "8 connections"), (ReadLatency.Harness.Pooled, $"a pool of {ReaderPool}") })
         {
-            var latencies = await ReadLatency.MeasureAsync(connectionString, users, Clients, idle.Token);
-            Print("idle", latencies);
-        }
+            using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                var quiet = await ReadLatency.MeasureAsync(connectionString, users, Clients, idle.Token, harness: harness, pool: ReaderPool);
+                Print(label, "idle", quiet.Latencies, quiet.DescribeErrors());
+            }
 
-        using var during = new CancellationTokenSource();
-        var reading = ReadLatency.MeasureAsync(connectionString, users, Clients, during.Token);
-        await StageProcess.RunAsync("recommendations", connectionString);
-        await during.CancelAsync();
-        Print("during a recommendations run and its swap", await reading);
+            using var during = new CancellationTokenSource();
+            var reading = ReadLatency.MeasureAsync(connectionString, users, Clients, during.Token, harness: harness, pool: ReaderPool);
+            await StageProcess.RunAsync("recommendations", connectionString);
+            await during.CancelAsync();
+            var measured = await reading;
+            Print(label, "during a recommendations run and its swap", measured.Latencies, measured.DescribeErrors());
+            var (from, to) = await ReadLatency.LastWriteAndSwapAsync(connectionString);
+            Print(label, string.Create(CultureInfo.InvariantCulture, $"under way during its write and swap ({(to - from).TotalSeconds:0.0} s)"),
+                measured.Overlapping(from, to), "errors as above");
+        }
     }
 
-    private static void Print(string when, ReadLatency.Result result)
+    /// <summary>The pooled readers' connections: the server's cores (this machine's: the server is local) + 1.</summary>
+    private static int ReaderPool => Environment.ProcessorCount + 1;
+
+    private static void Print(string connections, string when, List<double> latencies, string errors)
     {
-        var latencies = result.Latencies;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"get_collaborative_recommendations(user, 10), {Clients} clients, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; {result.DescribeErrors()}"));
+            $"get_collaborative_recommendations(user, 10), {Clients} clients on {connections}, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; {errors}"));
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
