@@ -62,6 +62,45 @@ public sealed class DeploymentManifestTests
     }
 
     [Test]
+    public void The_memory_limit_leaves_the_garbage_collector_a_heap_for_the_largest_100000_user_stage()
+    {
+        // A stage's peak resident set at 100,000 users: 1,822 MiB (the similarity stage; docs/operations.md "Memory").
+        // In a container the .NET GC caps its heap at 75 % of the memory limit: under 1Gi that stage failed with
+        // OutOfMemoryException.
+        const long peak = 1_822L << 20;
+        var container = Kind("Deployment").At("spec", "template", "spec", "containers", "0")!;
+        var limit = Quantity(container.Text("resources", "limits", "memory")!);
+        var request = Quantity(container.Text("resources", "requests", "memory")!);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(limit * 3 / 4, Is.GreaterThanOrEqualTo(peak), "the GC's heap under the limit");
+            Assert.That(request, Is.GreaterThanOrEqualTo(peak), "the request: the node must have room for a stage's peak");
+            Assert.That(request, Is.LessThanOrEqualTo(limit));
+        }
+    }
+
+    /// <summary>A Kubernetes memory quantity in bytes: a number with an optional Ki/Mi/Gi/Ti or k/M/G/T suffix.</summary>
+    private static long Quantity(string text)
+    {
+        string[] binary = ["Ki", "Mi", "Gi", "Ti"], decimalUnits = ["k", "M", "G", "T"];
+        for (var n = 0; n < binary.Length; n++)
+        {
+            if (text.EndsWith(binary[n], StringComparison.Ordinal))
+            {
+                return (long)(double.Parse(text[..^2], System.Globalization.CultureInfo.InvariantCulture) * Math.Pow(1024, n + 1));
+            }
+
+            if (text.EndsWith(decimalUnits[n], StringComparison.Ordinal))
+            {
+                return (long)(double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture) * Math.Pow(1000, n + 1));
+            }
+        }
+
+        return long.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Test]
     public void The_worker_reads_its_settings_from_the_config_map_and_its_secrets_from_the_secret()
     {
         var container = Kind("Deployment").At("spec", "template", "spec", "containers", "0")!;
