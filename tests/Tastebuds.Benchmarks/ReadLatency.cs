@@ -41,8 +41,8 @@ internal static class ReadLatency
     /// client on a connection of its own (the default, as before branch read-fast); <see cref="Threads"/> = the same with
     /// one dedicated thread per client and synchronous calls; <see cref="Pooled"/> = async clients sharing one pool of
     /// fewer connections, as an application's request handlers do. Side by side on a loaded machine the threads used more
-    /// harness CPU a call (0.27–0.37 ms against 0.15–0.24) and gave a longer tail, so the default stayed; the pool of 3
-    /// connections on 2 cores halved the idle p99 (docs/benchmarks.md).</summary>
+    /// harness CPU a call (0.27–0.37 ms against 0.15–0.24) and gave a longer tail, so the default stayed; a pool of 3
+    /// connections on 2 cores shortened the idle p99 from 11–14 ms to 5–7 ms (docs/benchmarks.md).</summary>
     public enum Harness
     {
         Threads,
@@ -51,18 +51,17 @@ internal static class ReadLatency
     }
 
     public static async Task<Result> MeasureAsync(string connectionString, int users, int clients, CancellationToken stop,
-        string function = "get_collaborative_recommendations", Harness harness = Harness.Async, int pool = 2)
+        string function = "get_collaborative_recommendations", Harness harness = Harness.Async, int pool = 0)
     {
         if (harness == Harness.Pooled)
         {
-            return await MeasurePooledAsync(connectionString, users, clients, pool, function, stop);
+            return await MeasurePooledAsync(connectionString, users, clients, pool > 0 ? pool : DefaultPool, function, stop);
         }
 
         var latencies = new List<Call>[clients];
         var errors = new Dictionary<string, int>[clients];
         var cpu = new (double Cpu, double Waiting)[clients];
-        // The usernames made once, so that a call allocates no string of its own.
-        var names = Enumerable.Range(1, users).Select(u => $"user{u}").ToArray();
+        var names = Names(users);
         Task Run(int c)
         {
             var own = latencies[c] = new List<Call>(1 << 16);
@@ -109,22 +108,34 @@ internal static class ReadLatency
         }
 
         await Task.WhenAll(Enumerable.Range(0, clients).Select(Run).ToArray());
+        return new Result(latencies.SelectMany(l => l).ToList(), Merge(errors))
+        {
+            BackendCpuSeconds = cpu.Sum(c => c.Cpu), BackendRunQueueSeconds = cpu.Sum(c => c.Waiting),
+        };
+    }
+
+    /// <summary>The pooled harness's connections unless told: the server's cores (this machine's: the server is local) + 1.</summary>
+    public static int DefaultPool => Environment.ProcessorCount + 1;
+
+    /// <summary>The usernames made once, so that a call allocates no string of its own.</summary>
+    private static string[] Names(int users) => [.. Enumerable.Range(1, users).Select(u => $"user{u}")];
+
+    /// <summary>The clients' failed calls, counted by SQLSTATE (or exception type) over all clients.</summary>
+    private static Dictionary<string, int> Merge(Dictionary<string, int>[] errors)
+    {
         var all = new Dictionary<string, int>();
         foreach (var (key, value) in errors.SelectMany(e => e))
         {
             all[key] = all.GetValueOrDefault(key) + value;
         }
 
-        return new Result(latencies.SelectMany(l => l).ToList(), all)
-        {
-            BackendCpuSeconds = cpu.Sum(c => c.Cpu), BackendRunQueueSeconds = cpu.Sum(c => c.Waiting),
-        };
+        return all;
     }
 
     /// <summary>
     /// The clients as an application's request handlers: each call takes a connection from one shared pool of
-    /// <paramref name="pool"/> connections (Npgsql's, waiters served in turn), runs the prepared call and gives the
-    /// connection back; a call's latency includes its wait for a connection.
+    /// <paramref name="pool"/> connections (Npgsql's; a call waits there while all are taken), runs the auto-prepared
+    /// call and gives the connection back; a call's latency includes its wait for a connection.
     /// </summary>
     private static async Task<Result> MeasurePooledAsync(string connectionString, int users, int clients, int pool, string function,
         CancellationToken stop)
@@ -149,7 +160,7 @@ internal static class ReadLatency
         }
 
         var before = backends.Select(Schedule).Aggregate((0.0, 0.0), Add);
-        var names = Enumerable.Range(1, users).Select(u => $"user{u}").ToArray();
+        var names = Names(users);
         var latencies = new List<Call>[clients];
         var errors = new Dictionary<string, int>[clients];
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -185,13 +196,7 @@ internal static class ReadLatency
             }
         })).ToArray());
         var ended = backends.Select(Schedule).Aggregate((0.0, 0.0), Add);
-        var all = new Dictionary<string, int>();
-        foreach (var (key, value) in errors.SelectMany(e => e))
-        {
-            all[key] = all.GetValueOrDefault(key) + value;
-        }
-
-        return new Result(latencies.SelectMany(l => l).ToList(), all)
+        return new Result(latencies.SelectMany(l => l).ToList(), Merge(errors))
         {
             BackendCpuSeconds = ended.Item1 - before.Item1, BackendRunQueueSeconds = ended.Item2 - before.Item2,
         };
@@ -314,7 +319,7 @@ internal static class ReadLatency
         var functions = (Option("--functions") ?? "get_collaborative_recommendations").Split(',', StringSplitOptions.TrimEntries);
         var harnesses = (Option("--harness") ?? "async").Split(',', StringSplitOptions.TrimEntries)
             .Select(h => Enum.Parse<Harness>(h, ignoreCase: true)).ToArray();
-        var pool = Option("--pool") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : Environment.ProcessorCount + 1;
+        var pool = Option("--pool") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : DefaultPool;
         await using var server = await EmbeddedPostgres.StartAsync(
             new EmbeddedPostgresOptions { DataDirectory = Path.GetFullPath(kept), KeepRunning = true }, NullLogger.Instance, CancellationToken.None);
         var connectionString = ScaleMeasurement.ScaleDatabase(server.ConnectionString);

@@ -201,16 +201,16 @@ internal static class ScaleMeasurement
         // Twice: 8 clients on 8 connections of their own (as since the first figures), then the same 8 clients as an
         // application's request handlers sharing a pool of the server's cores + 1 connections (docs/operations.md,
         // "Reading recommendations").
-        foreach (var (harness, label) in new[] { (ReadLatency.Harness.Async, "8 connections"), (ReadLatency.Harness.Pooled, $"a pool of {ReaderPool}") })
+        foreach (var (harness, label) in new[] { (ReadLatency.Harness.Async, "8 connections"), (ReadLatency.Harness.Pooled, $"a pool of {ReadLatency.DefaultPool}") })
         {
             using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
             {
-                var quiet = await ReadLatency.MeasureAsync(connectionString, users, Clients, idle.Token, harness: harness, pool: ReaderPool);
+                var quiet = await ReadLatency.MeasureAsync(connectionString, users, Clients, idle.Token, harness: harness);
                 Print(label, "idle", quiet.Latencies, quiet.DescribeErrors());
             }
 
             using var during = new CancellationTokenSource();
-            var reading = ReadLatency.MeasureAsync(connectionString, users, Clients, during.Token, harness: harness, pool: ReaderPool);
+            var reading = ReadLatency.MeasureAsync(connectionString, users, Clients, during.Token, harness: harness);
             await StageProcess.RunAsync("recommendations", connectionString);
             await during.CancelAsync();
             var measured = await reading;
@@ -220,9 +220,6 @@ internal static class ScaleMeasurement
                 measured.Overlapping(from, to), "errors as above");
         }
     }
-
-    /// <summary>The pooled readers' connections: the server's cores (this machine's: the server is local) + 1.</summary>
-    private static int ReaderPool => Environment.ProcessorCount + 1;
 
     private static void Print(string connections, string when, List<double> latencies, string errors)
     {
