@@ -347,7 +347,7 @@ internal static class ReadLatency
             var (from, to) = await LastWriteAndSwapAsync(connectionString);
             var window = measured.Result.Overlapping(from, to);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  of which under way during its write and swap ({(to - from).TotalSeconds:0.0} s): {window.Count:N0} calls, p50 {Percentile(window, 0.5):0.00} ms, p99 {Percentile(window, 0.99):0.00} ms, max {(window.Count == 0 ? double.NaN : window.Max()):0.0} ms"));
+                $"  of which under way during its write and swap ({(to - from).TotalSeconds:0.0} s): {Summary(window)}"));
         }
     }
 
@@ -401,6 +401,10 @@ internal static class ReadLatency
         var key = e is PostgresException p ? p.SqlState : e.GetType().Name;
         failed[key] = failed.GetValueOrDefault(key) + 1;
     }
+
+    /// <summary>"N calls, p50 … ms, p99 … ms, max … ms" of these latencies.</summary>
+    public static string Summary(IReadOnlyCollection<double> latencies) => string.Create(CultureInfo.InvariantCulture,
+        $"{latencies.Count:N0} calls, p50 {Percentile(latencies, 0.5):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms");
 
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {

@@ -224,7 +224,7 @@ internal static class ScaleMeasurement
     private static void Print(string connections, string when, List<double> latencies, string errors)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"get_collaborative_recommendations(user, 10), {Clients} clients on {connections}, {when}: {latencies.Count:N0} calls, p50 {ReadLatency.Percentile(latencies, 0.5):0.00} ms, p99 {ReadLatency.Percentile(latencies, 0.99):0.00} ms, max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0.0} ms; {errors}"));
+            $"get_collaborative_recommendations(user, 10), {Clients} clients on {connections}, {when}: {ReadLatency.Summary(latencies)}; {errors}"));
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
